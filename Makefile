@@ -1,0 +1,68 @@
+# Familjelotsen: two commands do everything.
+#   make run    set up (system packages, virtualenv, local PostgreSQL, migrations,
+#               translations, demo data) and serve on http://127.0.0.1:8000
+#   make test   the same set-up, then the whole test suite on a throw-away database
+# Set DATABASE_URL to use an existing PostgreSQL instead of the project-local cluster.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.ONESHELL:
+.DEFAULT_GOAL := run
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+# Development defaults; production sets its own environment (see .env.example).
+export DJANGO_DEBUG ?= true
+export DJANGO_SECRET_KEY ?= dev-only-insecure-key-never-use-in-production-0123456789abcdef
+# Sourced by every target that needs the database: starts the local cluster when no
+# DATABASE_URL is given and exports its URL.
+DBENV := if [[ -z "$${DATABASE_URL:-}" ]]; then DATABASE_URL="$$(scripts/pg.sh start)"; export DATABASE_URL; fi
+
+.PHONY: run test stop setup system venv migrate messages demo lint format bench backup clean
+
+system:
+	@scripts/system-deps.sh
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11 or newer is needed")'
+	[[ -x $(PY) ]] || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+venv: $(STAMP)
+
+messages: system
+	@for po in locale/*/LC_MESSAGES/django.po; do msgfmt --check-format -o "$${po%.po}.mo" "$$po"; done
+
+setup: system venv messages
+	@$(DBENV)
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+
+run: setup
+	@$(DBENV)
+	$(PY) manage.py print_demo_logins
+	echo "Familjelotsen serves on http://127.0.0.1:8000 (stop with Ctrl-C; 'make stop' stops the database)"
+	exec $(PY) manage.py runserver 127.0.0.1:8000
+
+test: system venv messages
+	@$(DBENV)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+stop:
+	@scripts/pg.sh stop
+
+lint: venv
+	@$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	@$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean: stop
+	rm -rf .local $(VENV) staticfiles

@@ -1,0 +1,98 @@
+"""Writing the access log: the one helper every view and service uses.
+
+Rows hold ids only (no names, no text). Reads of personal data are logged here; changes are
+also kept by the change history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import models
+
+from familjelotsen.models import AccessLogEntry, User
+
+Action = AccessLogEntry.Action
+Basis = AccessLogEntry.Basis
+
+
+def _remote_addr(request) -> str | None:
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _family_id(obj: models.Model) -> int | None:
+    if obj.__class__.__name__ == "Family":
+        return obj.pk
+    return getattr(obj, "family_id", None)
+
+
+def _member_id(obj: models.Model) -> int | None:
+    if obj.__class__.__name__ == "Member":
+        return obj.pk
+    return getattr(obj, "member_id", None) or getattr(obj, "subject_id", None)
+
+
+def _entry(user: User, action: str, obj, basis: str, consent_id, request, **extra):
+    return AccessLogEntry(
+        user_id=user.pk,
+        administration_id=user.administration_id,
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else extra.pop("object_type"),
+        object_id=obj.pk if obj is not None else extra.pop("object_id", None),
+        family_id=_family_id(obj) if obj is not None else extra.pop("family_id", None),
+        member_id=_member_id(obj) if obj is not None else extra.pop("member_id", None),
+        basis=basis,
+        consent_id=consent_id,
+        remote_addr=_remote_addr(request),
+    )
+
+
+def log_access(
+    *,
+    user: User,
+    action: str,
+    obj: models.Model | None = None,
+    basis: str,
+    consent_id: int | None = None,
+    request=None,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    family_id: int | None = None,
+    member_id: int | None = None,
+) -> AccessLogEntry:
+    entry = _entry(
+        user,
+        action,
+        obj,
+        basis,
+        consent_id,
+        request,
+        object_type=object_type,
+        object_id=object_id,
+        family_id=family_id,
+        member_id=member_id,
+    )
+    entry.save(force_insert=True)
+    return entry
+
+
+def log_list(*, user: User, objects: Iterable[models.Model], request=None) -> None:
+    """A list page shows personal data of many records: one row per record, one INSERT.
+
+    Each object carries the `access_basis` the visibility selector annotated.
+    """
+    rows = [
+        _entry(
+            user,
+            Action.VIEW,
+            obj,
+            getattr(obj, "access_basis", Basis.CASE_TEAM),
+            getattr(obj, "access_consent_id", None),
+            request,
+        )
+        for obj in objects
+    ]
+    if rows:
+        AccessLogEntry.objects.bulk_create(rows)

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from familjelotsen.models import User
+
+Role = User.Role
+
+# The navigation each role needs, in order; every entry is a URL name.
+NAVIGATION = {
+    Role.FAMILY_OMBUD: [("cases:my_families", _("My families"))],
+    Role.TEAM_LEAD: [
+        ("cases:waiting_list", _("Waiting list")),
+        ("cases:my_families", _("Families")),
+        ("access_log", _("Access log")),
+    ],
+    Role.SCHOOL_COORDINATOR: [("cases:pupils", _("Pupils"))],
+    Role.COORDINATOR: [("cases:shared", _("Shared with us"))],
+    Role.PROJECT_LEADER: [("reporting:dashboard", _("Reports"))],
+    Role.SYSTEM_ADMIN: [("admin:index", _("Administration"))],
+}
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = []
+    for name, label in NAVIGATION.get(user.role, []):
+        url = reverse(name)
+        items.append({"url": url, "label": label, "current": request.path.startswith(url)})
+    return {"nav_items": items}

@@ -1,0 +1,67 @@
+"""Demo municipality: administrations and one user per role, all fictional.
+
+Idempotent: running it again changes nothing that exists.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import Permission
+
+from familjelotsen import services
+from familjelotsen.models import Administration, User
+
+Kind = Administration.Kind
+Role = User.Role
+
+ADMINISTRATIONS = [
+    ("Socialtjänsten", Kind.SOCIAL_SERVICES),
+    ("Skolan", Kind.SCHOOL),
+    ("Råd & Stöd", Kind.DISABILITY_SERVICES),
+    ("Regionen", Kind.HEALTH_REGION),
+    ("Jobb- och kunskapstorget", Kind.EMPLOYMENT),
+]
+
+# username, role, administration, first name, last name, title
+USERS = [
+    ("ombud", Role.FAMILY_OMBUD, "Råd & Stöd", "Anna", "Exempelsson", "Familjeombud"),
+    ("ombud2", Role.FAMILY_OMBUD, "Socialtjänsten", "Bertil", "Provsson", "Familjeombud"),
+    ("teamledare", Role.TEAM_LEAD, "Råd & Stöd", "Cecilia", "Demodotter", "Teamledare"),
+    ("skola", Role.SCHOOL_COORDINATOR, "Skolan", "David", "Testlund", "Skolkoordinator"),
+    ("region", Role.COORDINATOR, "Regionen", "Eva", "Påhittad", "Koordinator BUP"),
+    ("projektledare", Role.PROJECT_LEADER, "Råd & Stöd", "Fredrik", "Fiktiv", "Projektledare"),
+    ("admin", Role.SYSTEM_ADMIN, None, "Gun", "Systemsson", "Systemadministratör"),
+]
+
+
+def seed() -> dict[str, object]:
+    administrations = {}
+    for name, kind in ADMINISTRATIONS:
+        adm = Administration.objects.filter(name=name).first()
+        administrations[name] = adm or services.administration_create(name=name, kind=kind)
+    users = {}
+    for username, role, adm_name, first, last, title in USERS:
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user = services.user_create(
+                username=username,
+                password=settings.DEMO_PASSWORD,
+                role=role,
+                administration=administrations[adm_name] if adm_name else None,
+                first_name=first,
+                last_name=last,
+                title=title,
+                email=f"{username}@familjelotsen.invalid",
+            )
+        users[username] = user
+    # The system administrator manages staff and administrations, nothing else.
+    admin_perms = Permission.objects.filter(
+        content_type__app_label="familjelotsen",
+        codename__in=[
+            f"{action}_{model}"
+            for action in ("view", "add", "change")
+            for model in ("user", "administration")
+        ],
+    )
+    users["admin"].user_permissions.add(*admin_perms)
+    return {"administrations": administrations, "users": users}

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from familjelotsen.demo import USERS
+
+
+class Command(BaseCommand):
+    help = "Print the demo logins."
+
+    def handle(self, *args, **options):
+        self.stdout.write(f"Demo logins (password for all: {settings.DEMO_PASSWORD}):")
+        for username, _role, adm, _first, _last, title in USERS:
+            where = f", {adm}" if adm else ""
+            self.stdout.write(f"  {username:<14} {title}{where}")

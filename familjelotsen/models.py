@@ -1,0 +1,144 @@
+"""Core data: administrations, staff, and the append-only access log.
+
+This module is the bottom layer: it imports no other project module.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, Group
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class BaseModel(models.Model):
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Administration(BaseModel):
+    """A förvaltning / huvudman. Secrecy (OSL) applies between administrations."""
+
+    class Kind(models.TextChoices):
+        SOCIAL_SERVICES = "social_services", _("Social services")
+        SCHOOL = "school", _("School")
+        DISABILITY_SERVICES = "disability_services", _("Disability services (Råd & Stöd)")
+        HEALTH_REGION = "health_region", _("Health care (Region)")
+        EMPLOYMENT = "employment", _("Employment")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    # Each administration's staff share one auth group; object permissions (shares) are
+    # granted to this group by familjelotsen.access only.
+    group = models.OneToOneField(
+        Group, on_delete=models.PROTECT, related_name="administration", editable=False
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("administration")
+        verbose_name_plural = _("administrations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_region(self) -> bool:
+        return self.kind == self.Kind.HEALTH_REGION
+
+
+class User(AbstractUser):
+    class Role(models.TextChoices):
+        FAMILY_OMBUD = "family_ombud", _("Family ombud")
+        TEAM_LEAD = "team_lead", _("Team lead")
+        SCHOOL_COORDINATOR = "school_coordinator", _("School coordinator")
+        COORDINATOR = "coordinator", _("Coordinator / case officer")
+        PROJECT_LEADER = "project_leader", _("Project leader")
+        SYSTEM_ADMIN = "system_admin", _("System administrator")
+
+    administration = models.ForeignKey(
+        Administration,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("administration"),
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    title = models.CharField(_("title"), max_length=120, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            # Everyone but the system administrator works for an administration.
+            models.CheckConstraint(
+                condition=models.Q(role="system_admin") | models.Q(administration__isnull=False),
+                name="user_staff_has_administration",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class AccessLogEntry(models.Model):
+    """One row per read, change, export or print of personal data (loggkontroll).
+
+    Holds ids only, never names or text, so the log itself carries no personal data beyond
+    what identifies the record. A database trigger refuses UPDATE, and DELETE of rows younger
+    than five years (HSLF-FS 2016:40 4 kap. 9 §: logs kept at least five years).
+    Family and member ids are plain integers, not foreign keys: the log outlives records
+    deleted under the retention rules.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("viewed")
+        CREATE = "create", _("created")
+        CHANGE = "change", _("changed")
+        DELETE = "delete", _("deleted")
+        EXPORT = "export", _("exported")
+        PRINT = "print", _("printed")
+        DOWNLOAD = "download", _("downloaded")
+        SHARE = "share", _("shared")
+        UNSHARE = "unshare", _("share withdrawn")
+
+    class Basis(models.TextChoices):
+        CASE_TEAM = "case_team", _("case team")
+        TEAM_LEAD = "team_lead", _("team lead")
+        SHARE = "share", _("share with consent")
+        DUTY = "duty", _("legal duty")
+        AGGREGATE = "aggregate", _("aggregate figures")
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    administration = models.ForeignKey(
+        Administration,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("administration"),
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    object_type = models.CharField(_("record type"), max_length=64)
+    object_id = models.BigIntegerField(_("record id"), null=True)
+    family_id = models.BigIntegerField(_("family id"), null=True, db_index=True)
+    member_id = models.BigIntegerField(_("person id"), null=True, db_index=True)
+    basis = models.CharField(_("basis"), max_length=16, choices=Basis.choices)
+    consent_id = models.BigIntegerField(_("consent id"), null=True)
+    remote_addr = models.GenericIPAddressField(_("address"), null=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        indexes = [models.Index(fields=["user", "-at"], name="accesslog_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"

@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from familjelotsen import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("robots.txt", views.robots),
+    path("konto/", include("allauth.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+    path("", include("familjelotsen.access_urls")),
+    path("familjer/", include("cases.urls")),
+    path("samtycke/", include("consent.urls")),
+    path("sip/", include("sip.urls")),
+    path("natverk/", include("network.urls")),
+    path("rapporter/", include("reporting.urls")),
+]
+
+handler403 = "familjelotsen.errors.permission_denied"
+handler404 = "familjelotsen.errors.page_not_found"
+handler500 = "familjelotsen.errors.server_error"

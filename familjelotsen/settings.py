@@ -60,6 +60,11 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "django_filters",
+    "pgtrigger",
+    "pghistory",
+    "pghistory.admin",
+    "django_tasks",
+    "django_tasks_db",
     "cases",
     "consent",
     "sip",
@@ -80,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "pghistory.middleware.HistoryMiddleware",
     "familjelotsen.middleware.NoStoreForAuthenticatedMiddleware",
 ]
 
@@ -223,6 +229,17 @@ LOGGING = {
         "django.request": {"level": "WARNING"},
         "django.db.backends": {"level": "WARNING"},
     },
+}
+
+# --- Change history (django-pghistory): append-only, with the acting user as context -------
+
+# --- Background work (django-tasks on PostgreSQL, no broker) --------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": _env(
+            "FL_TASKS_BACKEND", env.str, default="django_tasks_db.DatabaseBackend"
+        ),
+    }
 }
 
 # --- Project figures --------------------------------------------------------------------------

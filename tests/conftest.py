@@ -79,3 +79,9 @@ def sysadmin(db):
     return UserFactory(
         username="p_admin", role=Role.SYSTEM_ADMIN, administration=None, is_staff=True
     )
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_immediately(settings):
+    """Background tasks run at once in tests; tests of the worker itself override this."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

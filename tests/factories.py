@@ -7,6 +7,7 @@ import datetime as dt
 import factory
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from familjelotsen import access
 from familjelotsen.models import Administration, User
@@ -48,3 +49,134 @@ def today() -> dt.date:
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+# --- Cases ------------------------------------------------------------------------------------
+
+from cases import models as cm  # noqa: E402
+from cases.personnummer import with_check_digit  # noqa: E402
+
+
+def personnummer_for(birth: dt.date, serial: int) -> str:
+    """A Luhn-valid 12-digit personnummer for a birth date (serial 0-999)."""
+    ten = with_check_digit(f"{birth:%y%m%d}{serial % 1000:03d}")
+    return f"{birth:%Y}{ten[2:]}"
+
+
+class FamilyFactory(factory.django.DjangoModelFactory):
+    """A family owned by the ombud's administration with the ombud responsible and on the
+    case team (pass responsible_ombud=...)."""
+
+    class Meta:
+        model = cm.Family
+        skip_postgeneration_save = True
+
+    reference = factory.Sequence(lambda n: f"FL-2026-{n + 1:04d}")
+    status = cm.Family.Status.ACTIVE
+    responsible_ombud = factory.SubFactory(UserFactory)
+    owner = factory.LazyAttribute(lambda o: o.responsible_ombud.administration)
+    requesting_administration = factory.LazyAttribute(lambda o: o.owner)
+    request_date = factory.LazyFunction(lambda: today() - dt.timedelta(days=120))
+    start_date = factory.LazyFunction(lambda: today() - dt.timedelta(days=90))
+
+    @factory.post_generation
+    def team(obj, create, extracted, **kwargs):
+        if not create or obj.responsible_ombud is None:
+            return
+        access.team_set_responsible(family=obj, ombud=obj.responsible_ombud,
+                                    by=obj.responsible_ombud)
+        for user in extracted or []:
+            access.team_add(family=obj, user=user, added_by=obj.responsible_ombud)
+
+
+class MemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.Member
+
+    family = factory.SubFactory(FamilyFactory)
+    owner = factory.LazyAttribute(lambda o: o.family.owner)
+    kind = cm.Member.Kind.CHILD
+    first_name = factory.Sequence(lambda n: f"Barn{n}")
+    last_name = "Exempelsson"
+    birth_date = factory.LazyFunction(lambda: today().replace(year=today().year - 10, day=3))
+    id_type = cm.Member.IdType.PERSONNUMMER
+    personal_number = factory.LazyAttributeSequence(lambda o, n: personnummer_for(o.birth_date, n))
+
+
+class CustodianFactory(MemberFactory):
+    kind = cm.Member.Kind.CUSTODIAN
+    first_name = factory.Sequence(lambda n: f"Förälder{n}")
+    birth_date = factory.LazyFunction(lambda: today().replace(year=today().year - 40, day=3))
+
+
+class JournalEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.JournalEntry
+
+    family = factory.SubFactory(FamilyFactory)
+    owner = factory.LazyAttribute(lambda o: o.family.owner)
+    author = factory.LazyAttribute(lambda o: o.family.responsible_ombud)
+    kind = cm.JournalEntry.Kind.HOME_VISIT
+    event_at = factory.LazyFunction(lambda: timezone.now())
+    duration_minutes = 60
+    place = "Hemma hos familjen"
+    facts = "Vi gick igenom veckoschemat."
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.Goal
+
+    family = factory.SubFactory(FamilyFactory)
+    owner = factory.LazyAttribute(lambda o: o.family.owner)
+    area = cm.OutcomeArea.HOME
+    description = "Fungerande morgonrutin"
+    created_by = factory.LazyAttribute(lambda o: o.family.responsible_ombud)
+
+
+class PupilSupportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.PupilSupport
+
+    member = factory.SubFactory(MemberFactory)
+    family = factory.LazyAttribute(lambda o: o.member.family)
+    owner = factory.SubFactory(AdministrationFactory, name="Skolan",
+                               kind=Administration.Kind.SCHOOL)
+    school = "Exempelskolan"
+    grade = 5
+    support_level = cm.PupilSupport.Level.EXTRA_ADAPTATIONS
+
+
+# --- Consent ----------------------------------------------------------------------------------
+
+from consent import models as consent_models  # noqa: E402
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    """A written consent for `subject` from the family's owner to `receiving` (a list of
+    administrations), covering `categories`. Valid for a year from a month ago."""
+
+    class Meta:
+        model = consent_models.Consent
+        skip_postgeneration_save = True
+
+    subject = factory.SubFactory(MemberFactory)
+    family = factory.LazyAttribute(lambda o: o.subject.family)
+    owner = factory.LazyAttribute(lambda o: o.family.owner)
+    categories = factory.LazyFunction(
+        lambda: [cm.InfoCategory.COORDINATION, cm.InfoCategory.SCHOOL]
+    )
+    purpose = "Samordning av stödet kring familjen"
+    valid_from = factory.LazyFunction(lambda: today() - dt.timedelta(days=30))
+    valid_until = factory.LazyFunction(lambda: today() + dt.timedelta(days=335))
+    registered_by = factory.LazyAttribute(lambda o: o.family.responsible_ombud)
+
+    @factory.post_generation
+    def receiving(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.receiving.set(extracted)
+
+    @factory.post_generation
+    def disclosing(obj, create, extracted, **kwargs):
+        if create:
+            obj.disclosing.set(extracted or [obj.family.owner])

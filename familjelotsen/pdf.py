@@ -1,0 +1,49 @@
+"""One place owns every WeasyPrint call (DESIGN.md "Reports and PDFs").
+
+Local files only: the URL fetcher refuses anything that is not under static/ or a data: URI,
+so a PDF never fetches from the network (and template input cannot make it). The print
+stylesheet is parsed once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+from django.conf import settings
+from django.template.loader import render_to_string
+
+STATIC_DIR = Path(settings.BASE_DIR) / "static"
+PRINT_CSS = STATIC_DIR / "css" / "print.css"
+
+
+class ExternalResourceRefused(ValueError):
+    pass
+
+
+def _url_fetcher(url: str, *args, **kwargs):
+    from weasyprint.urls import default_url_fetcher
+
+    if url.startswith("data:"):
+        return default_url_fetcher(url, *args, **kwargs)
+    if url.startswith("file://"):
+        path = Path(url[len("file://"):]).resolve()
+        if STATIC_DIR.resolve() in path.parents:
+            return default_url_fetcher(url, *args, **kwargs)
+    raise ExternalResourceRefused(url)
+
+
+@functools.cache
+def _stylesheet():
+    from weasyprint import CSS
+
+    return CSS(filename=str(PRINT_CSS), url_fetcher=_url_fetcher)
+
+
+def render_pdf(template: str, context: dict, *, extra_css: list | None = None) -> bytes:
+    """Render a Django template to PDF bytes with the shared print stylesheet."""
+    from weasyprint import HTML
+
+    html = render_to_string(template, context)
+    document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_url_fetcher)
+    return document.write_pdf(stylesheets=[_stylesheet(), *(extra_css or [])])

@@ -29,6 +29,8 @@ from django.utils.translation import gettext as _
 from cases import models as cm
 from consent.models import Consent, ConsentGroupObjectPermission, Share
 from familjelotsen.models import AccessLogEntry, Administration, User
+from network import models as network_models
+from sip import models as sip_models
 
 Basis = AccessLogEntry.Basis
 
@@ -56,6 +58,8 @@ register(cm.Assessment, cm.AssessmentGroupObjectPermission)
 register(cm.Obstacle, cm.ObstacleGroupObjectPermission)
 register(cm.PupilSupport, cm.PupilSupportGroupObjectPermission)
 register(Consent, ConsentGroupObjectPermission)
+register(sip_models.Plan, sip_models.PlanGroupObjectPermission)
+register(network_models.NetworkProcess, network_models.NetworkProcessGroupObjectPermission)
 
 
 class ShareRefused(Exception):
@@ -270,6 +274,14 @@ def get_pupil_support_for_user(request, pk, write=False):
 
 def get_consent_for_user(request, pk, write=False):
     return get_for_user(request.user, Consent, pk, write=write)
+
+
+def get_plan_for_user(request, pk, write=False):
+    return get_for_user(request.user, sip_models.Plan, pk, write=write)
+
+
+def get_network_process_for_user(request, pk, write=False):
+    return get_for_user(request.user, network_models.NetworkProcess, pk, write=write)
 
 
 def is_on_team(user, family) -> bool:

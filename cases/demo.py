@@ -1,7 +1,317 @@
-"""Demo families: added with the cases issue."""
+"""Demo families: a dozen fictional families across the statuses, with a year of journal
+entries, goals and follow-ups, a child with protected identity and pupil support.
+
+Idempotent: families are created once (recognised by a marker in the background text).
+Keys in the returned dict are used by the consent, SIP and network demos.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 
-def seed(base: dict) -> None:
-    return None
+from django.utils import timezone
+
+from cases import models as cm
+from cases import services
+from cases.personnummer import with_check_digit
+
+MARKER = "[demo:"
+
+JOURNAL_TEXTS = [
+    "Hembesök. Vi gick igenom veckans schema med bildstöd och planerade morgonrutinen.",
+    "Telefonsamtal med mamma om skolfrånvaron. Kontakt tas med mentor.",
+    "Möte på skolan med mentor och specialpedagog om extra anpassningar i matematik.",
+    "Hembesök. Familjen har kommit igång med matlådor och handlingslista.",
+    "Följde med pappa till Arbetsförmedlingen för inskrivning.",
+    "SIP-möte förbereddes med familjen: vad är viktigt för er?",
+    "Nätverksmöte med mormor, fotbollstränaren och skolan.",
+    "Hembesök. Genomgång av ekonomi och räkningar med familjen.",
+]
+
+OUTCOMES = [
+    cm.OutcomeArea.HOME,
+    cm.OutcomeArea.SCHOOLING,
+    cm.OutcomeArea.LEISURE,
+    cm.OutcomeArea.PARENTS_OCCUPATION,
+]
+
+
+def _pnr(birth: dt.date, serial: int) -> str:
+    ten = with_check_digit(f"{birth:%y%m%d}{serial:03d}")
+    return f"{birth:%Y}{ten[2:]}"
+
+
+# key, last name, status, ombud, priority, children (first name, age, grade),
+# custodians (first names), protected child, request days ago
+FAMILIES = [
+    (
+        "berg",
+        "Berg",
+        "active",
+        "ombud",
+        2,
+        [("Maja", 9, 3), ("Elis", 13, 7)],
+        ["Lena", "Olof"],
+        False,
+        300,
+    ),
+    ("lind", "Lind", "active", "ombud", 3, [("Noah", 11, 5)], ["Sara"], False, 260),
+    ("holm", "Holm", "active", "ombud", 2, [("Alva", 8, 2)], ["Karin", "Jonas"], True, 220),
+    ("strand", "Strand", "active", "ombud2", 3, [("Vide", 12, 6)], ["Petra"], False, 250),
+    ("ek", "Ek", "phasing_out", "ombud", 3, [("Liam", 15, 9)], ["Mona", "Ali"], False, 380),
+    ("sjo", "Sjö", "active", "ombud", 2, [("Ella", 10, 4)], ["Hanna", "Erik"], False, 200),
+    ("gran", "Gran", "assessment", "ombud", 2, [("Ture", 7, 1)], ["Nora"], False, 40),
+    ("al", "Al", "request", None, 1, [("Iris", 6, 0)], ["Amir", "Leila"], False, 12),
+    ("bjork", "Björk", "request", None, 3, [("Otto", 14, 8)], ["Eva"], False, 25),
+    ("asp", "Asp", "closed", "ombud", 3, [("Vera", 16, 9)], ["Tove"], False, 420),
+    ("lonn", "Lönn", "declined", None, 4, [("Melvin", 12, 6)], ["Stina"], False, 90),
+    ("alm", "Alm", "withdrawn", "ombud2", 3, [("Juni", 9, 3)], ["Rut", "Kai"], False, 150),
+]
+
+PATHS = {
+    "request": [],
+    "assessment": ["assessment"],
+    "active": ["assessment", "active"],
+    "phasing_out": ["assessment", "active", "phasing_out"],
+    "closed": ["assessment", "active", "phasing_out", "closed"],
+    "declined": ["declined"],
+    "withdrawn": ["assessment", "active", "withdrawn"],
+}
+
+
+def seed(base: dict) -> dict:
+    users, adms = base["users"], base["administrations"]
+    existing = {
+        f.background.split(MARKER, 1)[1].split("]", 1)[0]: f
+        for f in cm.Family.objects.filter(background__contains=MARKER)
+    }
+    families = {}
+    rng = random.Random(20261123)  # noqa: S311 - demo data, not security
+    today = timezone.localdate()
+    lead = users["teamledare"]
+    for index, (
+        key,
+        last,
+        status,
+        ombud_name,
+        prio,
+        children,
+        parents,
+        protected,
+        days,
+    ) in enumerate(FAMILIES):
+        if key in existing:
+            families[key] = existing[key]
+            continue
+        ombud = users[ombud_name] if ombud_name else None
+        creator = ombud or lead
+        requested = today - dt.timedelta(days=days)
+        family = services.family_create_from_request(
+            by=creator if creator.administration_id else lead,
+            requesting_administration=adms["Skolan"] if index % 2 else adms["Socialtjänsten"],
+            requesting_contact="Rektor / kurator",
+            request_date=requested,
+            priority=prio,
+            background=f"Fiktiv demofamilj {last}. {MARKER}{key}]",
+            placements_at_risk_at_start=1 if index % 3 == 0 else 0,
+            eligibility={c: ("yes", "") for c in cm.Eligibility.Criterion.values[:3]}
+            if status != "request"
+            else {},
+            responsible_ombud=ombud,
+        )
+        adults = []
+        for p_index, first in enumerate(parents):
+            birth = dt.date(
+                today.year - 38 - p_index * 3,
+                1 + (index + p_index) % 12,
+                3 + (index * 2 + p_index) % 20,
+            )
+            adults.append(
+                services.member_create(
+                    family=family,
+                    by=creator,
+                    kind=cm.Member.Kind.CUSTODIAN,
+                    first_name=first,
+                    last_name=last,
+                    id_type=cm.Member.IdType.PERSONNUMMER,
+                    personal_number=_pnr(birth, 980 + p_index),
+                    birth_date=birth,
+                    protected_identity=protected,
+                    occupation=cm.Member.Occupation.JOB_SEEKING
+                    if p_index
+                    else cm.Member.Occupation.EMPLOYED,
+                    occupation_at_start=cm.Member.Occupation.NONE
+                    if p_index == 0
+                    else cm.Member.Occupation.JOB_SEEKING,
+                    income_support=index % 2 == 0,
+                    income_support_at_start=index % 2 == 0,
+                    mobile=f"070-{100 + index:03d} {10 + p_index:02d} {20 + index:02d}",
+                    sms_reminders=p_index == 0,
+                )
+            )
+        kids = []
+        for c_index, (first, age, grade) in enumerate(children):
+            birth = dt.date(
+                today.year - age, 1 + (index + c_index * 5) % 12, 2 + (index + c_index * 7) % 22
+            )
+            kids.append(
+                services.member_create(
+                    family=family,
+                    by=creator,
+                    kind=cm.Member.Kind.CHILD,
+                    first_name=first,
+                    last_name=last,
+                    id_type=cm.Member.IdType.PERSONNUMMER,
+                    personal_number=_pnr(birth, 990 + c_index),
+                    birth_date=birth,
+                    protected_identity=protected,
+                    npf_diagnosis="ADHD" if c_index == 0 else "Autism",
+                    school="Exempelskolan" if c_index == 0 else "Påhittaskolan",
+                    grade=grade,
+                    school_class=f"{grade}B",
+                    custodians=adults,
+                )
+            )
+            if status in ("active", "phasing_out", "assessment") and grade:
+                services.pupil_support_save(
+                    member=kids[-1],
+                    by=creator,
+                    school_administration=adms["Skolan"],
+                    school=kids[-1].school,
+                    grade=grade,
+                    support_level=[
+                        cm.PupilSupport.Level.EXTRA_ADAPTATIONS,
+                        cm.PupilSupport.Level.SPECIAL_SUPPORT,
+                        cm.PupilSupport.Level.GUIDANCE,
+                    ][(index + c_index) % 3],
+                    action_programme_review_on=today + dt.timedelta(days=60)
+                    if (index + c_index) % 3 == 1
+                    else None,
+                    absence_concern=(index + c_index) % 2 == 0,
+                    eligibility_track=cm.PupilSupport.Track.AT_RISK
+                    if grade >= 7
+                    else cm.PupilSupport.Track.YES,
+                )
+        # Walk the status flow as it happened.
+        step_day = requested
+        for step in PATHS[status]:
+            step_day = min(step_day + dt.timedelta(days=20), today)
+            reason = (
+                "Familjen avslutade insatsen enligt plan"
+                if step == "closed"
+                else (
+                    "Uppfyller inte kriterierna"
+                    if step == "declined"
+                    else ("Familjen valde att avsluta" if step == "withdrawn" else "")
+                )
+            )
+            services.family_transition(
+                family=family,
+                to_status=step,
+                by=lead if lead else creator,
+                reason=reason,
+                on=step_day,
+            )
+        family.refresh_from_db()
+        if ombud and family.start_date:
+            _journal_year(family, ombud, kids, adults, rng, today)
+            _goals(family, ombud, kids, rng, today)
+            if status in ("active", "phasing_out"):
+                services.visit_book(
+                    family=family,
+                    by=ombud,
+                    starts_at=timezone.now() + dt.timedelta(days=2 + index % 5, hours=index % 4),
+                    place="Hemma hos familjen",
+                )
+            services.obstacle_report(
+                family=family,
+                by=ombud,
+                kind=cm.Obstacle.Kind.COORDINATION,
+                description="Väntetid till BUP-utredning utan besked till familjen.",
+                observed_on=family.start_date + dt.timedelta(days=15),
+                administration=adms["Regionen"],
+            )
+            if adults:
+                services.assessment_record(
+                    family=family,
+                    by=ombud,
+                    member=adults[0],
+                    instrument=cm.Assessment.Instrument.SOC13,
+                    score=48 + index,
+                    assessed_on=family.start_date,
+                )
+                services.assessment_record(
+                    family=family,
+                    by=ombud,
+                    member=adults[0],
+                    instrument=cm.Assessment.Instrument.SOC13,
+                    score=58 + index,
+                    assessed_on=min(family.start_date + dt.timedelta(days=180), today),
+                )
+        families[key] = family
+    return {"families": families}
+
+
+def _journal_year(family, ombud, kids, adults, rng, today) -> None:
+    start = family.start_date
+    end = family.end_date or today
+    day = start
+    count = 0
+    while day <= end and count < 24:
+        event_at = timezone.make_aware(dt.datetime.combine(day, dt.time(9 + count % 6, 0)))
+        entry = services.journal_entry_save_draft(
+            family=family,
+            by=ombud,
+            kind=[
+                cm.JournalEntry.Kind.HOME_VISIT,
+                cm.JournalEntry.Kind.PHONE,
+                cm.JournalEntry.Kind.SCHOOL_MEETING,
+                cm.JournalEntry.Kind.NETWORK_MEETING,
+            ][count % 4],
+            event_at=event_at,
+            duration_minutes=[60, 20, 90, 120][count % 4],
+            place=["Hemma hos familjen", "Telefon", "Skolan", "Familjecentralen"][count % 4],
+            facts=JOURNAL_TEXTS[rng.randrange(len(JOURNAL_TEXTS))],
+            outcome_areas=[OUTCOMES[count % 4]],
+            concerns=kids if count % 3 else kids[:1],
+            participants=adults[:1],
+        )
+        if day < end - dt.timedelta(days=7):
+            services.journal_entry_sign(entry=entry, by=ombud)
+        services.time_entry_add(
+            family=family,
+            by=ombud,
+            activity=[
+                cm.TimeEntry.Activity.HOME_VISIT,
+                cm.TimeEntry.Activity.COORDINATION,
+                cm.TimeEntry.Activity.MEETING,
+                cm.TimeEntry.Activity.MEETING,
+            ][count % 4],
+            date=day,
+            minutes=[60, 20, 90, 120][count % 4],
+            journal_entry=entry,
+        )
+        day += dt.timedelta(days=14 + rng.randrange(5))
+        count += 1
+
+
+def _goals(family, ombud, kids, rng, today) -> None:
+    for area, text in [
+        (cm.OutcomeArea.HOME, "En fungerande morgonrutin fem dagar i veckan"),
+        (cm.OutcomeArea.SCHOOLING, "Närvaro i skolan över 80 procent"),
+        (cm.OutcomeArea.PARENTS_OCCUPATION, "Förälder har sysselsättning eller praktik"),
+    ]:
+        goal = services.goal_create(
+            family=family,
+            by=ombud,
+            area=area,
+            description=text,
+            member=kids[0] if area == cm.OutcomeArea.SCHOOLING else None,
+        )
+        rating = 2 + rng.randrange(2)
+        date = family.start_date + dt.timedelta(days=10)
+        while date <= min(family.end_date or today, today):
+            services.goal_follow_up_add(goal=goal, by=ombud, date=date, rating=rating)
+            rating = min(5, rating + rng.randrange(2))
+            date += dt.timedelta(days=60)

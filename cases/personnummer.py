@@ -65,8 +65,11 @@ def parse(value: str, *, today: dt.date | None = None) -> Parsed:
     ten = yymmdd + tail
     if not luhn.is_valid(ten):
         raise PersonnummerError(_("The check digit is wrong: check the number for a typo."))
-    return Parsed(digits=f"{year:04d}{yymmdd[2:]}{tail}", birth_date=birth,
-                  is_coordination_number=coordination)
+    return Parsed(
+        digits=f"{year:04d}{yymmdd[2:]}{tail}",
+        birth_date=birth,
+        is_coordination_number=coordination,
+    )
 
 
 def with_check_digit(first_nine: str) -> str:

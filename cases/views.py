@@ -1,30 +1,860 @@
+"""Cases pages. Thin: look up through familjelotsen.access (404 not visible, 403 not
+writable), call a service or selector, render. Every page with personal data is logged."""
+
 from __future__ import annotations
 
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from familjelotsen.access import CASE_ROLES, require_roles
+from cases import forms, selectors, services
+from cases import models as cm
+from familjelotsen import access
+from familjelotsen.audit import Action, log_access, log_list
+from familjelotsen.models import Administration, User
+
+Role = User.Role
+CASE_ROLES = access.CASE_ROLES
+STAFF_WRITERS = (Role.FAMILY_OMBUD, Role.TEAM_LEAD)
+
+
+def _log_view(request, obj, action=Action.VIEW):
+    log_access(
+        user=request.user,
+        action=action,
+        obj=obj,
+        basis=obj.access_basis,
+        consent_id=getattr(obj, "access_consent_id", None),
+        request=request,
+    )
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _optional_panels(user, family) -> dict:
+    """Panels from the consent, SIP and network apps, when those apps provide them."""
+    context = {}
+    for module, attr, key in (
+        ("consent.selectors", "family_panel", "consent_panel"),
+        ("sip.selectors", "family_summary", "sip_summary"),
+        ("network.selectors", "family_summary", "network_summary"),
+    ):
+        try:
+            selector = getattr(__import__(module, fromlist=[attr]), attr)
+        except (ImportError, AttributeError):
+            continue
+        context[key] = selector(user, family)
+    return context
+
+
+# --- Lists ---------------------------------------------------------------------------------
 
 
 @require_GET
-@require_roles(*CASE_ROLES)
+@access.require_roles(Role.FAMILY_OMBUD, Role.TEAM_LEAD, Role.PROJECT_LEADER)
 def my_families(request):
-    return render(request, "cases/my_families.html", {"families": []})
+    form = forms.FamilyFilterForm(request.GET or None)
+    status, q = "open", ""
+    if form.is_valid():
+        status, q = form.cleaned_data["status"], form.cleaned_data["q"]
+    families = list(selectors.family_list(request.user, status=status, q=q)[:200])
+    log_list(user=request.user, objects=families, request=request)
+    context = {"families": families, "form": form}
+    try:
+        from consent.selectors import expiring_soon
+
+        context["expiring_consents"] = expiring_soon(request.user, days=30)
+    except ImportError:
+        pass
+    template = "cases/my_families.html"
+    if request.htmx:
+        template += "#family-table"
+    return render(request, template, context)
 
 
 @require_GET
-@require_roles(*CASE_ROLES)
+@access.require_roles(Role.TEAM_LEAD)
 def waiting_list(request):
-    return render(request, "cases/waiting_list.html", {"families": []})
+    families = list(selectors.waiting_list(request.user))
+    log_list(user=request.user, objects=families, request=request)
+    return render(
+        request,
+        "cases/waiting_list.html",
+        {
+            "families": families,
+            "caseloads": selectors.caseloads(request.user),
+            "assign_form": forms.AssignOmbudForm(user=request.user),
+        },
+    )
+
+
+@require_POST
+@access.require_roles(Role.TEAM_LEAD)
+def assign_ombud(request, pk):
+    family = access.get_family_for_user(request, pk, write=True)
+    form = forms.AssignOmbudForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.family_assign_ombud(
+                family=family, ombud=form.cleaned_data["ombud"], by=request.user
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            _log_view(request, family, Action.CHANGE)
+            messages.success(
+                request,
+                _("%(ref)s was assigned to %(name)s.")
+                % {"ref": family.reference, "name": form.cleaned_data["ombud"].get_full_name()},
+            )
+    else:
+        messages.error(request, _("Choose a family ombud."))
+    return redirect("cases:waiting_list")
 
 
 @require_GET
-@require_roles(*CASE_ROLES)
+@access.require_roles(Role.SCHOOL_COORDINATOR, Role.TEAM_LEAD, Role.FAMILY_OMBUD)
 def pupils(request):
-    return render(request, "cases/pupils.html", {"pupils": []})
+    rows = list(selectors.pupils(request.user))
+    log_list(user=request.user, objects=rows, request=request)
+    context = {"pupils": rows}
+    try:
+        from sip.selectors import interventions_for_user
+
+        context["my_interventions"] = interventions_for_user(request.user)
+    except ImportError:
+        pass
+    return render(request, "cases/pupils.html", context)
 
 
 @require_GET
-@require_roles(*CASE_ROLES)
+@access.require_roles(*CASE_ROLES)
 def shared(request):
-    return render(request, "cases/shared.html", {"families": []})
+    families = list(selectors.shared_families(request.user))
+    log_list(user=request.user, objects=families, request=request)
+    context = {"families": families}
+    try:
+        from sip.selectors import interventions_for_user
+
+        context["my_interventions"] = interventions_for_user(request.user)
+    except ImportError:
+        pass
+    return render(request, "cases/shared.html", context)
+
+
+# --- Family ----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*STAFF_WRITERS)
+def family_create(request):
+    form = forms.FamilyRequestForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            family = services.family_create_from_request(
+                by=request.user,
+                requesting_administration=data["requesting_administration"],
+                requesting_contact=data["requesting_contact"],
+                request_date=data["request_date"],
+                priority=data["priority"],
+                background=data["background"],
+                placements_at_risk_at_start=data["placements_at_risk_at_start"],
+                eligibility=forms.eligibility_answers(data),
+                responsible_ombud=data["responsible_ombud"],
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request, _("The request %(ref)s was registered.") % {"ref": family.reference}
+            )
+            return redirect("cases:family_detail", pk=family.pk)
+    return render(request, "cases/family_form.html", {"form": form, "creating": True})
+
+
+@require_GET
+@access.require_roles(*CASE_ROLES)
+def family_detail(request, pk):
+    family = access.get_family_for_user(request, pk)
+    _log_view(request, family)
+    context = {
+        "family": family,
+        **selectors.family_detail(request.user, family, journal_page=request.GET.get("sida", 1)),
+        **_optional_panels(request.user, family),
+    }
+    if context["has_full_access"]:
+        context["transition_form"] = forms.TransitionForm(
+            allowed=services.allowed_transitions(family)
+        )
+        context["mandatory_missing"] = (
+            [cm.Eligibility.Criterion(c).label for c in services.mandatory_criteria_missing(family)]
+            if family.status == cm.Family.Status.REQUEST
+            else []
+        )
+    context["on_team"] = family.access_basis == access.Basis.CASE_TEAM
+    if request.htmx and request.GET.get("sida"):
+        return render(request, "cases/family_detail.html#journal", context)
+    return render(request, "cases/family_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*STAFF_WRITERS)
+def family_edit(request, pk):
+    family = access.get_family_for_user(request, pk, write=True)
+    form = forms.FamilyEditForm(
+        request.POST or None, instance=family, initial={"version": family.version}
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.family_update(
+                family=family, expected_version=form.cleaned_data["version"], **fields
+            )
+        except services.Conflict as exc:
+            conflict = exc.current
+            form.add_error(None, str(exc))
+        else:
+            _log_view(request, family, Action.CHANGE)
+            messages.success(request, _("The family was saved."))
+            return redirect("cases:family_detail", pk=family.pk)
+    return render(
+        request, "cases/family_edit.html", {"form": form, "family": family, "conflict": conflict}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*STAFF_WRITERS)
+def eligibility_edit(request, pk):
+    family = access.get_family_for_user(request, pk, write=True)
+    form = forms.EligibilityForm(request.POST or None, family=family)
+    if request.method == "POST" and form.is_valid():
+        services.family_set_eligibility(
+            family=family, answers=forms.eligibility_answers(form.cleaned_data)
+        )
+        _log_view(request, family, Action.CHANGE)
+        messages.success(request, _("The eligibility checklist was saved."))
+        return redirect("cases:family_detail", pk=family.pk)
+    return render(request, "cases/eligibility_form.html", {"form": form, "family": family})
+
+
+@require_POST
+@access.require_roles(*STAFF_WRITERS)
+def family_transition(request, pk):
+    family = access.get_family_for_user(request, pk, write=True)
+    form = forms.TransitionForm(request.POST, allowed=list(cm.Family.Status.values))
+    if form.is_valid():
+        try:
+            services.family_transition(
+                family=family,
+                to_status=form.cleaned_data["to_status"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            return render(
+                request,
+                "cases/transition_refused.html",
+                {"family": family, "errors": exc.messages, "form": form},
+                status=400,
+            )
+        _log_view(request, family, Action.CHANGE)
+        messages.success(request, _("The status was changed."))
+    return redirect("cases:family_detail", pk=family.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*STAFF_WRITERS)
+def team_edit(request, pk):
+    family = access.get_family_for_user(request, pk, write=True)
+    form = forms.TeamAddForm(request.POST or None, family=family)
+    if request.method == "POST":
+        remove = request.POST.get("remove")
+        if remove:
+            user = User.objects.filter(pk=remove).first() if remove.isdigit() else None
+            if user is None:
+                return HttpResponseBadRequest()
+            try:
+                access.team_remove(family=family, user=user)
+            except PermissionDenied as exc:
+                messages.error(request, str(exc))
+            return redirect("cases:team_edit", pk=family.pk)
+        if form.is_valid():
+            access.team_add(family=family, user=form.cleaned_data["user"], added_by=request.user)
+            messages.success(request, _("Added to the case team."))
+            return redirect("cases:team_edit", pk=family.pk)
+    team = cm.CaseTeamMember.objects.filter(family=family).select_related(
+        "user", "user__administration", "added_by"
+    )
+    return render(request, "cases/team.html", {"family": family, "team": team, "form": form})
+
+
+# --- Members ---------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*STAFF_WRITERS)
+def member_create(request, pk):
+    family = access.get_family_for_team(request, pk)
+    choices = selectors.member_choices(request.user, family)
+    form = forms.MemberForm(request.POST or None, family=family, custodian_choices=choices)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "custodians")}
+        try:
+            member = services.member_create(
+                family=family, by=request.user, custodians=form.cleaned_data["custodians"], **data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            log_access(
+                user=request.user,
+                action=Action.CREATE,
+                obj=member,
+                basis=access.Basis.CASE_TEAM,
+                request=request,
+            )
+            messages.success(request, _("The member was added."))
+            return redirect("cases:family_detail", pk=family.pk)
+    return render(request, "cases/member_form.html", {"form": form, "family": family})
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*CASE_ROLES)
+def member_edit(request, pk):
+    member = access.get_member_for_user(request, pk)
+    if request.method == "POST" and member.access_basis != access.Basis.CASE_TEAM:
+        raise PermissionDenied
+    family = member.family
+    _log_view(request, member, Action.VIEW if request.method == "GET" else Action.CHANGE)
+    choices = selectors.member_choices(request.user, family)
+    form = forms.MemberForm(
+        request.POST or None,
+        instance=member,
+        family=family,
+        custodian_choices=choices,
+        initial={"version": member.version},
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "custodians")}
+        try:
+            services.member_update(
+                member=member,
+                expected_version=form.cleaned_data["version"] or member.version,
+                custodians=form.cleaned_data["custodians"],
+                **data,
+            )
+        except services.Conflict as exc:
+            conflict = exc.current
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The member was saved."))
+            return redirect("cases:family_detail", pk=family.pk)
+    return render(
+        request,
+        "cases/member_form.html",
+        {
+            "form": form,
+            "family": family,
+            "member": member,
+            "conflict": conflict,
+            "read_only": member.access_basis != access.Basis.CASE_TEAM,
+        },
+    )
+
+
+# --- Journal ---------------------------------------------------------------------------------
+
+
+def _journal_form(request, family, entry=None, data=None):
+    members = selectors.member_choices(request.user, family)
+    initial = {"version": entry.version} if entry else {}
+    if entry is None:
+        initial["concerns"] = [m.pk for m in members if m.is_child]
+    return forms.JournalEntryForm(data, instance=entry, members=members, initial=initial)
+
+
+def _save_journal(request, family, form, entry=None):
+    data = {
+        k: v
+        for k, v in form.cleaned_data.items()
+        if k not in ("version", "concerns", "participants")
+    }
+    return services.journal_entry_save_draft(
+        family=family,
+        by=request.user,
+        entry=entry,
+        expected_version=form.cleaned_data.get("version") if entry else None,
+        concerns=form.cleaned_data["concerns"],
+        participants=form.cleaned_data["participants"],
+        **data,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*STAFF_WRITERS)
+def journal_new(request, pk):
+    family = access.get_family_for_team(request, pk)
+    entry_id = request.POST.get("entry_id", "")
+    if request.method == "POST" and entry_id.isdigit():
+        # The draft already reached the server (autosave): this save edits it.
+        return journal_edit(request, pk=int(entry_id))
+    form = _journal_form(request, family, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = _save_journal(request, family, form)
+            if "sign" in request.POST:
+                services.journal_entry_sign(entry=entry, by=request.user)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            log_access(
+                user=request.user,
+                action=Action.CREATE,
+                obj=entry,
+                basis=access.Basis.CASE_TEAM,
+                request=request,
+            )
+            messages.success(
+                request,
+                _("The entry was signed.") if entry.is_signed else _("The draft was saved."),
+            )
+            return redirect("cases:journal_edit", pk=entry.pk)
+    return render(
+        request, "cases/journal_form.html", {"form": form, "family": family, "entry": None}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*CASE_ROLES)
+def journal_edit(request, pk):
+    entry = access.get_journal_entry_for_user(request, pk)
+    family = entry.family
+    writable = entry.access_basis == access.Basis.CASE_TEAM
+    if request.method == "POST" and (not writable or entry.is_signed):
+        raise PermissionDenied
+    _log_view(request, entry, Action.VIEW if request.method == "GET" else Action.CHANGE)
+    if entry.is_signed or not writable:
+        members = selectors.member_choices(request.user, family)
+        return render(
+            request,
+            "cases/journal_detail.html",
+            {
+                "entry": entry,
+                "family": family,
+                "writable": writable,
+                "concerns": entry.concerns.filter(pk__in=members.values("pk")),
+                "addenda": entry.addenda.select_related("author").order_by("signed_at"),
+                "objections": entry.objections.select_related("member", "recorded_by"),
+                "addendum_form": forms.AddendumForm(),
+                "objection_form": forms.ObjectionForm(members=members),
+            },
+        )
+    form = _journal_form(request, family, entry=entry, data=request.POST or None)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = _save_journal(request, family, form, entry=entry)
+            if "sign" in request.POST:
+                services.journal_entry_sign(entry=entry, by=request.user)
+        except services.Conflict as exc:
+            conflict = exc.current
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The entry was signed.") if entry.is_signed else _("The draft was saved."),
+            )
+            return redirect("cases:journal_edit", pk=entry.pk)
+    return render(
+        request,
+        "cases/journal_form.html",
+        {"form": form, "family": family, "entry": entry, "conflict": conflict},
+    )
+
+
+@require_POST
+@access.require_roles(*STAFF_WRITERS)
+def journal_autosave(request, pk):
+    """The draft autosave endpoint (JSON). Creates the draft on first save."""
+    family = access.get_family_for_team(request, pk)
+    entry_id = request.POST.get("entry_id", "")
+    entry = None
+    if entry_id:
+        if not entry_id.isdigit():
+            return JsonResponse({"error": _("Unknown entry.")}, status=400)
+        entry = access.get_for_user(request.user, cm.JournalEntry, int(entry_id))
+        if entry.family_id != family.pk or entry.access_basis != access.Basis.CASE_TEAM:
+            raise PermissionDenied
+        if entry.is_signed:
+            return JsonResponse({"error": _("The entry is signed.")}, status=409)
+    form = _journal_form(request, family, entry=entry, data=request.POST)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=422)
+    try:
+        entry_saved = _save_journal(request, family, form, entry=entry)
+    except services.Conflict:
+        return JsonResponse(
+            {"error": _("Someone else saved this record while you were editing it.")}, status=409
+        )
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=422)
+    if entry is None:
+        log_access(
+            user=request.user,
+            action=Action.CREATE,
+            obj=entry_saved,
+            basis=access.Basis.CASE_TEAM,
+            request=request,
+        )
+    return JsonResponse(
+        {
+            "entry_id": entry_saved.pk,
+            "version": entry_saved.version,
+            "saved_at": timezone.localtime().strftime("%H:%M:%S"),
+            "edit_url": reverse("cases:journal_edit", args=[entry_saved.pk]),
+        }
+    )
+
+
+@require_POST
+@access.require_roles(*STAFF_WRITERS)
+def journal_sign(request, pk):
+    entry = access.get_journal_entry_for_user(request, pk)
+    if entry.access_basis != access.Basis.CASE_TEAM:
+        raise PermissionDenied
+    try:
+        services.journal_entry_sign(entry=entry, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        _log_view(request, entry, Action.CHANGE)
+        messages.success(request, _("The entry was signed."))
+    return redirect("cases:journal_edit", pk=entry.pk)
+
+
+@require_POST
+@access.require_roles(*STAFF_WRITERS)
+def journal_addendum(request, pk):
+    entry = access.get_journal_entry_for_user(request, pk)
+    if entry.access_basis != access.Basis.CASE_TEAM:
+        raise PermissionDenied
+    form = forms.AddendumForm(request.POST)
+    if form.is_valid():
+        try:
+            addendum = services.journal_entry_addendum(
+                original=entry, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            log_access(
+                user=request.user,
+                action=Action.CREATE,
+                obj=addendum,
+                basis=access.Basis.CASE_TEAM,
+                request=request,
+            )
+            messages.success(request, _("The addendum was signed."))
+    else:
+        messages.error(request, _("Write the correction."))
+    return redirect("cases:journal_edit", pk=entry.pk)
+
+
+@require_POST
+@access.require_roles(*STAFF_WRITERS)
+def journal_objection(request, pk):
+    entry = access.get_journal_entry_for_user(request, pk)
+    if entry.access_basis != access.Basis.CASE_TEAM:
+        raise PermissionDenied
+    form = forms.ObjectionForm(
+        request.POST, members=selectors.member_choices(request.user, entry.family)
+    )
+    if form.is_valid():
+        services.journal_objection_record(entry=entry, by=request.user, **form.cleaned_data)
+        _log_view(request, entry, Action.CHANGE)
+        messages.success(request, _("The objection was recorded beside the entry."))
+    else:
+        messages.error(request, _("Choose the person and write what they consider incorrect."))
+    return redirect("cases:journal_edit", pk=entry.pk)
+
+
+@require_POST
+@access.require_roles(*STAFF_WRITERS)
+def journal_discard(request, pk):
+    entry = access.get_journal_entry_for_user(request, pk)
+    if entry.access_basis != access.Basis.CASE_TEAM or entry.is_signed:
+        raise PermissionDenied
+    family_id = entry.family_id
+    services.journal_entry_discard_draft(entry=entry)
+    messages.success(request, _("The draft was removed."))
+    return redirect("cases:family_detail", pk=family_id)
+
+
+# --- Visits, goals, assessments, obstacles, time --------------------------------------------
+
+
+def _family_subform(request, pk, form_class, template, save, *, needs_members=False, title=""):
+    family = access.get_family_for_team(request, pk)
+    kwargs = {"members": selectors.member_choices(request.user, family)} if needs_members else {}
+    form = form_class(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save(family, form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            log_access(
+                user=request.user,
+                action=Action.CREATE,
+                obj=obj,
+                basis=access.Basis.CASE_TEAM,
+                request=request,
+            )
+            messages.success(request, _("Saved."))
+            return redirect("cases:family_detail", pk=family.pk)
+    return render(request, template, {"form": form, "family": family, "title": title})
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*STAFF_WRITERS)
+def visit_book(request, pk):
+    return _family_subform(
+        request,
+        pk,
+        forms.VisitForm,
+        "cases/simple_form.html",
+        lambda family, data: services.visit_book(family=family, by=request.user, **data),
+        title=_("Book the next visit"),
+    )
+
+
+@require_POST
+@access.require_roles(*STAFF_WRITERS)
+def visit_cancel(request, pk):
+    visit = cm.Visit.objects.filter(pk=pk).first()
+    if visit is None:
+        raise Http404
+    family = access.get_family_for_team(request, visit.family_id)
+    services.visit_cancel(visit=visit)
+    messages.success(request, _("The visit was cancelled."))
+    return redirect("cases:family_detail", pk=family.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*STAFF_WRITERS)
+def goal_create(request, pk):
+    return _family_subform(
+        request,
+        pk,
+        forms.GoalForm,
+        "cases/simple_form.html",
+        lambda family, data: services.goal_create(family=family, by=request.user, **data),
+        needs_members=True,
+        title=_("New goal"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*STAFF_WRITERS)
+def goal_follow_up(request, pk):
+    goal = access.get_goal_for_user(request, pk)
+    if goal.access_basis != access.Basis.CASE_TEAM:
+        raise PermissionDenied
+    form = forms.FollowUpForm(request.POST or None, initial={"date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.goal_follow_up_add(goal=goal, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            _log_view(request, goal, Action.CHANGE)
+            messages.success(request, _("The follow-up was saved."))
+            return redirect("cases:family_detail", pk=goal.family_id)
+    return render(
+        request,
+        "cases/simple_form.html",
+        {"form": form, "family": goal.family, "title": _("Follow up the goal"), "goal": goal},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*STAFF_WRITERS)
+def assessment_create(request, pk):
+    return _family_subform(
+        request,
+        pk,
+        forms.AssessmentForm,
+        "cases/simple_form.html",
+        lambda family, data: services.assessment_record(family=family, by=request.user, **data),
+        needs_members=True,
+        title=_("KASAM total score"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*STAFF_WRITERS)
+def obstacle_create(request, pk):
+    return _family_subform(
+        request,
+        pk,
+        forms.ObstacleForm,
+        "cases/simple_form.html",
+        lambda family, data: services.obstacle_report(family=family, by=request.user, **data),
+        title=_("Report an obstacle"),
+    )
+
+
+@require_POST
+@access.require_roles(*STAFF_WRITERS)
+def obstacle_resolve(request, pk):
+    obstacle = access.get_obstacle_for_user(request, pk)
+    if obstacle.access_basis != access.Basis.CASE_TEAM:
+        raise PermissionDenied
+    services.obstacle_resolve(obstacle=obstacle, on=timezone.localdate())
+    messages.success(request, _("The obstacle was marked as resolved."))
+    return redirect("cases:family_detail", pk=obstacle.family_id)
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*STAFF_WRITERS)
+def time_entry_add(request, pk):
+    return _family_subform(
+        request,
+        pk,
+        forms.TimeEntryForm,
+        "cases/simple_form.html",
+        lambda family, data: services.time_entry_add(family=family, by=request.user, **data),
+        title=_("Record time"),
+    )
+
+
+# --- Pupil support ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*STAFF_WRITERS)
+def pupil_support_create(request, pk):
+    member = access.get_member_for_user(request, pk)
+    if member.access_basis != access.Basis.CASE_TEAM:
+        raise PermissionDenied
+    existing = cm.PupilSupport.objects.filter(member=member).only("pk").first()
+    if existing is not None:
+        return redirect("cases:pupil_detail", pk=existing.pk)
+    school = Administration.objects.filter(kind=Administration.Kind.SCHOOL).order_by("pk").first()
+    form = forms.PupilSupportForm(
+        request.POST or None, initial={"school": member.school, "grade": member.grade}
+    )
+    if school is None:
+        form.add_error(None, _("No school administration is registered."))
+    elif request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            support = services.pupil_support_save(
+                member=member, by=request.user, school_administration=school, **data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            log_access(
+                user=request.user,
+                action=Action.CREATE,
+                obj=support,
+                basis=access.Basis.CASE_TEAM,
+                request=request,
+            )
+            messages.success(request, _("Pupil support was saved."))
+            return redirect("cases:family_detail", pk=member.family_id)
+    return render(
+        request,
+        "cases/simple_form.html",
+        {"form": form, "family": member.family, "title": _("Pupil support")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*CASE_ROLES)
+def pupil_detail(request, pk):
+    support = access.get_pupil_support_for_user(request, pk)
+    writable = access.can_write(request.user, support)
+    if request.method == "POST" and not writable:
+        raise PermissionDenied
+    _log_view(request, support, Action.VIEW if request.method == "GET" else Action.CHANGE)
+    member = access.visible_members(request.user).filter(pk=support.member_id).first()
+    form = forms.PupilSupportForm(
+        request.POST if "save_support" in request.POST else None,
+        instance=support,
+        initial={"version": support.version},
+    )
+    review_form = forms.PupilReviewForm(
+        request.POST if "add_review" in request.POST else None,
+        initial={"reviewed_on": timezone.localdate()},
+    )
+    conflict = None
+    if request.method == "POST" and "save_support" in request.POST and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.pupil_support_save(
+                member=support.member,
+                by=request.user,
+                school_administration=support.owner,
+                support=support,
+                expected_version=form.cleaned_data["version"] or support.version,
+                **data,
+            )
+        except services.Conflict as exc:
+            conflict = exc.current
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Pupil support was saved."))
+            return redirect("cases:pupil_detail", pk=support.pk)
+    if request.method == "POST" and "add_review" in request.POST and review_form.is_valid():
+        try:
+            services.pupil_health_review_add(
+                support=support, by=request.user, **review_form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(review_form, exc)
+        else:
+            messages.success(request, _("The pupil-health-team review was recorded."))
+            return redirect("cases:pupil_detail", pk=support.pk)
+    interventions = []
+    try:
+        from sip.selectors import interventions_for_member
+
+        interventions = interventions_for_member(request.user, support.member_id)
+    except ImportError:
+        pass
+    return render(
+        request,
+        "cases/pupil_detail.html",
+        {
+            "support": support,
+            "member": member,
+            "form": form,
+            "review_form": review_form,
+            "writable": writable,
+            "conflict": conflict,
+            "reviews": support.reviews.select_related("recorded_by"),
+            "interventions": interventions,
+        },
+    )

@@ -62,6 +62,31 @@ register(sip_models.Plan, sip_models.PlanGroupObjectPermission)
 register(network_models.NetworkProcess, network_models.NetworkProcessGroupObjectPermission)
 
 
+# Reports hold suppressed aggregates only, never case contents, and belong to no family, so
+# they are not in REGISTRY (whose rules run through a family). The project leader sees the
+# whole archive; a team lead the reports made in their administration; nobody else any.
+def visible_reports(user) -> QuerySet:
+    from reporting.models import Report
+
+    if not (user.is_authenticated and user.is_active):
+        return Report.objects.none()
+    if user.role == User.Role.PROJECT_LEADER and user.administration_id is not None:
+        return Report.objects.all()
+    if user.role == User.Role.TEAM_LEAD and user.administration_id is not None:
+        return Report.objects.filter(made_in_id=user.administration_id)
+    return Report.objects.none()
+
+
+def get_report_for_user(request, pk):
+    """A report the user may see, or 404 (its existence is not revealed)."""
+    from reporting.models import Report
+
+    try:
+        return visible_reports(request.user).get(pk=pk)
+    except (Report.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
 class ShareRefused(Exception):
     """A share that the consents do not allow; the message says why, for the user."""
 
@@ -244,6 +269,15 @@ def get_for_user(user, model: type[models.Model], pk, *, write: bool = False, qu
 
 def get_family_for_user(request, pk, write=False):
     return get_for_user(request.user, cm.Family, pk, write=write)
+
+
+def get_family_for_team(request, pk):
+    """The family, for writing its records: the case team only (the team lead prioritises
+    and assigns, but the case team documents). 404 when not visible, 403 when not on team."""
+    family = get_for_user(request.user, cm.Family, pk)
+    if family.access_basis != Basis.CASE_TEAM:
+        raise PermissionDenied
+    return family
 
 
 def get_member_for_user(request, pk, write=False):

@@ -1,0 +1,528 @@
+"""Forms for cases. Validation messages are at the field; everything typed is kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases import models as cm
+from familjelotsen.models import Administration, User
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class VersionField(forms.IntegerField):
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=1, **kwargs)
+
+
+def _eligibility_fields(form: forms.Form) -> None:
+    for criterion in cm.Eligibility.Criterion:
+        form.fields[f"elig_{criterion.value}"] = forms.ChoiceField(
+            label=criterion.label,
+            choices=cm.Eligibility.Answer.choices,
+            initial=cm.Eligibility.Answer.UNKNOWN,
+            widget=forms.RadioSelect,
+        )
+        form.fields[f"elig_{criterion.value}_note"] = forms.CharField(
+            label=_("Note"),
+            required=False,
+            max_length=500,
+        )
+
+
+def eligibility_answers(cleaned: dict) -> dict[str, tuple[str, str]]:
+    return {
+        c: (
+            cleaned.get(f"elig_{c}") or cm.Eligibility.Answer.UNKNOWN,
+            cleaned.get(f"elig_{c}_note") or "",
+        )
+        for c in cm.Eligibility.Criterion.values
+    }
+
+
+class FamilyRequestForm(forms.Form):
+    requesting_administration = forms.ModelChoiceField(
+        label=_("Requesting administration"), queryset=Administration.objects.all()
+    )
+    requesting_contact = forms.CharField(
+        label=_("Contact person at the requesting administration"), max_length=120, required=False
+    )
+    request_date = forms.DateField(label=_("Request date"), widget=DateInput())
+    priority = forms.TypedChoiceField(
+        label=_("Priority"),
+        choices=cm.Family.Priority.choices,
+        coerce=int,
+        initial=cm.Family.Priority.NORMAL,
+    )
+    responsible_ombud = forms.ModelChoiceField(
+        label=_("Responsible family ombud"),
+        required=False,
+        queryset=User.objects.none(),
+        help_text=_("Can be assigned later from the waiting list."),
+    )
+    placements_at_risk_at_start = forms.IntegerField(
+        label=_("Placements at risk at start"), min_value=0, max_value=20, initial=0
+    )
+    background = forms.CharField(
+        label=_("Background"), widget=forms.Textarea, required=False, max_length=10000
+    )
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["request_date"].initial = timezone.localdate()
+        self.fields["responsible_ombud"].queryset = User.objects.filter(
+            administration_id=user.administration_id, role=User.Role.FAMILY_OMBUD, is_active=True
+        )
+        _eligibility_fields(self)
+
+    def clean_request_date(self):
+        value = self.cleaned_data["request_date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("The request date cannot be in the future."))
+        return value
+
+
+class EligibilityForm(forms.Form):
+    def __init__(self, *args, family: cm.Family | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _eligibility_fields(self)
+        if family is not None and not self.is_bound:
+            for row in family.eligibility.all():
+                self.fields[f"elig_{row.criterion}"].initial = row.answer
+                self.fields[f"elig_{row.criterion}_note"].initial = row.note
+
+
+class FamilyEditForm(forms.ModelForm):
+    version = VersionField()
+
+    class Meta:
+        model = cm.Family
+        fields = [
+            "requesting_administration",
+            "requesting_contact",
+            "priority",
+            "background",
+            "placements_at_risk_at_start",
+            "placements_happened",
+        ]
+        widgets = {"background": forms.Textarea}
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"), choices=cm.Family.Status.choices)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text=_("Required when the family's participation ends."),
+    )
+
+    def __init__(self, *args, allowed: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [(v, cm.Family.Status(v).label) for v in allowed]
+
+
+class AssignOmbudForm(forms.Form):
+    ombud = forms.ModelChoiceField(label=_("Family ombud"), queryset=User.objects.none())
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ombud"].queryset = User.objects.filter(
+            administration_id=user.administration_id, role=User.Role.FAMILY_OMBUD, is_active=True
+        ).order_by("last_name", "first_name")
+
+
+class TeamAddForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Staff member"), queryset=User.objects.none())
+
+    def __init__(self, *args, family: cm.Family, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            User.objects.filter(is_active=True, administration__isnull=False)
+            .exclude(role=User.Role.SYSTEM_ADMIN)
+            .exclude(case_teams__family=family)
+            .select_related("administration")
+            .order_by("administration__name", "last_name")
+        )
+
+
+class MemberForm(forms.ModelForm):
+    """Personnummer accepted as YYYYMMDD-NNNN, YYYYMMDDNNNN, YYMMDD-NNNN or YYMMDD+NNNN."""
+
+    version = VersionField(required=False)
+    personal_number = forms.CharField(
+        label=_("Personal identity or coordination number"),
+        required=False,
+        max_length=15,
+        help_text=_("YYYYMMDD-NNNN, YYMMDD-NNNN or YYMMDD+NNNN (100 years or older)."),
+    )
+    birth_date = forms.DateField(
+        label=_("Birth date"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Only needed when there is no number."),
+    )
+    custodians = forms.ModelMultipleChoiceField(
+        label=_("Custodians"),
+        required=False,
+        queryset=cm.Member.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("One or two, for a child."),
+    )
+
+    class Meta:
+        model = cm.Member
+        fields = [
+            "kind",
+            "first_name",
+            "last_name",
+            "id_type",
+            "personal_number",
+            "birth_date",
+            "protected_identity",
+            "address",
+            "mobile",
+            "sms_reminders",
+            "npf_diagnosis",
+            "school",
+            "grade",
+            "school_class",
+            "occupation",
+            "occupation_at_start",
+            "income_support",
+            "income_support_at_start",
+        ]
+
+    def __init__(self, *args, family: cm.Family, custodian_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.family = family
+        qs = custodian_choices if custodian_choices is not None else cm.Member.objects.none()
+        if self.instance.pk:
+            qs = qs.exclude(pk=self.instance.pk)
+            self.fields["custodians"].initial = list(
+                self.instance.custodians.values_list("pk", flat=True)
+            )
+            if self.instance.personal_number and not self.is_bound:
+                from cases.personnummer import format_full
+
+                self.initial["personal_number"] = format_full(self.instance.personal_number)
+        self.fields["custodians"].queryset = qs.exclude(
+            kind__in=[cm.Member.Kind.CHILD, cm.Member.Kind.SIBLING]
+        )
+
+    def clean_mobile(self):
+        value = "".join(ch for ch in self.cleaned_data.get("mobile", "") if ch not in " -")
+        if value and not (
+            value.startswith(("07", "+467"))
+            and value.lstrip("+").isdigit()
+            and 10 <= len(value.lstrip("+")) <= 12
+        ):
+            raise forms.ValidationError(_("Give a Swedish mobile number, e.g. 070-123 45 67."))
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        from django.core.exceptions import ValidationError
+
+        from cases.services import resolve_identifier
+
+        id_type = cleaned.get("id_type")
+        if id_type:
+            try:
+                digits, birth = resolve_identifier(
+                    id_type=id_type,
+                    raw_number=cleaned.get("personal_number") or "",
+                    birth_date=cleaned.get("birth_date"),
+                )
+            except ValidationError as exc:
+                for field, messages in exc.message_dict.items():
+                    for message in messages:
+                        self.add_error(field, message)
+            else:
+                cleaned["personal_number"] = digits
+                cleaned["birth_date"] = birth
+        if cleaned.get("sms_reminders") and not cleaned.get("mobile"):
+            self.add_error("mobile", _("SMS reminders need a mobile number."))
+        return cleaned
+
+    def _post_clean(self):
+        # Model validation runs in the service (with the family and owner set).
+        pass
+
+
+class JournalEntryForm(forms.ModelForm):
+    version = VersionField(required=False)
+    concerns = forms.ModelMultipleChoiceField(
+        label=_("Concerns"),
+        required=False,
+        queryset=cm.Member.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The members this entry is about (one visit can concern several children)."),
+    )
+    participants = forms.ModelMultipleChoiceField(
+        label=_("Family members taking part"),
+        required=False,
+        queryset=cm.Member.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    outcome_areas = forms.MultipleChoiceField(
+        label=_("Outcome areas"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(a.value, a.label) for a in cm.JOURNAL_OUTCOME_AREAS],
+    )
+    event_at = forms.DateTimeField(
+        label=_("Date and time"),
+        widget=DateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+
+    class Meta:
+        model = cm.JournalEntry
+        fields = [
+            "kind",
+            "event_at",
+            "duration_minutes",
+            "place",
+            "participants",
+            "other_participants",
+            "concerns",
+            "facts",
+            "assessment",
+            "outcome_areas",
+            "next_steps",
+            "category",
+        ]
+        widgets = {
+            "facts": forms.Textarea(attrs={"rows": 8}),
+            "assessment": forms.Textarea(attrs={"rows": 5}),
+            "next_steps": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["concerns"].queryset = members
+        self.fields["participants"].queryset = members
+        self.fields["concerns"].label_from_instance = _member_label
+        self.fields["participants"].label_from_instance = _member_label
+        if not self.instance.pk and not self.is_bound:
+            self.initial.setdefault(
+                "event_at", timezone.localtime().replace(second=0, microsecond=0)
+            )
+
+    def clean_event_at(self):
+        value = self.cleaned_data["event_at"]
+        if value > timezone.now() + dt.timedelta(days=1):
+            raise forms.ValidationError(_("Document what has happened: the time is in the future."))
+        return value
+
+    def _post_clean(self):
+        pass
+
+
+def _member_label(member: cm.Member) -> str:
+    if getattr(member, "identity_visible", False):
+        return f"{member.first_name} {member.last_name}"
+    return str(_("Protected identity"))
+
+
+class AddendumForm(forms.Form):
+    facts = forms.CharField(
+        label=_("Correction or addition"), widget=forms.Textarea, max_length=20000
+    )
+    assessment = forms.CharField(
+        label=_("Assessment"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=20000,
+    )
+
+
+class ObjectionForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Person"), queryset=cm.Member.objects.none())
+    statement = forms.CharField(
+        label=_("What the person considers incorrect"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+    )
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members
+        self.fields["member"].label_from_instance = _member_label
+
+
+class VisitForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("Time"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+    )
+    duration_minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=5, max_value=600, initial=60
+    )
+    place = forms.CharField(label=_("Place"), max_length=120)
+    kind = forms.ChoiceField(
+        label=_("Kind"),
+        choices=cm.JournalEntry.Kind.choices,
+        initial=cm.JournalEntry.Kind.HOME_VISIT,
+    )
+
+
+class GoalForm(forms.Form):
+    area = forms.ChoiceField(label=_("Outcome area"), choices=cm.OutcomeArea.choices)
+    description = forms.CharField(
+        label=_("Goal"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+    member = forms.ModelChoiceField(
+        label=_("Concerns"), required=False, queryset=cm.Member.objects.none()
+    )
+    target_date = forms.DateField(label=_("Target date"), required=False, widget=DateInput())
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members
+        self.fields["member"].label_from_instance = _member_label
+
+
+class FollowUpForm(forms.Form):
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    rating = forms.TypedChoiceField(
+        label=_("Progress"),
+        coerce=int,
+        choices=cm.GoalFollowUp.Rating.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False, max_length=5000
+    )
+
+    def clean_date(self):
+        value = self.cleaned_data["date"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("A follow-up cannot be dated in the future."))
+        return value
+
+
+class AssessmentForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Person"), queryset=cm.Member.objects.none())
+    instrument = forms.ChoiceField(label=_("Instrument"), choices=cm.Assessment.Instrument.choices)
+    score = forms.IntegerField(
+        label=_("Total score from the paper form"), min_value=0, max_value=1000
+    )
+    assessed_on = forms.DateField(label=_("Date"), widget=DateInput())
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members
+        self.fields["member"].label_from_instance = _member_label
+
+    def clean(self):
+        cleaned = super().clean()
+        instrument, score = cleaned.get("instrument"), cleaned.get("score")
+        if instrument and score is not None:
+            low, high = cm.Assessment.SCORE_RANGES[cm.Assessment.Instrument(instrument)]
+            if not low <= score <= high:
+                self.add_error(
+                    "score",
+                    _("The total score of %(instrument)s lies between %(low)s and %(high)s.")
+                    % {
+                        "instrument": cm.Assessment.Instrument(instrument).label,
+                        "low": low,
+                        "high": high,
+                    },
+                )
+        return cleaned
+
+
+class ObstacleForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=cm.Obstacle.Kind.choices)
+    administration = forms.ModelChoiceField(
+        label=_("Administration concerned"), required=False, queryset=Administration.objects.all()
+    )
+    description = forms.CharField(
+        label=_("What happened"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+    observed_on = forms.DateField(label=_("Date"), widget=DateInput())
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == cm.Obstacle.Kind.COORDINATION and not cleaned.get(
+            "administration"
+        ):
+            self.add_error(
+                "administration", _("Name the administration concerned by a coordination obstacle.")
+            )
+        return cleaned
+
+
+class PupilSupportForm(forms.ModelForm):
+    version = VersionField(required=False)
+
+    class Meta:
+        model = cm.PupilSupport
+        fields = [
+            "school",
+            "grade",
+            "support_level",
+            "action_programme_review_on",
+            "absence_concern",
+            "eligibility_track",
+        ]
+        widgets = {"action_programme_review_on": DateInput()}
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get(
+            "support_level"
+        ) == cm.PupilSupport.Level.SPECIAL_SUPPORT and not cleaned.get(
+            "action_programme_review_on"
+        ):
+            self.add_error(
+                "action_programme_review_on",
+                _("Special support has an action programme: give its review date."),
+            )
+        return cleaned
+
+    def _post_clean(self):
+        pass
+
+
+class PupilReviewForm(forms.Form):
+    reviewed_on = forms.DateField(label=_("Date"), widget=DateInput())
+    decision = forms.CharField(
+        label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    responsible = forms.CharField(label=_("Responsible"), max_length=120)
+
+
+class TimeEntryForm(forms.Form):
+    activity = forms.ChoiceField(label=_("Activity"), choices=cm.TimeEntry.Activity.choices)
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=1440)
+
+
+class FamilyFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search by name or reference"), required=False, max_length=80)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("open", _("Open cases")), ("", _("All"))] + list(cm.Family.Status.choices),
+    )

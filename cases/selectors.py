@@ -1,0 +1,260 @@
+"""Every read a cases page shows. Each starts from the access module's visibility filter and
+owns its select_related/prefetch_related, so query counts stay constant in the data size."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from cases import models as cm
+from familjelotsen import access
+from familjelotsen.models import User
+
+OPEN_STATUSES = [cm.Family.Status.ASSESSMENT, cm.Family.Status.ACTIVE, cm.Family.Status.PHASING_OUT]
+
+
+def _visible_members_prefetch(user, to_attr="visible_members") -> Prefetch:
+    return Prefetch(
+        "members",
+        queryset=access.visible_members(user).order_by("kind", "birth_date", "id"),
+        to_attr=to_attr,
+    )
+
+
+def _with_contact_dates(qs: QuerySet) -> QuerySet:
+    now = timezone.now()
+    next_visit = (
+        cm.Visit.objects.filter(
+            family_id=OuterRef("pk"), cancelled_at__isnull=True, starts_at__gte=now
+        )
+        .order_by("starts_at")
+        .values("starts_at")[:1]
+    )
+    last_contact = (
+        cm.JournalEntry.objects.filter(family_id=OuterRef("pk"), event_at__lte=now)
+        .order_by("-event_at")
+        .values("event_at")[:1]
+    )
+    return qs.annotate(next_visit=Subquery(next_visit), last_contact=Subquery(last_contact))
+
+
+def family_list(
+    user: User, *, status: str = "", q: str = "", mine_only: bool | None = None
+) -> QuerySet:
+    """Mina familjer: the ombud's caseload; a team lead's list is every family they see.
+
+    Queries: 1 families (with next visit and last contact as subqueries) + 1 visible members.
+    """
+    qs = access.visible_families(user)
+    if mine_only is None:
+        mine_only = user.role == User.Role.FAMILY_OMBUD
+    if mine_only:
+        qs = qs.filter(id__in=access.team_family_ids(user))
+    if status == "open":
+        qs = qs.exclude(status__in=cm.CLOSED_STATUSES)
+    elif status in cm.Family.Status.values:
+        qs = qs.filter(status=status)
+    q = (q or "").strip()
+    if q:
+        on_team = Exists(
+            cm.CaseTeamMember.objects.filter(user_id=user.pk, family_id=OuterRef("family_id"))
+        )
+        name_match = (
+            access.visible(user, cm.Member)
+            .filter(family_id=OuterRef("pk"))
+            .annotate(on_team_flag=on_team)
+            .filter(Q(protected_identity=False) | Q(on_team_flag=True))
+        )
+        for word in q.split()[:4]:
+            name_match = name_match.filter(
+                Q(first_name__icontains=word) | Q(last_name__icontains=word)
+            )
+        qs = qs.filter(Q(reference__icontains=q) | Exists(name_match))
+    return (
+        _with_contact_dates(qs)
+        .select_related("responsible_ombud")
+        .prefetch_related(_visible_members_prefetch(user))
+        .order_by("status", "reference")
+    )
+
+
+def waiting_list(user: User) -> QuerySet:
+    """Open requests by priority, then the youngest child, then request date (seed 000 §2.4:
+    younger children first)."""
+    youngest = (
+        cm.Member.objects.filter(
+            family_id=OuterRef("pk"), kind__in=[cm.Member.Kind.CHILD, cm.Member.Kind.SIBLING]
+        )
+        .order_by("-birth_date")
+        .values("birth_date")[:1]
+    )
+    return (
+        access.visible_families(user)
+        .filter(status=cm.Family.Status.REQUEST)
+        .annotate(youngest_child_birth=Subquery(youngest))
+        .select_related("requesting_administration", "responsible_ombud")
+        .prefetch_related(_visible_members_prefetch(user))
+        .order_by("priority", "-youngest_child_birth", "request_date", "id")
+    )
+
+
+def caseloads(user: User) -> list[dict]:
+    """Each ombud of the administration with their open families against the planning figure."""
+    figure = settings.CASELOAD_PLANNING_FIGURE
+    ombuds = (
+        User.objects.filter(
+            administration_id=user.administration_id, role=User.Role.FAMILY_OMBUD, is_active=True
+        )
+        .annotate(
+            open_families=Count(
+                "responsible_families", filter=Q(responsible_families__status__in=OPEN_STATUSES)
+            )
+        )
+        .order_by("last_name", "first_name")
+    )
+    return [
+        {
+            "ombud": o,
+            "open": o.open_families,
+            "figure": figure,
+            "over": o.open_families > figure,
+            "free": max(figure - o.open_families, 0),
+        }
+        for o in ombuds
+    ]
+
+
+def family_detail(user: User, family: cm.Family, *, journal_page: int | str = 1) -> dict:
+    """Everything the family page shows; a constant number of queries whatever the size."""
+    members = list(
+        access.visible_members(user)
+        .filter(family=family)
+        .prefetch_related(Prefetch("custodians", queryset=access.visible_members(user)))
+        .order_by("kind", "birth_date", "id")
+    )
+    visible_member_qs = access.visible_members(user)
+    journal_qs = (
+        access.visible_journal_entries(user)
+        .filter(family=family)
+        .select_related("author", "signed_by", "corrects")
+        .prefetch_related(
+            Prefetch("concerns", queryset=visible_member_qs),
+            Prefetch(
+                "objections",
+                queryset=cm.JournalObjection.objects.select_related("member", "recorded_by"),
+            ),
+        )
+        .order_by("-event_at", "-id")
+    )
+    journal = Paginator(journal_qs, 20).get_page(journal_page)
+    goals = list(
+        access.visible_goals(user)
+        .filter(family=family)
+        .select_related("member")
+        .prefetch_related(
+            Prefetch("follow_ups", queryset=cm.GoalFollowUp.objects.order_by("date", "id"))
+        )
+    )
+    for goal in goals:
+        ratings = [f.rating for f in goal.follow_ups.all()]
+        goal.trend = ratings[-1] - ratings[0] if len(ratings) >= 2 else None
+        goal.latest = ratings[-1] if ratings else None
+    now = timezone.now()
+    full = {access.Basis.CASE_TEAM, access.Basis.TEAM_LEAD}
+    has_full_access = getattr(family, "access_basis", None) in full
+    return {
+        "members": members,
+        "journal": journal,
+        "goals": goals,
+        "assessments": list(
+            access.visible_assessments(user)
+            .filter(family=family)
+            .select_related("member", "administered_by")
+        ),
+        "obstacles": list(
+            access.visible_obstacles(user)
+            .filter(family=family, resolved_on__isnull=True)
+            .select_related("administration")
+        ),
+        "pupil_support": list(
+            access.visible_pupil_support(user)
+            .filter(family=family)
+            .select_related("member")
+            .prefetch_related("reviews")
+        ),
+        "next_visits": list(
+            cm.Visit.objects.filter(
+                family=family, cancelled_at__isnull=True, starts_at__gte=now
+            ).select_related("ombud")[:3]
+        )
+        if has_full_access
+        else [],
+        "team": list(
+            cm.CaseTeamMember.objects.filter(family=family).select_related(
+                "user", "user__administration"
+            )
+        )
+        if has_full_access
+        else [],
+        "history": list(cm.StatusChange.objects.filter(family=family).select_related("changed_by"))
+        if has_full_access
+        else [],
+        "time_minutes": (
+            cm.TimeEntry.objects.filter(family=family).aggregate(total=Sum("minutes"))["total"] or 0
+        )
+        if has_full_access
+        else None,
+        "has_full_access": has_full_access,
+    }
+
+
+def member_choices(user: User, family: cm.Family) -> QuerySet:
+    return access.visible_members(user).filter(family=family).order_by("kind", "birth_date")
+
+
+def pupils(user: User) -> QuerySet:
+    """The school coordinator's list: exactly the pupil support records shared with school.
+
+    Queries: 1 (pupil support joined with pupil and family; identity masking annotated).
+    """
+    on_team = Exists(
+        cm.CaseTeamMember.objects.filter(user_id=user.pk, family_id=OuterRef("family_id"))
+    )
+    return (
+        access.visible_pupil_support(user)
+        .select_related("member", "family")
+        .annotate(
+            member_identity_visible=Case(
+                When(member__protected_identity=False, then=Value(True)),
+                When(on_team, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("school", "grade", "member__last_name", "id")
+    )
+
+
+def shared_families(user: User) -> QuerySet:
+    """Families another administration shared with the user's administration."""
+    return (
+        _with_contact_dates(access.visible_families(user))
+        .select_related("responsible_ombud", "owner")
+        .prefetch_related(_visible_members_prefetch(user))
+        .order_by("reference")
+    )

@@ -1,0 +1,164 @@
+// Journal drafts that never get lost (SPEC §5.1).
+// Online: the draft autosaves to the server a few seconds after each change.
+// Offline (or when the server cannot be reached): the unsent text is kept in this browser's
+// localStorage, the user is told so plainly, and it is offered back when the form is opened
+// again - even after the tab was closed. The device copy is deleted as soon as the server has
+// the text, so no case text lingers on the device.
+(function () {
+  "use strict";
+  var form = document.getElementById("journal-form");
+  if (!form) { return; }
+  var statusEl = document.getElementById("draft-status");
+  var restoreBox = document.getElementById("draft-restore");
+  var url = form.getAttribute("data-autosave-url");
+  // One device draft per family: the ombud writes one entry at a time.
+  var key = form.getAttribute("data-draft-key").replace(/:[^:]*$/, "");
+  var entryInput = form.querySelector("input[name=entry_id]");
+  var versionInput = form.querySelector("input[name=version]");
+  var DELAY = 3000;
+  var timer = null;
+  var dirty = false;
+  var saving = null;
+
+  function say(text, isError) {
+    statusEl.textContent = text;
+    statusEl.className = "draft-status notice" + (isError ? " notice--offline" : "");
+  }
+
+  function fieldsOf() {
+    var data = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || el.type === "submit" || el.type === "button" || el.name === "csrfmiddlewaretoken") { return; }
+      if (el.type === "checkbox" || el.type === "radio") {
+        if (!data[el.name]) { data[el.name] = []; }
+        if (el.checked) { data[el.name].push(el.value); }
+      } else {
+        data[el.name] = el.value;
+      }
+    });
+    return data;
+  }
+
+  function fill(data) {
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name || !(el.name in data) || el.name === "csrfmiddlewaretoken") { return; }
+      var value = data[el.name];
+      if (el.type === "checkbox" || el.type === "radio") {
+        el.checked = Array.isArray(value) && value.indexOf(el.value) !== -1;
+      } else if (el.type !== "submit") {
+        el.value = value;
+      }
+    });
+  }
+
+  function readLocal() {
+    try { return JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { return null; }
+  }
+  function keepLocal() {
+    try {
+      window.localStorage.setItem(key, JSON.stringify({ savedAt: Date.now(), fields: fieldsOf() }));
+      return true;
+    } catch (e) { return false; }
+  }
+  function dropLocal() {
+    try { window.localStorage.removeItem(key); } catch (e) { /* nothing kept */ }
+  }
+
+  function save() {
+    if (saving) { return saving; }
+    if (!navigator.onLine) {
+      keepLocal();
+      say(form.getAttribute("data-msg-offline"), true);
+      return Promise.resolve(false);
+    }
+    var body = new FormData(form);
+    dirty = false;
+    saving = fetch(url, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-Requested-With": "fetch" }
+    }).then(function (response) {
+      return response.json().then(function (json) { return { ok: response.ok, json: json }; });
+    }).then(function (result) {
+      if (!result.ok) { throw new Error("refused"); }
+      entryInput.value = result.json.entry_id;
+      if (versionInput) { versionInput.value = result.json.version; }
+      if (result.json.edit_url && form.getAttribute("action") !== result.json.edit_url) {
+        form.setAttribute("action", result.json.edit_url);
+        window.history.replaceState(null, "", result.json.edit_url);
+      }
+      if (!dirty) { dropLocal(); }
+      say(form.getAttribute("data-msg-saved") + " " + result.json.saved_at, false);
+      return true;
+    }).catch(function () {
+      keepLocal();
+      say(navigator.onLine ? form.getAttribute("data-msg-failed") : form.getAttribute("data-msg-offline"), true);
+      return false;
+    }).then(function (ok) { saving = null; return ok; });
+    return saving;
+  }
+
+  function changed() {
+    dirty = true;
+    if (!navigator.onLine) { keepLocal(); say(form.getAttribute("data-msg-offline"), true); return; }
+    window.clearTimeout(timer);
+    timer = window.setTimeout(save, DELAY);
+  }
+
+  form.addEventListener("input", changed);
+  form.addEventListener("change", changed);
+
+  form.addEventListener("submit", function (event) {
+    if (!navigator.onLine) {
+      event.preventDefault();
+      keepLocal();
+      say(form.getAttribute("data-msg-offline"), true);
+      statusEl.focus && statusEl.setAttribute("tabindex", "-1");
+      statusEl.focus();
+      return;
+    }
+    // The server gets the text with this request; the device copy is no longer needed.
+    dropLocal();
+  });
+
+  window.addEventListener("online", function () {
+    if (readLocal()) {
+      save().then(function (ok) { if (ok) { say(form.getAttribute("data-msg-sent"), false); } });
+    }
+  });
+  window.addEventListener("offline", function () {
+    keepLocal();
+    say(form.getAttribute("data-msg-offline"), true);
+  });
+  // Keep the text if the tab is closed while a save is pending or the network is gone.
+  window.addEventListener("pagehide", function () { if (dirty) { keepLocal(); } });
+
+  // Before logout clears site storage, send the draft to the server.
+  document.addEventListener("familjelotsen:before-logout", function (event) {
+    if (dirty || readLocal()) {
+      var pending = save();
+      if (event.detail && typeof event.detail.waitUntil === "function") { event.detail.waitUntil(pending); }
+    }
+  });
+
+  // Offer a device draft back when the form opens again.
+  var local = readLocal();
+  if (local && local.fields) {
+    var localEntry = (local.fields.entry_id || "");
+    var thisEntry = entryInput.value || "";
+    if (!thisEntry || localEntry === thisEntry) {
+      restoreBox.hidden = false;
+      document.getElementById("draft-restore-yes").addEventListener("click", function () {
+        fill(local.fields);
+        restoreBox.hidden = true;
+        dirty = true;
+        save();
+        var first = form.querySelector("textarea, input:not([type=hidden])");
+        if (first) { first.focus(); }
+      });
+      document.getElementById("draft-restore-no").addEventListener("click", function () {
+        dropLocal();
+        restoreBox.hidden = true;
+      });
+    }
+  }
+})();

@@ -115,7 +115,7 @@ def seed(base: dict) -> dict:
             priority=prio,
             background=f"Fiktiv demofamilj {last}. {MARKER}{key}]",
             placements_at_risk_at_start=1 if index % 3 == 0 else 0,
-            eligibility={c: ("yes", "") for c in cm.Eligibility.Criterion.values[:3]}
+            eligibility=dict.fromkeys(cm.Eligibility.Criterion.values[:3], ("yes", ""))
             if status != "request"
             else {},
             responsible_ombud=ombud,

@@ -17,7 +17,7 @@ LEGAL = {(a, b) for a, targets in cm.TRANSITIONS.items() for b in targets}
 def _family(ombud, status):
     family = FamilyFactory(responsible_ombud=ombud, status=status, start_date=None)
     services.family_set_eligibility(
-        family=family, answers={c: ("yes", "") for c in cm.MANDATORY_CRITERIA}
+        family=family, answers=dict.fromkeys(cm.MANDATORY_CRITERIA, ("yes", ""))
     )
     return family
 
@@ -79,7 +79,7 @@ def test_a_request_does_not_move_on_until_the_three_mandatory_criteria_are_confi
     assert "mandatory" in refused.value.messages[0]
     assert "neuropsychiatric" in refused.value.messages[0]
     services.family_set_eligibility(
-        family=family, answers={c: ("yes", "") for c in cm.MANDATORY_CRITERIA}
+        family=family, answers=dict.fromkeys(cm.MANDATORY_CRITERIA, ("yes", ""))
     )
     services.family_transition(family=family, to_status=Status.ASSESSMENT, by=ombud)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
+import pghistory
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.fields import ArrayField
@@ -35,10 +36,22 @@ class ConsentQuerySet(models.QuerySet):
         return self.filter(revoked_on__isnull=True, valid_from__lte=on, valid_until__gte=on)
 
 
+# Every change of a consent, its signatures and the shares it allows is kept by PostgreSQL
+# triggers (django-pghistory): who (the request user in the context), when and what. The event
+# tables are append-only (triggers refuse UPDATE and DELETE), so the trail cannot be rewritten.
+HISTORY = {"append_only": True}
+
+
+@pghistory.track(**HISTORY)
 class Consent(VersionedModel):
     class Form(models.TextChoices):
         WRITTEN = "written", _("Written, signed form")
         ORAL = "oral", _("Oral")
+
+    class Custody(models.TextChoices):
+        NOT_A_CHILD = "", _("Not a child")
+        SOLE = "sole", _("Sole custody")
+        JOINT = "joint", _("Joint custody")
 
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="consents")
     owner = models.ForeignKey(Administration, on_delete=models.PROTECT, related_name="+")
@@ -78,6 +91,11 @@ class Consent(VersionedModel):
     oral_wording = models.TextField(_("wording of the oral consent"), blank=True)
     child_view = models.TextField(_("the child's own view"), blank=True)
     child_maturity_note = models.TextField(_("the child's age and maturity"), blank=True)
+    # The child's custody as registered when the consent was given (DOMAIN §2.4: a child's
+    # consent records the custodian status and whether one or both custodians consented).
+    custody = models.CharField(
+        _("custody"), max_length=8, choices=Custody.choices, blank=True, default=""
+    )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -135,7 +153,22 @@ class Consent(VersionedModel):
         on = on or timezone.localdate()
         return self.revoked_on is None and self.valid_from <= on <= self.valid_until
 
+    @property
+    def only_one_custodian_signed(self) -> bool:
+        """Joint custody and fewer than both custodians signed: the consent is partial.
 
+        Uses the `custodian_signatures` annotation of the selectors when present, so lists do
+        not query per row.
+        """
+        if self.custody != self.Custody.JOINT:
+            return False
+        signed = getattr(self, "custodian_signatures", None)
+        if signed is None:
+            signed = self.signatures.filter(capacity=ConsentSignature.Capacity.CUSTODIAN).count()
+        return signed < 2
+
+
+@pghistory.track(**HISTORY)
 class ConsentSignature(BaseModel):
     """One person's consent: the adult for themselves, or each custodian for a child."""
 
@@ -156,6 +189,7 @@ class ConsentSignature(BaseModel):
         ]
 
 
+@pghistory.track(**HISTORY)
 class Share(BaseModel):
     """Why an administration can see a record: who shared it, when, under which consent(s).
 
@@ -197,6 +231,31 @@ class Share(BaseModel):
                 condition=Q(withdrawn_at__isnull=True),
             ),
         ]
+
+
+# Which administrations a consent names, and which consents a share rests on, are many-to-many
+# rows: their additions and removals are kept too.
+pghistory.track(
+    pghistory.InsertEvent("add"),
+    pghistory.DeleteEvent("remove"),
+    obj_field=None,
+    model_name="ConsentReceivingEvent",
+    **HISTORY,
+)(Consent.receiving.through)
+pghistory.track(
+    pghistory.InsertEvent("add"),
+    pghistory.DeleteEvent("remove"),
+    obj_field=None,
+    model_name="ConsentDisclosingEvent",
+    **HISTORY,
+)(Consent.disclosing.through)
+pghistory.track(
+    pghistory.InsertEvent("add"),
+    pghistory.DeleteEvent("remove"),
+    obj_field=None,
+    model_name="ShareConsentEvent",
+    **HISTORY,
+)(Share.consents.through)
 
 
 class ConsentUserObjectPermission(UserObjectPermissionBase):

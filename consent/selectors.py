@@ -1,0 +1,539 @@
+"""Every read of the consent app that a page shows. Each starts from the access module's
+visibility filter and owns its select_related/prefetch_related, so page query counts stay
+fixed whatever the data size.
+
+Three of them are integration points for pages outside this app (the family page, the record
+pages with share buttons, "Mina familjer"): `family_panel`, `share_options`, `expiring_soon`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Case, Count, Exists, OuterRef, QuerySet, Subquery, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases import models as cm
+from cases.personnummer import format_full, format_masked
+from consent.models import Consent, ConsentSignature, Share
+from familjelotsen import access
+from familjelotsen.models import AccessLogEntry, Administration, User
+
+Basis = AccessLogEntry.Basis
+EXPIRING_DAYS = 30
+FULL_ACCESS = (Basis.CASE_TEAM, Basis.TEAM_LEAD)
+
+
+class Status:
+    PENDING = "pending"
+    ACTIVE = "active"
+    EXPIRING = "expiring"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+
+STATUS_LABELS = {
+    Status.PENDING: gettext_lazy("Not yet valid"),
+    Status.ACTIVE: gettext_lazy("Active"),
+    Status.EXPIRING: gettext_lazy("Expiring soon"),
+    Status.EXPIRED: gettext_lazy("Expired"),
+    Status.REVOKED: gettext_lazy("Revoked"),
+}
+STATUS_BADGES = {
+    Status.PENDING: "",
+    Status.ACTIVE: "badge--ok",
+    Status.EXPIRING: "badge--warn",
+    Status.EXPIRED: "badge--error",
+    Status.REVOKED: "badge--error",
+}
+
+
+def consent_status(consent: Consent, on: dt.date | None = None) -> str:
+    on = on or timezone.localdate()
+    if consent.revoked_on is not None:
+        return Status.REVOKED
+    if consent.valid_until < on:
+        return Status.EXPIRED
+    if consent.valid_from > on:
+        return Status.PENDING
+    if consent.valid_until <= on + dt.timedelta(days=EXPIRING_DAYS):
+        return Status.EXPIRING
+    return Status.ACTIVE
+
+
+def _decorate(consent: Consent, on: dt.date) -> Consent:
+    consent.status = consent_status(consent, on)
+    consent.status_label = str(STATUS_LABELS[consent.status])
+    consent.status_badge = STATUS_BADGES[consent.status]
+    consent.partial_custody = consent.only_one_custodian_signed
+    consent.days_left = (consent.valid_until - on).days
+    consent.categories_display = ", ".join(
+        str(cm.InfoCategory(c).label) for c in consent.categories if c in cm.InfoCategory
+    )
+    consent.scan_missing = consent.form == Consent.Form.WRITTEN and not consent.scan
+    consent.subject_name = (
+        str(consent.subject) if consent.subject_identity_visible else _("Protected identity")
+    )
+    return consent
+
+
+def _on_team_of_family(user) -> Exists:
+    return Exists(
+        cm.CaseTeamMember.objects.filter(user_id=user.pk, family_id=OuterRef("family_id"))
+    )
+
+
+def _annotated(user, qs: QuerySet) -> QuerySet:
+    """Consents with what lists show: the partial-custody count and whether the subject's
+    identity may be shown (protected identity is masked outside the case team)."""
+    signed = (
+        ConsentSignature.objects.filter(
+            consent_id=OuterRef("pk"), capacity=ConsentSignature.Capacity.CUSTODIAN
+        )
+        .order_by()
+        .values("consent_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        qs.annotate(
+            custodian_signatures=models.functions.Coalesce(Subquery(signed), 0),
+            subject_identity_visible=Case(
+                When(subject__protected_identity=False, then=Value(True)),
+                When(_on_team_of_family(user), then=Value(True)),
+                default=Value(False),
+                output_field=models.BooleanField(),
+            ),
+        )
+        .select_related("subject", "family")
+        .prefetch_related("receiving")
+    )
+
+
+# --- People, masked where the law says so ----------------------------------------------------
+
+
+def _label_member(member: cm.Member) -> cm.Member:
+    visible = getattr(member, "identity_visible", not member.protected_identity)
+    member.display_name = str(member) if visible else _("Protected identity")
+    if not visible or not member.personal_number:
+        member.display_number = ""
+    elif getattr(member, "on_team", False):
+        member.display_number = format_full(member.personal_number)
+    else:
+        member.display_number = format_masked(member.personal_number)
+    return member
+
+
+def family_members(user, family: cm.Family) -> list[cm.Member]:
+    """The members the user may see, each with `display_name`/`display_number` masked for a
+    protected identity unless the user is on the case team."""
+    members = (
+        access.visible_members(user)
+        .filter(family_id=family.pk)
+        .order_by("kind", "birth_date", "id")
+    )
+    return [_label_member(m) for m in members]
+
+
+# --- Lists and detail ------------------------------------------------------------------------
+
+
+def family_consents(user, family: cm.Family) -> list[Consent]:
+    on = timezone.localdate()
+    qs = _annotated(user, access.visible_consents(user).filter(family_id=family.pk))
+    return [_decorate(c, on) for c in qs.order_by("-valid_from", "-id")]
+
+
+def consent_for_page(user, consent: Consent) -> Consent:
+    """The consent as the detail page shows it, with everything it names in a few queries."""
+    qs = _annotated(user, access.visible_consents(user).filter(pk=consent.pk))
+    full = (
+        qs.select_related("registered_by", "revoked_by", "oral_taken_by")
+        .prefetch_related("disclosing", "signatures")
+        .get()
+    )
+    full.access_basis = consent.access_basis
+    full.access_consent_id = consent.access_consent_id
+    return _decorate(full, timezone.localdate())
+
+
+def signature_rows(consent: Consent, members: list[cm.Member]) -> list[dict]:
+    by_id = {m.pk: m for m in members}
+    rows = []
+    for signature in sorted(consent.signatures.all(), key=lambda s: (s.signed_on, s.pk)):
+        member = by_id.get(signature.signer_id)
+        rows.append(
+            {
+                "signature": signature,
+                "name": member.display_name if member else _("Protected identity"),
+                "capacity": signature.get_capacity_display(),
+            }
+        )
+    return rows
+
+
+def unsigned_custodians(consent: Consent, members: list[cm.Member]) -> list[cm.Member]:
+    """The custodians of a child who have not (yet) consented: each may sign later."""
+    if not consent.subject.is_child:
+        return []
+    signed = {s.signer_id for s in consent.signatures.all()}
+    custodian_ids = set(
+        cm.CustodyLink.objects.filter(child_id=consent.subject_id).values_list(
+            "custodian_id", flat=True
+        )
+    )
+    return [m for m in members if m.pk in custodian_ids and m.pk not in signed]
+
+
+def custodians_of(subject: cm.Member, members: list[cm.Member]) -> list[cm.Member]:
+    ids = set(
+        cm.CustodyLink.objects.filter(child_id=subject.pk).values_list("custodian_id", flat=True)
+    )
+    return [m for m in members if m.pk in ids]
+
+
+def pdf_signers(
+    subject: cm.Member, members: list[cm.Member], consent: Consent | None = None
+) -> list[dict]:
+    """Who signs the printed form: each custodian of a child (both when custody is joint), or
+    the adult themselves; with the date when the consent already records it."""
+    signed = {s.signer_id: s.signed_on for s in consent.signatures.all()} if consent else {}
+    if subject.is_child:
+        people = custodians_of(subject, members)
+        capacity = ConsentSignature.Capacity.CUSTODIAN.label
+    else:
+        people = [subject]
+        capacity = ConsentSignature.Capacity.SELF.label
+    return [{"member": m, "capacity": capacity, "signed_on": signed.get(m.pk)} for m in people]
+
+
+def consent_shares(consent: Consent) -> QuerySet:
+    """The shares that rest on this consent, withdrawn ones included (they are history)."""
+    return (
+        Share.objects.filter(consents=consent)
+        .select_related("administration", "content_type")
+        .order_by("withdrawn_at", "administration__name", "content_type_id", "object_id")
+    )
+
+
+# --- History (pghistory events), for the case team -------------------------------------------
+
+# Why a share was withdrawn, as access.py and the views store it (plain English keys in the
+# data; shown translated).
+WITHDRAWN_BY_OMBUD = "withdrawn by the family ombud"
+WITHDRAWAL_REASONS = {
+    WITHDRAWN_BY_OMBUD: gettext_lazy("withdrawn by the family ombud"),
+    "consent revoked": gettext_lazy("the consent was revoked"),
+    "consent expired": gettext_lazy("the consent expired"),
+    "consent no longer covers the share": gettext_lazy("no valid consent covers it"),
+    "record removed": gettext_lazy("the record was removed"),
+}
+
+
+def withdrawal_reason(value: str) -> str:
+    return str(WITHDRAWAL_REASONS.get(value, value or "–"))
+
+
+_SKIPPED_FIELDS = {"id", "created_at", "updated_at", "version", "scan_content_type"}
+
+
+def _event_model(name: str):
+    return apps.get_model("consent", name)
+
+
+def consent_history(user, consent: Consent) -> list[dict]:
+    """Every change of the consent, its signatures, the administrations it names and the
+    shares resting on it: when, who, what. Newest first."""
+    from pghistory.models import MiddlewareEvents
+
+    own = MiddlewareEvents.objects.across(
+        _event_model("ConsentEvent"),
+        _event_model("ConsentSignatureEvent"),
+        _event_model("ConsentReceivingEvent"),
+        _event_model("ConsentDisclosingEvent"),
+    ).references(consent)
+    events = list(own.order_by("pgh_created_at", "pgh_id"))
+    share_ids = list(Share.objects.filter(consents=consent).values_list("pk", flat=True))
+    if share_ids:
+        shares = list(Share.objects.filter(pk__in=share_ids))
+        events += list(
+            MiddlewareEvents.objects.across(_event_model("ShareEvent"))
+            .tracks(shares)
+            .order_by("pgh_created_at", "pgh_id")
+        )
+    user_ids = {e.pgh_context.get("user") for e in events if e.pgh_context} - {None}
+    users = {u.pk: u for u in User.objects.filter(pk__in=user_ids)}
+    adm_names = dict(Administration.objects.values_list("pk", "name"))
+    member_ids = {
+        e.pgh_data.get("signer_id") for e in events if e.pgh_model.endswith("SignatureEvent")
+    }
+    members = {}
+    if member_ids:
+        members = {
+            m.pk: _label_member(m)
+            for m in access.visible_members(user).filter(pk__in=member_ids - {None})
+        }
+    ct_ids = {
+        e.pgh_data.get("content_type_id") for e in events if e.pgh_model.endswith(".ShareEvent")
+    } - {None}
+    content_types = {ct.pk: ct for ct in ContentType.objects.filter(pk__in=ct_ids)}
+    rows = []
+    for event in events:
+        what, changes = _describe(event, adm_names, members, content_types)
+        if what is None:
+            continue
+        context = event.pgh_context or {}
+        rows.append(
+            {
+                "at": event.pgh_created_at,
+                "user": users.get(context.get("user")),
+                "what": what,
+                "changes": changes,
+            }
+        )
+    rows.sort(key=lambda r: r["at"], reverse=True)
+    return rows
+
+
+def _field_label(name: str) -> str:
+    try:
+        field = Consent._meta.get_field(name.removesuffix("_id"))
+    except Exception:  # noqa: BLE001 - a column the model no longer has still shows
+        return name
+    return str(field.verbose_name)
+
+
+def _value(name: str, value) -> str:
+    if value in (None, ""):
+        return "–"
+    if name == "categories":
+        return ", ".join(str(cm.InfoCategory(v).label) for v in value if v in cm.InfoCategory)
+    if name == "form":
+        return str(Consent.Form(value).label)
+    if name == "scan":
+        return _("signed scan")
+    return str(value)
+
+
+def _describe(event, adm_names, members, content_types):
+    model = event.pgh_model.rsplit(".", 1)[-1]
+    data = event.pgh_data or {}
+    label = event.pgh_label
+    if model == "ConsentEvent":
+        if label == "insert":
+            return _("Consent registered"), []
+        changes = [
+            (_field_label(name), _value(name, old), _value(name, new))
+            for name, (old, new) in (event.pgh_diff or {}).items()
+            if name not in _SKIPPED_FIELDS
+        ]
+        if "revoked_on" in (event.pgh_diff or {}):
+            return _("Consent revoked"), changes
+        if "scan" in (event.pgh_diff or {}):
+            return _("Signed scan uploaded"), []
+        if not changes:
+            return None, []
+        return _("Consent changed"), changes
+    if model == "ConsentSignatureEvent":
+        if label != "insert":
+            return None, []
+        member = members.get(data.get("signer_id"))
+        return (
+            _("Consent given by %(name)s (%(capacity)s) on %(date)s")
+            % {
+                "name": member.display_name if member else _("Protected identity"),
+                "capacity": ConsentSignature.Capacity(data.get("capacity")).label,
+                "date": data.get("signed_on"),
+            },
+            [],
+        )
+    if model in ("ConsentReceivingEvent", "ConsentDisclosingEvent"):
+        name = adm_names.get(data.get("administration_id"), "?")
+        added = label == "add"
+        if model == "ConsentReceivingEvent":
+            text = _("May receive: %(adm)s") if added else _("No longer receives: %(adm)s")
+        else:
+            text = _("May disclose: %(adm)s") if added else _("No longer discloses: %(adm)s")
+        return text % {"adm": name}, []
+    if model == "ShareEvent":
+        ct = content_types.get(data.get("content_type_id"))
+        kind = str(ct.model_class()._meta.verbose_name) if ct and ct.model_class() else "?"
+        adm = adm_names.get(data.get("administration_id"), "?")
+        if label == "insert":
+            return _("Shared %(kind)s with %(adm)s") % {"kind": kind, "adm": adm}, []
+        diff = event.pgh_diff or {}
+        if "withdrawn_at" in diff and data.get("withdrawn_at"):
+            return (
+                _("Share of %(kind)s with %(adm)s withdrawn (%(reason)s)")
+                % {
+                    "kind": kind,
+                    "adm": adm,
+                    "reason": withdrawal_reason(data.get("withdrawn_reason")),
+                },
+                [],
+            )
+        if "can_change" in diff:
+            return _("%(adm)s may now change the %(kind)s") % {"kind": kind, "adm": adm}, []
+        return None, []
+    return None, []
+
+
+# --- Integration: the family page's consent panel --------------------------------------------
+
+
+def _full_access(user, family: cm.Family) -> bool:
+    basis = getattr(family, "access_basis", None)
+    if basis is not None:
+        return basis in FULL_ACCESS
+    return access.is_on_team(user, family) or (
+        user.role == User.Role.TEAM_LEAD and user.administration_id == family.owner_id
+    )
+
+
+def _record_labels(user, rows: list[Share]) -> dict[tuple[int, int], str]:
+    """A short label per shared record, one query per kind of record."""
+    by_ct: dict[int, set[int]] = defaultdict(set)
+    cts: dict[int, ContentType] = {}
+    for row in rows:
+        by_ct[row.content_type_id].add(row.object_id)
+        cts[row.content_type_id] = row.content_type
+    labels: dict[tuple[int, int], str] = {}
+    for ct_id, ids in by_ct.items():
+        model = cts[ct_id].model_class()
+        if model is None:
+            continue
+        if model is cm.Family:
+            for pk in ids:
+                labels[(ct_id, pk)] = _("Family overview (members, status, ombud, contact)")
+            continue
+        if model is cm.Member:
+            for member in access.visible_members(user).filter(pk__in=ids):
+                labels[(ct_id, member.pk)] = _label_member(member).display_name
+            continue
+        qs = model.objects.filter(pk__in=ids)
+        if model is cm.PupilSupport:
+            qs = qs.select_related("member")
+        for obj in qs:
+            labels[(ct_id, obj.pk)] = _record_label(obj)
+    return labels
+
+
+def _record_label(obj) -> str:
+    if isinstance(obj, cm.PupilSupport):
+        member = obj.member
+        name = _("Protected identity") if member.protected_identity else str(member)
+        return _("Pupil support for %(name)s") % {"name": name}
+    if isinstance(obj, cm.Goal):
+        return _("Goal: %(area)s") % {"area": obj.get_area_display()}
+    if isinstance(obj, cm.Assessment):
+        return _("KASAM %(date)s") % {"date": obj.assessed_on}
+    return str(obj)
+
+
+def family_panel(user, family: cm.Family) -> dict:
+    """The family's consents with status, and which administration sees what under which
+    consent. Staff who see the family only through a share get their own administration's
+    part: the other administrations' involvement is not theirs to know (OSL)."""
+    full = _full_access(user, family)
+    consents = family_consents(user, family) if full else []
+    rows = list(access.shares_of_family(family))
+    if not full:
+        rows = [r for r in rows if r.administration_id == user.administration_id]
+    labels = _record_labels(user, rows)
+    by_adm: dict[int, dict] = {}
+    for row in rows:
+        entry = by_adm.setdefault(
+            row.administration_id, {"administration": row.administration, "shares": []}
+        )
+        entry["shares"].append(
+            {
+                "share": row,
+                "kind": row.content_type.model_class()._meta.verbose_name
+                if row.content_type.model_class()
+                else row.content_type.model,
+                "label": labels.get((row.content_type_id, row.object_id), "–"),
+                "consents": list(row.consents.all()),
+                "can_change": row.can_change,
+            }
+        )
+    return {
+        "family": family,
+        "consents": consents,
+        "administrations": list(by_adm.values()),
+        "full_access": full,
+        "can_manage": getattr(family, "access_basis", None) == Basis.CASE_TEAM
+        or (getattr(family, "access_basis", None) is None and access.is_on_team(user, family)),
+        "partial_custody": [c for c in consents if c.partial_custody and c.status != "revoked"],
+    }
+
+
+# --- Integration: share buttons on a record ---------------------------------------------------
+
+
+def share_options(user, obj) -> list[dict]:
+    """For each administration other than the family's owner: shared (unshare button),
+    can share (button), or cannot share (disabled, with the reason from the access module)."""
+    family = obj if isinstance(obj, cm.Family) else obj.family
+    ct = ContentType.objects.get_for_model(type(obj))
+    label = f"{ct.app_label}.{ct.model}"
+    active = {
+        row.administration_id: row
+        for row in Share.objects.filter(
+            content_type=ct, object_id=obj.pk, withdrawn_at__isnull=True
+        ).prefetch_related("consents")
+    }
+    options = []
+    for administration in Administration.objects.exclude(pk=family.owner_id).order_by("name"):
+        row = active.get(administration.pk)
+        reason = access.share_check(obj, administration)
+        if row is not None:
+            state = "shared"
+        elif reason is None:
+            state = "can_share"
+        else:
+            state = "cannot_share"
+        options.append(
+            {
+                "administration": administration,
+                "state": state,
+                "share": row,
+                # For a share whose consent has lapsed: it goes with the next expiry run, and
+                # reads already ignore it.
+                "reason": reason,
+                "content_type": label,
+                "object_id": obj.pk,
+            }
+        )
+    return options
+
+
+# --- Integration: "Mina familjer" -------------------------------------------------------------
+
+
+def expiring_soon(user, days: int = EXPIRING_DAYS) -> list[Consent]:
+    """Active consents of the families where the user is on the case team that end within
+    `days` and have not been renewed (no later consent of the same person runs on)."""
+    today = timezone.localdate()
+    renewed = Consent.objects.filter(
+        subject_id=OuterRef("subject_id"),
+        revoked_on__isnull=True,
+        valid_until__gt=OuterRef("valid_until"),
+    ).exclude(pk=OuterRef("pk"))
+    qs = _annotated(
+        user,
+        access.visible_consents(user)
+        .active(today)
+        .filter(
+            family_id__in=access.team_family_ids(user),
+            valid_until__lte=today + dt.timedelta(days=days),
+        )
+        .filter(~Exists(renewed)),
+    ).order_by("valid_until", "id")
+    return [_decorate(c, today) for c in qs]

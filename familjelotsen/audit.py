@@ -39,7 +39,8 @@ def _entry(user: User, action: str, obj, basis: str, consent_id, request, **extr
         user_id=user.pk,
         administration_id=user.administration_id,
         action=action,
-        object_type=obj._meta.label_lower if obj is not None else extra.pop("object_type"),
+        object_type=extra.pop("object_type", None)
+        or (obj._meta.label_lower if obj is not None else ""),
         object_id=obj.pk if obj is not None else extra.pop("object_id", None),
         family_id=_family_id(obj) if obj is not None else extra.pop("family_id", None),
         member_id=_member_id(obj) if obj is not None else extra.pop("member_id", None),

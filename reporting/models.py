@@ -1,1 +1,203 @@
-"""Models land with their issue."""
+"""Reports to the steering group, the committees and the funder, and the cost key.
+
+A report holds aggregates only: the suppressed figures it was rendered from and the PDF. It
+never holds names, personal identity numbers or free text from case records; the only free
+text is the project leader's own narrative. Who may see a report is decided in
+familjelotsen.access (`visible_reports`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from cases.models import ShareValidity, VersionedModel
+from familjelotsen.models import Administration, BaseModel
+
+
+class ReportKind(models.TextChoices):
+    STEERING_GROUP = "steering_group", _("Steering-group report")
+    COMMITTEE = "committee", _("Committee report")
+    FUNDER = "funder", _("Funder report")
+
+
+class Report(VersionedModel):
+    """One report: drafted (narrative), then rendered once to an archived, immutable PDF."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING = "pending", _("Waiting to be rendered")
+        RENDERING = "rendering", _("Rendering")
+        DONE = "done", _("Archived")
+        FAILED = "failed", _("Rendering failed")
+
+    kind = models.CharField(_("kind of report"), max_length=16, choices=ReportKind.choices)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    # The committee's own administration (committee reports only).
+    administration = models.ForeignKey(
+        Administration,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("committee's administration"),
+    )
+    # The administration the report was made in: a team lead's archive is theirs.
+    made_in = models.ForeignKey(
+        Administration, on_delete=models.PROTECT, related_name="+", verbose_name=_("made in")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    # Comment per section key (see reporting.sections); the project leader's own words.
+    comments = models.JSONField(_("comments per section"), default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    # A message for the user when rendering failed: never the exception text (it could hold
+    # data); the details go to the server log by report id.
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    language = models.CharField(_("language"), max_length=8, default="sv")
+    exported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("exported by"),
+    )
+    exported_at = models.DateTimeField(_("export requested"), null=True, blank=True)
+    rendered_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    # The archived PDF lives in the database: written in the same transaction as its checksum,
+    # covered by the database backup, and never half-written on disk.
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
+    pdf_size = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    checksum = models.CharField(_("SHA-256 checksum"), max_length=64, blank=True, editable=False)
+    # The suppressed figures the PDF was rendered from, so the archived CSV matches the PDF.
+    figures = models.JSONField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["made_in", "-created_at"], name="report_made_in_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period_end__gte=F("period_start")), name="report_period_order"
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="committee") | Q(administration__isnull=False),
+                name="report_committee_has_administration",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="done")
+                | (Q(pdf__isnull=False) & ~Q(checksum="") & Q(rendered_at__isnull=False)),
+                name="report_done_is_archived",
+            ),
+        ]
+        triggers = [
+            # The archive is the record of what was sent: once rendered it never changes.
+            pgtrigger.Protect(
+                name="report_archive_immutable",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Q(old__status="done"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period_start:%Y-%m-%d}–{self.period_end:%Y-%m-%d}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.FAILED)
+
+    @property
+    def is_busy(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RENDERING)
+
+
+class ReportUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Report, on_delete=models.CASCADE)
+
+
+class ReportGroupObjectPermission(GroupObjectPermissionBase, ShareValidity):
+    """Direct-FK table from the first migration (DESIGN.md): a report may later be shared
+    with a committee's group without a table rewrite."""
+
+    content_object = models.ForeignKey(Report, on_delete=models.CASCADE)
+
+
+# The cost key is what the funder report divides hours and money by: every change is kept.
+HISTORY = {"append_only": True}
+
+
+@pghistory.track(**HISTORY)
+class CostSettings(BaseModel):
+    """One row: the hourly cost the funder report prices the team's hours at."""
+
+    hourly_cost = models.DecimalField(
+        _("hourly cost (SEK)"),
+        max_digits=9,
+        decimal_places=2,
+        default=Decimal("700.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        verbose_name = _("cost settings")
+        verbose_name_plural = _("cost settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="costsettings_single_row"),
+            models.CheckConstraint(condition=Q(hourly_cost__gte=0), name="costsettings_cost_ge_0"),
+        ]
+
+
+@pghistory.track(**HISTORY)
+class FunderShare(BaseModel):
+    """One funder's share of the distribution key (fördelningsnyckel, seed 002)."""
+
+    name = models.CharField(_("funder"), max_length=120, unique=True)
+    administration = models.ForeignKey(
+        Administration,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("administration"),
+    )
+    share_percent = models.DecimalField(
+        _("share (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01")), MaxValueValidator(Decimal("100"))],
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("funder share")
+        verbose_name_plural = _("funder shares")
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(share_percent__gt=0, share_percent__lte=100),
+                name="fundershare_percent_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,14 +1,306 @@
+"""Report pages: the project leader's dashboard, new report, preview with narrative, export,
+archive and downloads. Aggregates only: nothing here reads or links to a case record."""
+
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+import csv
+import io
 
-from familjelotsen.models import User
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from familjelotsen import audit
+from familjelotsen.access import get_report_for_user, require_roles
+from familjelotsen.models import AccessLogEntry, User
+from reporting import sections, selectors, services, suppression
+from reporting.forms import (
+    CostSettingsForm,
+    FunderShareFormSet,
+    NarrativeForm,
+    ReportStartForm,
+)
+from reporting.models import Report
+
+REPORT_ROLES = (User.Role.PROJECT_LEADER, User.Role.TEAM_LEAD)
+Action = AccessLogEntry.Action
+AGGREGATE = AccessLogEntry.Basis.AGGREGATE
 
 
 @require_GET
+@require_roles(*REPORT_ROLES)
 def dashboard(request):
-    if request.user.role not in (User.Role.PROJECT_LEADER, User.Role.TEAM_LEAD):
+    """The project leader's start page: the running period's key figures and charts."""
+    period = selectors.current_period()
+    tables = selectors.period_tables(period)
+    monthly = tables["monthly"]
+    context = {
+        "period": period,
+        "key_figures": sections.key_figures(tables),
+        "charts": [
+            *sections.SECTIONS_BY_KEY["throughput"].chart(tables),
+            *sections.SECTIONS_BY_KEY["administrations"].chart(tables),
+        ],
+        "monthly": monthly,
+        "flow": tables["flow"],
+        "legend": suppression.legend(),
+        "reports": selectors.archive(request.user)[:10],
+        "can_edit_cost": request.user.role == User.Role.PROJECT_LEADER,
+    }
+    return render(request, "reporting/dashboard.html", context)
+
+
+@require_GET
+@require_roles(*REPORT_ROLES)
+def archive(request):
+    page = Paginator(selectors.archive(request.user), 50).get_page(request.GET.get("sida"))
+    return render(request, "reporting/archive.html", {"page": page})
+
+
+@require_http_methods(["GET", "POST"])
+@require_roles(*REPORT_ROLES)
+def report_new(request):
+    if request.method == "POST":
+        form = ReportStartForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                report = services.report_create(
+                    user=request.user,
+                    kind=data["kind"],
+                    period_start=data["period_start"],
+                    period_end=data["period_end"],
+                    administration=data.get("administration"),
+                    language=get_language() or "sv",
+                )
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                return redirect("reporting:report", pk=report.pk)
+    else:
+        form = ReportStartForm(initial=_start_initial(request))
+    return render(request, "reporting/new.html", {"form": form})
+
+
+def _start_initial(request) -> dict:
+    presets = selectors.presets()
+    return {"kind": "steering_group", "preset": presets[0].key if presets else ""}
+
+
+@require_http_methods(["GET", "POST"])
+@require_roles(*REPORT_ROLES)
+def report_detail(request, pk: int):
+    """The HTML preview with the narrative form; saving and exporting post here."""
+    report = get_report_for_user(request, pk)
+    form = None
+    if report.is_editable:
+        if request.method == "POST":
+            form = NarrativeForm(request.POST, kind=report.kind)
+            if form.is_valid():
+                done = _save_or_export(request, report, form)
+                if done:
+                    return redirect("reporting:report", pk=report.pk)
+        else:
+            form = NarrativeForm(initial=NarrativeForm.initial_for(report), kind=report.kind)
+    elif request.method == "POST":
+        messages.error(request, _("This report is already being rendered or archived."))
+        return redirect("reporting:report", pk=report.pk)
+    return _render_detail(request, report, form)
+
+
+def _save_or_export(request, report: Report, form: NarrativeForm) -> bool:
+    data = form.cleaned_data
+    exporting = request.POST.get("action") == "export"
+    try:
+        if exporting:
+            services.report_export(
+                report=report,
+                user=request.user,
+                summary=data["summary"],
+                comments=form.comments(),
+                expected_version=data["version"],
+                language=get_language() or "sv",
+            )
+        else:
+            services.report_save_narrative(
+                report=report,
+                summary=data["summary"],
+                comments=form.comments(),
+                expected_version=data["version"],
+            )
+    except services.Conflict as exc:
+        form.add_error(
+            None,
+            str(exc)
+            + " "
+            + _("Your text is kept below; compare it with the saved version, then save again."),
+        )
+        # The user's text stays; the next save is checked against the version now saved.
+        form.data = form.data.copy()
+        form.data["version"] = exc.current.version
+        return False
+    except ValidationError as exc:
+        _add_errors(form, exc)
+        return False
+    if exporting:
+        audit.log_access(
+            user=request.user, action=Action.EXPORT, obj=report, basis=AGGREGATE, request=request
+        )
+        messages.success(request, _("The PDF is being made. You can stay on this page."))
+    else:
+        messages.success(request, _("The report text was saved."))
+    return True
+
+
+def _render_detail(request, report: Report, form: NarrativeForm | None):
+    tables = selectors.report_tables(report)
+    doc = sections.document(
+        report.kind,
+        tables,
+        administration_id=report.administration_id,
+        comments=report.comments,
+    )
+    comment_fields = form.bound_comment_fields() if form is not None else {}
+    for level in doc["levels"]:
+        for section in level["sections"]:
+            section.form_field = comment_fields.get(section.key)
+    return render(
+        request,
+        "reporting/detail.html",
+        {
+            "report": report,
+            "doc": doc,
+            "form": form,
+            "status_url": reverse("reporting:report_status", args=[report.pk]),
+        },
+    )
+
+
+@require_GET
+@require_roles(*REPORT_ROLES)
+def report_status(request, pk: int):
+    """The progress partial; htmx re-requests it every 2 s while the PDF is being made."""
+    report = get_report_for_user(request, pk)
+    response = render(request, "reporting/_status.html", {"report": report})
+    if request.htmx and not report.is_busy:
+        # Rendering ended while the page was open: reload it to show the archived report
+        # (or the error beside the kept narrative).
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_GET
+@require_roles(*REPORT_ROLES)
+def report_pdf(request, pk: int):
+    report = get_report_for_user(request, pk)
+    if report.status != Report.Status.DONE:
         raise PermissionDenied
-    return render(request, "reporting/dashboard.html", {})
+    audit.log_access(
+        user=request.user, action=Action.DOWNLOAD, obj=report, basis=AGGREGATE, request=request
+    )
+    response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="rapport-{report.pk}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_GET
+@require_roles(*REPORT_ROLES)
+def report_csv(request, pk: int):
+    """The same suppressed figures as the preview and the PDF, for the evaluators."""
+    report = get_report_for_user(request, pk)
+    tables = selectors.report_tables(report)
+    doc = sections.document(report.kind, tables, administration_id=report.administration_id)
+    audit.log_access(
+        user=request.user, action=Action.EXPORT, obj=report, basis=AGGREGATE, request=request
+    )
+    response = HttpResponse(csv_bytes(doc), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="rapport-{report.pk}.csv"'
+    return response
+
+
+def csv_bytes(doc: dict) -> bytes:
+    buffer = io.StringIO()
+    # Semicolons and a byte-order mark: what Swedish spreadsheet programs expect.
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow([_("Level"), _("Section"), _("Table"), _("Row"), _("Column"), _("Value")])
+    for level in doc["levels"]:
+        for section in level["sections"]:
+            for table in section.tables:
+                for row in table.rows:
+                    for column, cell in zip(table.columns, row.cells, strict=True):
+                        writer.writerow(
+                            [
+                                level["title"],
+                                section.title,
+                                table.title,
+                                row.label,
+                                column["label"],
+                                cell.display,
+                            ]
+                        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+@require_http_methods(["GET", "POST"])
+@require_roles(*REPORT_ROLES)
+def cost_key(request):
+    """The distribution key and hourly cost behind the funder report."""
+    cost, shares = selectors.cost_key()
+    can_edit = request.user.role == User.Role.PROJECT_LEADER
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        form = CostSettingsForm(request.POST)
+        formset = FunderShareFormSet(request.POST, prefix="share")
+        if form.is_valid() and formset.is_valid():
+            rows = [
+                services.ShareInput(f["name"], f["share_percent"], f.get("administration"))
+                for f in formset.cleaned_data
+                if f and not f.get("DELETE")
+            ]
+            try:
+                services.cost_key_update(hourly_cost=form.cleaned_data["hourly_cost"], shares=rows)
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("The distribution key was saved."))
+                return redirect("reporting:cost_key")
+    else:
+        form = CostSettingsForm(initial={"hourly_cost": cost.hourly_cost})
+        formset = FunderShareFormSet(
+            prefix="share",
+            initial=[
+                {
+                    "name": s.name,
+                    "administration": s.administration,
+                    "share_percent": s.share_percent,
+                }
+                for s in shares
+            ],
+        )
+    return render(
+        request,
+        "reporting/cost_key.html",
+        {
+            "form": form,
+            "formset": formset,
+            "shares": shares,
+            "cost": cost,
+            "can_edit": can_edit,
+        },
+    )
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)

@@ -1,0 +1,369 @@
+"""What each report kind shows: sections over the same suppressed tables, by evaluation level.
+
+The three evaluation levels of the project plan (seed 000 §2.2, §9.2): the family level
+(effects for the families), the process and method level (how the work is done) and the actor
+level (how the organisations work together). A section belongs to one level and names the
+tables and charts it shows and the report kinds it appears in. The HTML preview, the PDF and
+the CSV all walk the same `document()`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.functional import Promise
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _g
+from django.utils.translation import gettext_lazy as _
+
+from reporting import charts
+from reporting.models import ReportKind
+from reporting.suppression import ShownTable, legend
+
+K = ReportKind
+ALL_KINDS = frozenset(K.values)
+
+LEVELS = [
+    (
+        "family",
+        _("Family level"),
+        _(
+            "Effects for the families: the children, the parents' occupation, goals, sense of "
+            "coherence and placements."
+        ),
+    ),
+    (
+        "process",
+        _("Process and method level"),
+        _(
+            "How the work is done: requests and throughput, waiting times, caseload, contacts, "
+            "hours, SIPs and network work."
+        ),
+    ),
+    (
+        "actor",
+        _("Actor level"),
+        _(
+            "How the organisations work together: requests and SIP interventions by "
+            "administration, and the obstacles the family ombud reported."
+        ),
+    ),
+]
+
+Tables = dict[str, ShownTable]
+
+
+def _points(table: ShownTable, column: str) -> list[charts.Point]:
+    return [charts.Point(label, cell.value, cell.display) for label, cell in table.column(column)]
+
+
+def _labels(table: ShownTable) -> list[str]:
+    return [row.label for row in table.rows if not row.is_total]
+
+
+def _chart_monthly(t: Tables) -> list[SafeString]:
+    table = t["monthly"]
+    return [
+        charts.line_chart(
+            "chart-monthly",
+            table.title,
+            _labels(table),
+            [(c["label"], _points(table, c["key"])) for c in table.columns],
+            desc=_g(
+                "Requests, starts and families in the programme, month by month. The same "
+                "figures are in the table below."
+            ),
+        )
+    ]
+
+
+def _chart_age(t: Tables) -> list[SafeString]:
+    table = t["children_by_age"]
+    return [charts.bar_chart("chart-age", table.title, _points(table, "children"))]
+
+
+def _chart_goals(t: Tables) -> list[SafeString]:
+    table = t["goal_progress"]
+    return [
+        charts.grouped_bar_chart(
+            "chart-goals",
+            table.title,
+            _labels(table),
+            [
+                (_g("First rating (mean)"), _points(table, "first")),
+                (_g("Latest rating (mean)"), _points(table, "latest")),
+            ],
+            maximum=5,
+        )
+    ]
+
+
+def _chart_occupation(t: Tables) -> list[SafeString]:
+    table = t["occupation"]
+    return [
+        charts.grouped_bar_chart(
+            "chart-occupation",
+            table.title,
+            _labels(table),
+            [(_g("At start"), _points(table, "start")), (_g("Now"), _points(table, "now"))],
+        )
+    ]
+
+
+def _chart_placements(t: Tables) -> list[SafeString]:
+    table = t["placements"]
+    row = table.rows[0]
+    points = [
+        charts.Point(c["label"], cell.value, cell.display)
+        for c, cell in zip(table.columns[1:], row.cells[1:], strict=True)
+    ]
+    return [charts.bar_chart("chart-placements", table.title, points)]
+
+
+def _chart_caseload(t: Tables) -> list[SafeString]:
+    table = t["caseload"]
+    planning = settings.CASELOAD_PLANNING_FIGURE
+    return [
+        charts.bar_chart(
+            "chart-caseload",
+            table.title,
+            _points(table, "families"),
+            reference=(planning, _g("Planning figure %(n)s") % {"n": planning}),
+        )
+    ]
+
+
+def _chart_hours(t: Tables) -> list[SafeString]:
+    table = t["hours"]
+    return [charts.bar_chart("chart-hours", table.title, _points(table, "hours"))]
+
+
+def _chart_network(t: Tables) -> list[SafeString]:
+    table = t["network_process_hours"]
+    planning = settings.NETWORK_HOURS_PLANNING_FIGURE
+    points = [
+        charts.Point(c["label"], cell.value, cell.display)
+        for c, cell in zip(table.columns, table.rows[0].cells, strict=True)
+        if c["key"] in ("mean", "median")
+    ]
+    return [
+        charts.bar_chart(
+            "chart-network",
+            table.title,
+            points,
+            reference=(planning, _g("Planning figure %(n)s h") % {"n": planning}),
+        )
+    ]
+
+
+def _chart_administrations(t: Tables) -> list[SafeString]:
+    table = t["flow"]
+    if not _labels(table):
+        return []
+    return [
+        charts.grouped_bar_chart(
+            "chart-administrations",
+            table.title,
+            _labels(table),
+            [
+                (_g("Requested"), _points(table, "requested")),
+                (_g("In the programme"), _points(table, "active")),
+            ],
+        )
+    ]
+
+
+def _chart_cost(t: Tables) -> list[SafeString]:
+    table = t["cost"]
+    if not _labels(table):
+        return []
+    return [charts.bar_chart("chart-cost", table.title, _points(table, "cost"))]
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    level: str
+    title: str | Promise
+    tables: tuple[str, ...]
+    chart: Callable[[Tables], list[SafeString]] | None = None
+    kinds: frozenset[str] = ALL_KINDS
+    # Tables with one row per administration: a committee report keeps its own row only.
+    per_administration: tuple[str, ...] = ()
+
+
+SECTIONS: list[Section] = [
+    # Family level
+    Section(
+        "children", "family", _("Children and diagnoses"), ("children_by_age", "npf"), _chart_age
+    ),
+    Section("goals", "family", _("Goal progress"), ("goal_progress",), _chart_goals),
+    Section("kasam", "family", _("Sense of coherence (KASAM)"), ("kasam",)),
+    Section(
+        "occupation",
+        "family",
+        _("Parents' occupation and economy"),
+        ("occupation", "income_support"),
+        _chart_occupation,
+    ),
+    Section("placements", "family", _("Placements"), ("placements",), _chart_placements),
+    # Process and method level
+    Section(
+        "throughput",
+        "process",
+        _("Requests and throughput"),
+        ("monthly", "durations"),
+        _chart_monthly,
+    ),
+    Section(
+        "caseload",
+        "process",
+        _("Caseload"),
+        ("caseload_summary", "caseload"),
+        _chart_caseload,
+        kinds=frozenset({K.STEERING_GROUP}),
+    ),
+    Section(
+        "sip",
+        "process",
+        _("Coordinated individual plans (SIP)"),
+        ("sip", "sip_follow_ups", "sip_time"),
+    ),
+    Section(
+        "network",
+        "process",
+        _("Network work"),
+        ("network", "network_meetings", "network_hours", "network_process_hours"),
+        _chart_network,
+    ),
+    Section(
+        "work",
+        "process",
+        _("Contacts and hours"),
+        ("contacts", "hours"),
+        _chart_hours,
+        kinds=frozenset({K.STEERING_GROUP, K.FUNDER}),
+    ),
+    Section(
+        "cost",
+        "process",
+        _("Hours and cost per funder"),
+        ("cost_summary", "cost"),
+        _chart_cost,
+        kinds=frozenset({K.STEERING_GROUP, K.FUNDER}),
+    ),
+    # Actor level
+    Section(
+        "administrations",
+        "actor",
+        _("Requests by administration"),
+        ("flow",),
+        _chart_administrations,
+        per_administration=("flow",),
+    ),
+    Section(
+        "sip_actors",
+        "actor",
+        _("SIP interventions by administration"),
+        ("sip_interventions",),
+        kinds=frozenset({K.STEERING_GROUP, K.COMMITTEE}),
+        per_administration=("sip_interventions",),
+    ),
+    Section(
+        "obstacles",
+        "actor",
+        _("Obstacles"),
+        ("obstacles",),
+        kinds=frozenset({K.STEERING_GROUP, K.COMMITTEE}),
+        per_administration=("obstacles",),
+    ),
+]
+SECTION_KEYS = [s.key for s in SECTIONS]
+SECTIONS_BY_KEY = {s.key: s for s in SECTIONS}
+
+
+def register_section(section: Section, *, after: str | None = None) -> None:
+    """Figures added later (SIP, network work) place their section here."""
+    if section.key in SECTION_KEYS:
+        return
+    index = SECTION_KEYS.index(after) + 1 if after in SECTION_KEYS else len(SECTIONS)
+    SECTIONS.insert(index, section)
+    SECTION_KEYS.insert(index, section.key)
+    SECTIONS_BY_KEY[section.key] = section
+
+
+def sections_for(kind: str) -> list[Section]:
+    return [s for s in SECTIONS if kind in s.kinds]
+
+
+@dataclass
+class ShownSection:
+    key: str
+    title: str
+    tables: list[ShownTable]
+    charts: list[SafeString] = field(default_factory=list)
+    comment: str = ""
+    # The bound comment field on the preview page (None in the PDF and the CSV).
+    form_field: object = None
+
+
+def key_figures(t: Tables) -> list[tuple[str, str]]:
+    """The handful of figures on the dashboard and at the top of every report."""
+    flow, durations, hours = t["flow"], t["durations"], t["hours"]
+    return [
+        (_g("Families in the programme"), flow.cell("total", "active").display),
+        (_g("Requested"), flow.cell("total", "requested").display),
+        (_g("Started"), flow.cell("total", "started").display),
+        (_g("Closed"), flow.cell("total", "closed").display),
+        (_g("Waiting time, median (days)"), durations.cell("waiting", "median").display),
+        (_g("Hours"), hours.cell("total", "hours").display),
+    ]
+
+
+def document(
+    kind: str,
+    tables: Tables,
+    *,
+    administration_id: int | None = None,
+    comments: dict | None = None,
+) -> dict:
+    """The report as the templates and the CSV walk it: levels → sections → tables/charts."""
+    comments = comments or {}
+    levels = []
+    for level_key, title, description in LEVELS:
+        shown = []
+        for section in sections_for(kind):
+            if section.level != level_key or any(k not in tables for k in section.tables):
+                continue
+            section_tables = {k: tables[k] for k in section.tables}
+            if kind == K.COMMITTEE and administration_id is not None:
+                for k in section.per_administration:
+                    section_tables[k] = section_tables[k].only_rows({str(administration_id)})
+            shown.append(
+                ShownSection(
+                    section.key,
+                    str(section.title),
+                    list(section_tables.values()),
+                    [c for c in section.chart({**tables, **section_tables}) if c]
+                    if section.chart
+                    else [],
+                    str(comments.get(section.key, "")),
+                )
+            )
+        if shown:
+            levels.append(
+                {
+                    "key": level_key,
+                    "title": str(title),
+                    "description": str(description),
+                    "sections": shown,
+                }
+            )
+    return {
+        "levels": levels,
+        "key_figures": key_figures(tables),
+        "legend": legend(),
+        "has_small": any(t.has_small for t in tables.values()),
+    }

@@ -1,0 +1,109 @@
+"""Every read the report pages show: the archive, the figures of a report, the periods."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from familjelotsen import access
+from reporting import figures as fig
+from reporting import suppression
+from reporting.models import CostSettings, FunderShare, Report
+from reporting.suppression import ShownTable
+
+
+def archive(user) -> QuerySet:
+    """The reports the user may see, newest first, without the PDF bytes."""
+    return (
+        access.visible_reports(user)
+        .select_related("created_by", "exported_by", "administration")
+        .defer("pdf", "figures")
+        .order_by("-created_at", "-id")
+    )
+
+
+def report_tables(report: Report) -> dict[str, ShownTable]:
+    """The suppressed figures of a report: the archived ones once it is rendered, else
+    computed now."""
+    if report.figures:
+        return suppression.from_json(report.figures)
+    return period_tables(fig.Period(report.period_start, report.period_end))
+
+
+def period_tables(period: fig.Period) -> dict[str, ShownTable]:
+    return suppression.suppress(fig.compute(period))
+
+
+def cost_key() -> tuple[CostSettings, list[FunderShare]]:
+    settings_row = CostSettings.objects.filter(pk=1).first() or CostSettings(pk=1)
+    return settings_row, list(FunderShare.objects.select_related("administration"))
+
+
+# --- Periods: the report schedule of the project plan (seed 000 §9.1) ----------------------
+
+
+@dataclass(frozen=True)
+class Preset:
+    key: str
+    label: str
+    start: dt.date
+    end: dt.date
+
+
+def _april_period(year: int) -> tuple[dt.date, dt.date]:
+    # The April report covers the months since the December report: December to March.
+    return dt.date(year - 1, 12, 1), dt.date(year, 3, 31)
+
+
+def _december_period(year: int) -> tuple[dt.date, dt.date]:
+    # The December report covers April to November, so that the two reports tile the year.
+    return dt.date(year, 4, 1), dt.date(year, 11, 30)
+
+
+def presets(today: dt.date | None = None, years: int = 3) -> list[Preset]:
+    """The scheduled reports of the last few years, newest first, plus calendar years."""
+    today = today or timezone.localdate()
+    out: list[Preset] = []
+    for year in range(today.year, today.year - years, -1):
+        start, end = _december_period(year)
+        if start <= today:
+            out.append(
+                Preset(
+                    f"december-{year}", _("December report %(year)s") % {"year": year}, start, end
+                )
+            )
+        start, end = _april_period(year)
+        if start <= today:
+            out.append(
+                Preset(f"april-{year}", _("April report %(year)s") % {"year": year}, start, end)
+            )
+    for year in range(today.year, today.year - years, -1):
+        out.append(
+            Preset(
+                f"year-{year}",
+                _("Calendar year %(year)s") % {"year": year},
+                dt.date(year, 1, 1),
+                dt.date(year, 12, 31),
+            )
+        )
+    return out
+
+
+def preset(key: str, today: dt.date | None = None) -> Preset | None:
+    return next((p for p in presets(today) if p.key == key), None)
+
+
+def current_period(today: dt.date | None = None) -> fig.Period:
+    """The report period that is running: from its first day up to today."""
+    today = today or timezone.localdate()
+    if today.month == 12:
+        start = dt.date(today.year, 12, 1)
+    elif today.month <= 3:
+        start = dt.date(today.year - 1, 12, 1)
+    else:
+        start = dt.date(today.year, 4, 1)
+    return fig.Period(start, today)

@@ -180,3 +180,85 @@ class ConsentFactory(factory.django.DjangoModelFactory):
     def disclosing(obj, create, extracted, **kwargs):
         if create:
             obj.disclosing.set(extracted or [obj.family.owner])
+
+
+# --- SIP/network (helper B) ---------------------------------------------------------------------
+
+from network import models as network_models  # noqa: E402
+from sip import models as sip_models  # noqa: E402
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    """A SIP draft for a child of a family (pass member=...)."""
+
+    class Meta:
+        model = sip_models.Plan
+
+    member = factory.SubFactory(MemberFactory)
+    family = factory.LazyAttribute(lambda o: o.member.family)
+    owner = factory.LazyAttribute(lambda o: o.family.owner)
+    initiator = sip_models.Plan.Initiator.MUNICIPALITY
+    need_noticed_on = factory.LazyFunction(lambda: today() - dt.timedelta(days=60))
+    own_words = "Jag vill kunna gå till skolan varje dag."
+    created_by = factory.LazyAttribute(lambda o: o.family.responsible_ombud)
+
+
+class SipInterventionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = sip_models.Intervention
+
+    plan = factory.SubFactory(PlanFactory)
+    description = factory.Sequence(lambda n: f"Insats {n}")
+    goal = "Fungerande vardag"
+    responsible_administration = factory.SubFactory(
+        AdministrationFactory, name="Regionen", kind=Administration.Kind.HEALTH_REGION
+    )
+    contact_person = "Kontaktperson Exempel"
+    start_on = factory.LazyFunction(lambda: today() - dt.timedelta(days=10))
+    end_on = factory.LazyFunction(lambda: today() + dt.timedelta(days=180))
+
+
+class SipParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = sip_models.Participant
+
+    plan = factory.SubFactory(PlanFactory)
+    kind = sip_models.Participant.Kind.PROFESSIONAL
+    administration = factory.SubFactory(
+        AdministrationFactory, name="Regionen", kind=Administration.Kind.HEALTH_REGION
+    )
+    name = factory.Sequence(lambda n: f"Deltagare {n}")
+    role = "Kurator"
+
+
+class NetworkProcessFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = network_models.NetworkProcess
+
+    member = factory.SubFactory(MemberFactory)
+    family = factory.LazyAttribute(lambda o: o.member.family)
+    owner = factory.LazyAttribute(lambda o: o.family.owner)
+    started_on = factory.LazyFunction(lambda: today() - dt.timedelta(days=30))
+    purpose = "Mobilisera nätverket kring skolgången"
+    created_by = factory.LazyAttribute(lambda o: o.family.responsible_ombud)
+
+
+class NetworkParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = network_models.NetworkParticipant
+
+    process = factory.SubFactory(NetworkProcessFactory)
+    side = network_models.NetworkParticipant.Side.PRIVATE
+    name = factory.Sequence(lambda n: f"Nätverksperson {n}")
+    relation = "Moster"
+
+
+class NetworkMeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = network_models.NetworkMeeting
+
+    process = factory.SubFactory(NetworkProcessFactory)
+    stage = network_models.Stage.NETWORK_MEETING
+    held_on = factory.LazyFunction(lambda: today() - dt.timedelta(days=7))
+    place = network_models.NetworkMeeting.Place.HOME
+    recorded_by = factory.LazyAttribute(lambda o: o.process.family.responsible_ombud)

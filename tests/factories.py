@@ -182,6 +182,33 @@ class ConsentFactory(factory.django.DjangoModelFactory):
             obj.disclosing.set(extracted or [obj.family.owner])
 
 
+# --- Consent (helper A) -----------------------------------------------------------------------
+
+
+class CustodyLinkFactory(factory.django.DjangoModelFactory):
+    """A custodian (an adult member) of a child in the same family."""
+
+    class Meta:
+        model = cm.CustodyLink
+
+    child = factory.SubFactory(MemberFactory)
+    custodian = factory.SubFactory(CustodianFactory, family=factory.SelfAttribute("..child.family"))
+
+
+class ConsentSignatureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = consent_models.ConsentSignature
+
+    consent = factory.SubFactory(ConsentFactory)
+    signer = factory.LazyAttribute(lambda o: o.consent.subject)
+    capacity = factory.LazyAttribute(
+        lambda o: consent_models.ConsentSignature.Capacity.CUSTODIAN
+        if o.signer.pk != o.consent.subject_id
+        else consent_models.ConsentSignature.Capacity.SELF
+    )
+    signed_on = factory.LazyAttribute(lambda o: o.consent.valid_from)
+
+
 # --- SIP/network (helper B) ---------------------------------------------------------------------
 
 from network import models as network_models  # noqa: E402

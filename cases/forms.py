@@ -526,3 +526,42 @@ class FamilyFilterForm(forms.Form):
         required=False,
         choices=[("open", _("Open cases")), ("", _("All"))] + list(cm.Family.Status.choices),
     )
+
+
+class ReportOfConcernForm(forms.Form):
+    reported_at = forms.DateTimeField(
+        label=_("Reported at"),
+        widget=DateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    recipient_unit = forms.CharField(
+        label=_("Recipient unit"),
+        max_length=200,
+        help_text=_("E.g. Socialtjänsten, barn och unga, mottagningen."),
+    )
+    channel = forms.ChoiceField(label=_("Channel"), choices=cm.ReportOfConcern.Channel.choices)
+    summary = forms.CharField(
+        label=_("Summary of the concern"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    custodians_informed = forms.ChoiceField(
+        label=_("Were the custodians informed?"),
+        choices=cm.ReportOfConcern.Informed.choices,
+        widget=forms.RadioSelect,
+    )
+
+    def clean_reported_at(self):
+        value = self.cleaned_data["reported_at"]
+        if value > timezone.now() + dt.timedelta(minutes=5):
+            raise forms.ValidationError(_("The report cannot be dated in the future."))
+        return value
+
+
+class ConcernFeedbackForm(forms.Form):
+    received_on = forms.DateField(label=_("Feedback received"), widget=DateInput())
+    feedback = forms.CharField(
+        label=_("Feedback from social services"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

@@ -118,6 +118,8 @@ class Family(VersionedModel):
     )
     placements_happened = models.PositiveSmallIntegerField(_("placements that happened"), default=0)
     legal_hold = models.BooleanField(_("legal hold (not to be deleted)"), default=False)
+    retention_flag = models.CharField(_("retention"), max_length=16, blank=True, editable=False)
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("family")
@@ -789,3 +791,140 @@ class PupilSupportUserObjectPermission(UserObjectPermissionBase):
 
 class PupilSupportGroupObjectPermission(GroupObjectPermissionBase, ShareValidity):
     content_object = models.ForeignKey(PupilSupport, on_delete=models.CASCADE)
+
+
+# --- Legal duties over a record's life (issue: reports of concern, access, retention) --------
+
+
+class LegalReference(BaseModel):
+    """A legal reference shown in the UI and PDFs, kept as data an administrator edits: the
+    Social Services Act was renumbered in 2025 (SFS 2025:400) and more changes are pending."""
+
+    key = models.SlugField(_("key"), max_length=60, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    citation = models.CharField(
+        _("citation"), max_length=200, help_text=_("E.g. 'SoL (2025:400) 20 kap. 2 §'.")
+    )
+    wording = models.TextField(_("current wording or summary"), blank=True)
+    url = models.URLField(_("source"), blank=True)
+    verified_on = models.DateField(_("verified against the official text"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("legal reference")
+        verbose_name_plural = _("legal references")
+
+    def __str__(self) -> str:
+        return f"{self.citation} – {self.title}"
+
+
+class ReportOfConcern(BaseModel):
+    """Orosanmälan: staff must report concern for a child to social services at once.
+    Never blocked by missing consent (the duty overrides secrecy); never shared beyond the
+    case team and the reporter (the recipient is outside the system)."""
+
+    class Channel(models.TextChoices):
+        E_SERVICE = "e_service", _("E-service")
+        PHONE = "phone", _("Phone, followed up in writing")
+        LETTER = "letter", _("Letter")
+        IN_PERSON = "in_person", _("In person")
+
+    class Informed(models.TextChoices):
+        YES = "yes", _("Yes")
+        NO = "no", _("No")
+        NOT_SUITABLE = "not_suitable", _("No: not suitable (risk to the child)")
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="concern_reports")
+    owner = models.ForeignKey(Administration, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(
+        Member, on_delete=models.CASCADE, related_name="concern_reports", verbose_name=_("child")
+    )
+    reported_at = models.DateTimeField(_("reported at"))
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reporter"),
+    )
+    recipient_unit = models.CharField(_("recipient unit"), max_length=200)
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    summary = models.TextField(_("summary of the concern"))
+    custodians_informed = models.CharField(
+        _("custodians informed"), max_length=14, choices=Informed.choices
+    )
+    feedback_received_on = models.DateField(_("feedback received"), null=True, blank=True)
+    feedback = models.TextField(_("feedback from social services"), blank=True)
+    journal_entry = models.OneToOneField(
+        JournalEntry,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="concern_report",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        verbose_name = _("report of concern")
+        verbose_name_plural = _("reports of concern")
+
+    share_category = InfoCategory.SOCIAL
+
+
+class ReportOfConcernUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(ReportOfConcern, on_delete=models.CASCADE)
+
+
+class ReportOfConcernGroupObjectPermission(GroupObjectPermissionBase, ShareValidity):
+    content_object = models.ForeignKey(ReportOfConcern, on_delete=models.CASCADE)
+
+
+class RetentionRule(BaseModel):
+    """When a closed case's records are deleted (gallring). Configurable: SoL renumbered and
+    prop. 2025/26:12 proposes longer retention for some child records."""
+
+    key = models.SlugField(_("key"), max_length=60, unique=True)
+    description = models.CharField(_("description"), max_length=200)
+    years_after_last_entry = models.PositiveSmallIntegerField(
+        _("years after the last journal entry"), default=5
+    )
+    by_end_of_following_year = models.BooleanField(
+        _("deletion due by the end of the following calendar year"), default=True
+    )
+    research_birth_days = ArrayField(
+        models.PositiveSmallIntegerField(),
+        default=list,
+        blank=True,
+        verbose_name=_("birth days kept for research"),
+        help_text=_("Persons born on these days of a month are kept (default 5, 15, 25)."),
+    )
+    legal_reference = models.ForeignKey(
+        LegalReference, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("retention rule")
+        verbose_name_plural = _("retention rules")
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class RetentionLogEntry(models.Model):
+    """The deletion log (gallringslogg): what was deleted when, without personal content."""
+
+    class Action(models.TextChoices):
+        DELETED = "deleted", _("personal data deleted")
+        KEPT_RESEARCH = "kept_research", _("kept for research")
+        KEPT_HOLD = "kept_hold", _("kept under legal hold")
+
+    run_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    family_reference = models.CharField(max_length=16)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    rule = models.CharField(max_length=60)
+    due_on = models.DateField()
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-run_at", "-id"]

@@ -219,6 +219,7 @@ def family_detail(user: User, family: cm.Family, *, journal_page: int | str = 1)
         )
         if has_full_access
         else None,
+        "concern_reports": list(access.visible(user, cm.ReportOfConcern).filter(family=family)),
         "has_full_access": has_full_access,
     }
 

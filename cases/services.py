@@ -634,3 +634,69 @@ def time_entry_add(
     entry.full_clean()
     entry.save()
     return entry
+
+
+# --- Reports of concern ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_of_concern_record(
+    *,
+    child: cm.Member,
+    by: User,
+    reported_at: dt.datetime,
+    recipient_unit: str,
+    channel: str,
+    summary: str,
+    custodians_informed: str,
+) -> cm.ReportOfConcern:
+    """Record a report of concern and its signed journal entry. No consent is checked: the
+    duty to report overrides secrecy (SoL 14 kap. 1 §)."""
+    if not child.is_child:
+        raise ValidationError({"child": _("A report of concern is about a child.")})
+    if reported_at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError({"reported_at": _("The report cannot be dated in the future.")})
+    if not summary.strip():
+        raise ValidationError({"summary": _("Summarise the concern.")})
+    entry = cm.JournalEntry.objects.create(
+        family_id=child.family_id,
+        owner_id=by.administration_id,
+        author=by,
+        kind=cm.JournalEntry.Kind.REPORT_OF_CONCERN,
+        event_at=reported_at,
+        facts=_("Report of concern sent to %(unit)s (%(channel)s). %(summary)s")
+        % {
+            "unit": recipient_unit,
+            "channel": cm.ReportOfConcern.Channel(channel).label,
+            "summary": summary,
+        },
+        category=cm.InfoCategory.SOCIAL,
+    )
+    entry.concerns.set([child])
+    journal_entry_sign(entry=entry, by=by)
+    report = cm.ReportOfConcern.objects.create(
+        family_id=child.family_id,
+        owner_id=by.administration_id,
+        child=child,
+        reported_at=reported_at,
+        reporter=by,
+        recipient_unit=recipient_unit,
+        channel=channel,
+        summary=summary,
+        custodians_informed=custodians_informed,
+        journal_entry=entry,
+    )
+    access.grant_reporter(report=report, user=by)
+    return report
+
+
+@transaction.atomic
+def report_of_concern_feedback(
+    *, report: cm.ReportOfConcern, received_on: dt.date, feedback: str
+) -> cm.ReportOfConcern:
+    if received_on < report.reported_at.date():
+        raise ValidationError({"received_on": _("Feedback cannot precede the report.")})
+    report.feedback_received_on = received_on
+    report.feedback = feedback
+    report.save(update_fields=["feedback_received_on", "feedback", "updated_at"])
+    return report

@@ -34,4 +34,9 @@ urlpatterns = [
     path("<int:pk>/hinder/", views.obstacle_create, name="obstacle_create"),
     path("hinder/<int:pk>/lost/", views.obstacle_resolve, name="obstacle_resolve"),
     path("<int:pk>/tid/", views.time_entry_add, name="time_entry_add"),
+    path("medlem/<int:pk>/orosanmalan/", views.concern_report_new, name="concern_report_new"),
+    path(
+        "medlem/<int:pk>/registerutdrag.<str:fmt>", views.register_extract, name="register_extract"
+    ),
+    path("orosanmalan/<int:pk>/", views.concern_report_detail, name="concern_report_detail"),
 ]

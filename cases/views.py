@@ -858,3 +858,122 @@ def pupil_detail(request, pk):
             "interventions": interventions,
         },
     )
+
+
+# --- Reports of concern ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*CASE_ROLES)
+def concern_report_new(request, pk):
+    """Anyone who sees the child may report: no consent check (the duty overrides secrecy)."""
+    child = access.get_member_for_user(request, pk)
+    if not child.is_child:
+        raise Http404
+    form = forms.ReportOfConcernForm(
+        request.POST or None,
+        initial={"reported_at": timezone.localtime().replace(second=0, microsecond=0)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_of_concern_record(
+                child=child, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            log_access(
+                user=request.user,
+                action=Action.CREATE,
+                obj=report,
+                basis=access.Basis.DUTY,
+                request=request,
+            )
+            messages.success(request, _("The report of concern was recorded."))
+            return redirect("cases:concern_report_detail", pk=report.pk)
+    return render(request, "cases/concern_form.html", {"form": form, "child": child})
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*CASE_ROLES)
+def concern_report_detail(request, pk):
+    report = access.get_report_of_concern_for_user(request, pk)
+    writable = access.can_write(request.user, report)
+    if request.method == "POST" and not writable:
+        raise PermissionDenied
+    _log_view(request, report, Action.VIEW if request.method == "GET" else Action.CHANGE)
+    form = forms.ConcernFeedbackForm(
+        request.POST or None,
+        initial={
+            "received_on": report.feedback_received_on or timezone.localdate(),
+            "feedback": report.feedback,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_of_concern_feedback(report=report, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The feedback was recorded."))
+            return redirect("cases:concern_report_detail", pk=report.pk)
+    child = access.visible_members(request.user).filter(pk=report.child_id).first()
+    return render(
+        request,
+        "cases/concern_detail.html",
+        {"report": report, "child": child, "form": form, "writable": writable},
+    )
+
+
+# --- Right of access (registerutdrag) --------------------------------------------------------
+
+
+@require_GET
+@access.require_roles(Role.TEAM_LEAD)
+def register_extract(request, pk, fmt):
+    """Everything held about one person, as PDF for the person or JSON, made by a team lead."""
+    import json
+
+    from django.http import HttpResponse
+
+    from cases.register_extract import build
+    from familjelotsen.pdf import render_pdf
+
+    if fmt not in ("pdf", "json"):
+        raise Http404
+    member = access.get_member_for_user(request, pk)
+    log_access(
+        user=request.user,
+        action=Action.EXPORT,
+        obj=member,
+        basis=member.access_basis,
+        request=request,
+    )
+    data = build(member)
+    name = f"registerutdrag-{member.family.reference}-{member.pk}"
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=2),
+            content_type="application/json; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}.json"'
+        return response
+    labels = {
+        "name": _("Name"),
+        "personal_number": _("Personal identity number"),
+        "birth_date": _("Birth date"),
+        "kind": _("Kind"),
+        "address": _("Address"),
+        "mobile": _("Mobile number"),
+        "protected_identity": _("Protected identity"),
+        "npf_diagnosis": _("NPF diagnosis"),
+        "school": _("School"),
+        "grade": _("Grade"),
+        "occupation": _("Occupation"),
+        "income_support": _("Income support"),
+    }
+    person_rows = [(labels.get(k, k), v) for k, v in data["person"].items()]
+    pdf = render_pdf("cases/register_extract_pdf.html", {"data": data, "person_rows": person_rows})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response

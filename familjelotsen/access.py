@@ -41,13 +41,16 @@ class Guarded:
     group_perm: type[models.Model]
     # Path from the record to its family ("" for the family itself).
     family_field: str = "family"
+    # User-level grants (e.g. the reporter of a report of concern), when the model uses them.
+    user_perm: type[models.Model] | None = None
 
 
 REGISTRY: dict[type[models.Model], Guarded] = {}
 
 
-def register(model: type[models.Model], group_perm: type[models.Model], family_field="family"):
-    REGISTRY[model] = Guarded(model, group_perm, family_field)
+def register(model: type[models.Model], group_perm: type[models.Model], family_field="family",
+             user_perm: type[models.Model] | None = None):
+    REGISTRY[model] = Guarded(model, group_perm, family_field, user_perm)
 
 
 register(cm.Family, cm.FamilyGroupObjectPermission, family_field="")
@@ -58,6 +61,8 @@ register(cm.Assessment, cm.AssessmentGroupObjectPermission)
 register(cm.Obstacle, cm.ObstacleGroupObjectPermission)
 register(cm.PupilSupport, cm.PupilSupportGroupObjectPermission)
 register(Consent, ConsentGroupObjectPermission)
+register(cm.ReportOfConcern, cm.ReportOfConcernGroupObjectPermission,
+         user_perm=cm.ReportOfConcernUserObjectPermission)
 register(sip_models.Plan, sip_models.PlanGroupObjectPermission)
 register(network_models.NetworkProcess, network_models.NetworkProcessGroupObjectPermission)
 
@@ -131,6 +136,15 @@ def _shared_ids(user, model, action: str = "view", on: dt.date | None = None) ->
     ).values("content_object_id")
 
 
+def _user_granted_ids(user, model) -> QuerySet | None:
+    spec = REGISTRY[model]
+    if spec.user_perm is None:
+        return None
+    return spec.user_perm.objects.filter(
+        user_id=user.pk, permission__codename=f"view_{model._meta.model_name}"
+    ).values("content_object_id")
+
+
 def _full_access_family_ids(user) -> QuerySet:
     ids = team_family_ids(user)
     if _is_team_lead(user):
@@ -146,10 +160,13 @@ def visible(user, model: type[models.Model]) -> QuerySet:
     if not spec.family_field:
         ids = _full_access_family_ids(user).union(_shared_ids(user, model))
         return model.objects.filter(id__in=ids)
-    return model.objects.filter(
-        Q(**{f"{spec.family_field}_id__in": _full_access_family_ids(user)})
-        | Q(id__in=_shared_ids(user, model))
+    condition = Q(**{f"{spec.family_field}_id__in": _full_access_family_ids(user)}) | Q(
+        id__in=_shared_ids(user, model)
     )
+    granted = _user_granted_ids(user, model)
+    if granted is not None:
+        condition |= Q(id__in=granted)
+    return model.objects.filter(condition)
 
 
 def visible_families(user) -> QuerySet:
@@ -204,6 +221,11 @@ def with_basis(user, qs: QuerySet) -> QuerySet:
     whens = [When(_on_team(user, model), then=Value(Basis.CASE_TEAM))]
     if _is_team_lead(user):
         whens.append(When(Q(**{family_owner: user.administration_id}), then=Value(Basis.TEAM_LEAD)))
+    user_perm = REGISTRY[model].user_perm
+    if user_perm is not None:
+        whens.append(When(Exists(user_perm.objects.filter(user_id=user.pk,
+                                                          content_object_id=OuterRef("pk"))),
+                          then=Value(Basis.DUTY)))
     share_consent = Share.consents.through.objects.filter(
         share__content_type=ContentType.objects.get_for_model(model),
         share__object_id=OuterRef("pk"),
@@ -250,6 +272,8 @@ def can_write(user, obj) -> bool:
     if basis == Basis.TEAM_LEAD:
         # The team lead prioritises, assigns and moves cases; the case team writes records.
         return isinstance(obj, cm.Family)
+    if basis == Basis.DUTY:
+        return isinstance(obj, cm.ReportOfConcern)
     if basis == Basis.SHARE:
         model = type(obj)
         return _shared_ids(user, model, action="change").filter(content_object_id=obj.pk).exists()
@@ -304,6 +328,24 @@ def get_obstacle_for_user(request, pk, write=False):
 
 def get_pupil_support_for_user(request, pk, write=False):
     return get_for_user(request.user, cm.PupilSupport, pk, write=write)
+
+
+def get_report_of_concern_for_user(request, pk, write=False):
+    return get_for_user(request.user, cm.ReportOfConcern, pk, write=write)
+
+
+def grant_reporter(*, report: cm.ReportOfConcern, user: User) -> None:
+    """The reporter keeps sight of their own report of concern (and nobody else outside
+    the case team gets it)."""
+    from django.contrib.auth.models import Permission
+
+    perm = Permission.objects.get(
+        content_type=ContentType.objects.get_for_model(cm.ReportOfConcern),
+        codename="view_reportofconcern",
+    )
+    cm.ReportOfConcernUserObjectPermission.objects.get_or_create(
+        user=user, permission=perm, content_object=report
+    )
 
 
 def get_consent_for_user(request, pk, write=False):

@@ -64,3 +64,11 @@ def minutes_as_hours(minutes) -> str:
         return "0 h"
     hours, rest = divmod(int(minutes), 60)
     return f"{hours} h {rest:02d} min" if rest else f"{hours} h"
+
+
+@register.inclusion_tag("partials/legal_ref.html")
+def legal_ref(key: str) -> dict:
+    """The current citation for a legal duty, from the editable LegalReference table."""
+    from cases.models import LegalReference
+
+    return {"ref": LegalReference.objects.filter(key=key).first()}

@@ -61,6 +61,8 @@ register(cm.Assessment, cm.AssessmentGroupObjectPermission)
 register(cm.Obstacle, cm.ObstacleGroupObjectPermission)
 register(cm.PupilSupport, cm.PupilSupportGroupObjectPermission)
 register(Consent, ConsentGroupObjectPermission)
+register(sip_models.Plan, sip_models.PlanGroupObjectPermission)
+register(network_models.NetworkProcess, network_models.NetworkProcessGroupObjectPermission)
 register(cm.ReportOfConcern, cm.ReportOfConcernGroupObjectPermission,
          user_perm=cm.ReportOfConcernUserObjectPermission)
 register(sip_models.Plan, sip_models.PlanGroupObjectPermission)

@@ -1,0 +1,338 @@
+"""Network-work pages. Thin: look up through familjelotsen.access (404 when not visible, 403
+when not writable), call a service or selector, render. Every page with personal data is
+logged."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from familjelotsen import access
+from familjelotsen.audit import Action, Basis, log_access, log_list
+from network import forms, selectors, services
+from network import models as nm
+from sip.selectors import member_labels
+
+GET_POST = require_http_methods(["GET", "POST"])
+
+
+def _log(request, obj, action=Action.VIEW) -> None:
+    log_access(
+        user=request.user,
+        action=action,
+        obj=obj,
+        basis=obj.access_basis,
+        consent_id=getattr(obj, "access_consent_id", None),
+        request=request,
+    )
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _warn(request, warnings: list[str]) -> None:
+    for warning in warnings:
+        messages.warning(request, warning)
+
+
+def _for_write(request, pk):
+    return access.get_network_process_for_user(request, pk, write=True)
+
+
+def _form_page(request, process, form, title, *, template="network/form.html", **extra):
+    return render(request, template, {"process": process, "form": form, "title": title, **extra})
+
+
+def _meeting_of(process, meeting_id):
+    meeting = process.meetings.filter(pk=meeting_id).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+# --- The family's processes and one process -----------------------------------------------------
+
+
+@require_GET
+def family(request, family_id):
+    family = access.get_family_for_user(request, family_id)
+    processes = selectors.family_processes(request.user, family)
+    _log(request, family)
+    log_list(user=request.user, objects=processes, request=request)
+    return render(
+        request,
+        "network/family.html",
+        {
+            "family": family,
+            "processes": processes,
+            "can_create": family.access_basis == Basis.CASE_TEAM,
+            "planning_hours": settings.NETWORK_HOURS_PLANNING_FIGURE,
+        },
+    )
+
+
+@GET_POST
+def process_create(request, family_id):
+    family = access.get_family_for_user(request, family_id)
+    if family.access_basis != Basis.CASE_TEAM:
+        raise PermissionDenied
+    labels = member_labels(request.user, family.pk)
+    form = forms.ProcessForm(
+        request.POST or None,
+        family=family,
+        labels=labels,
+        initial={"started_on": timezone.localdate(), "provision": "service"},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            process = services.process_create(family=family, by=request.user, **data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The network process was started."))
+            return redirect("network:process_detail", process.pk)
+    return render(
+        request,
+        "network/process_form.html",
+        {"family": family, "form": form, "title": _("New network process")},
+    )
+
+
+@require_GET
+def process_detail(request, pk):
+    process = access.get_network_process_for_user(request, pk)
+    detail = selectors.process_detail(request.user, process)
+    _log(request, process)
+    return render(
+        request,
+        "network/process_detail.html",
+        {
+            "process": process,
+            "detail": detail,
+            "can_write": access.can_write(request.user, process)
+            and process.status == nm.NetworkProcess.Status.ACTIVE,
+            "status_choices": nm.Action.Status.choices,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@GET_POST
+def process_edit(request, pk):
+    process = _for_write(request, pk)
+    initial = {name: getattr(process, name) for name in services.PROCESS_EDITABLE}
+    initial["version"] = process.version
+    form = forms.ProcessForm(
+        request.POST or None, family=process.family, labels={}, process=process, initial=initial
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.process_update(
+                process=process, expected_version=version, by=request.user, **data
+            )
+        except services.Conflict as exc:
+            conflict = exc.current
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            _log(request, process, Action.CHANGE)
+            return redirect("network:process_detail", process.pk)
+    return render(
+        request,
+        "network/process_form.html",
+        {
+            "family": process.family,
+            "process": process,
+            "form": form,
+            "conflict": conflict,
+            "title": _("Edit the network process"),
+        },
+    )
+
+
+@GET_POST
+def process_close(request, pk):
+    process = _for_write(request, pk)
+    form = forms.CloseForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.process_close(process=process, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            _log(request, process, Action.CHANGE)
+            return redirect("network:process_detail", process.pk)
+    return _form_page(request, process, form, _("Close the network process"))
+
+
+# --- The network, meetings and actions ----------------------------------------------------------
+
+
+@GET_POST
+def participant_add(request, pk):
+    process = _for_write(request, pk)
+    form = forms.ParticipantForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _participant, warnings = services.participant_add(
+                process=process, by=request.user, request=request, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            _log(request, process, Action.CHANGE)
+            _warn(request, warnings)
+            return redirect("network:process_detail", process.pk)
+    return _form_page(request, process, form, _("Add a person to the network"))
+
+
+@GET_POST
+def meeting_add(request, pk):
+    process = _for_write(request, pk)
+    form = forms.MeetingForm(
+        request.POST or None,
+        process=process,
+        initial={"held_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_record(process=process, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            _log(request, process, Action.CHANGE)
+            return redirect("network:meeting_detail", process.pk, meeting.pk)
+    return _form_page(request, process, form, _("Record a meeting"))
+
+
+@require_GET
+def meeting_detail(request, pk, meeting_id):
+    process = access.get_network_process_for_user(request, pk)
+    meeting = _meeting_of(process, meeting_id)
+    context = selectors.meeting_detail(process, meeting)
+    _log(request, process)
+    return render(
+        request,
+        "network/meeting_detail.html",
+        {
+            "process": process,
+            "can_write": access.can_write(request.user, process)
+            and process.status == nm.NetworkProcess.Status.ACTIVE,
+            "status_choices": nm.Action.Status.choices,
+            "today": timezone.localdate(),
+            **context,
+        },
+    )
+
+
+@GET_POST
+def action_add(request, pk, meeting_id):
+    process = _for_write(request, pk)
+    meeting = _meeting_of(process, meeting_id)
+    form = forms.ActionForm(request.POST or None, process=process)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_add(meeting=meeting, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            _log(request, process, Action.CHANGE)
+            return redirect("network:meeting_detail", process.pk, meeting.pk)
+    return _form_page(request, process, form, _("Add an agreed action"), meeting=meeting)
+
+
+@require_POST
+def action_status(request, pk, action_id):
+    process = _for_write(request, pk)
+    action = process.actions.filter(pk=action_id).first()
+    if action is None:
+        raise Http404
+    form = forms.ActionStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.action_set_status(
+                action=action,
+                expected_version=form.cleaned_data["version"],
+                by=request.user,
+                status=form.cleaned_data["status"],
+            )
+        except services.Conflict:
+            messages.error(
+                request,
+                _("Someone else changed the action first. Nothing was overwritten; try again."),
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            _log(request, process, Action.CHANGE)
+            messages.success(request, _("The action was updated."))
+    else:
+        messages.error(request, _("Choose a status."))
+    back = request.POST.get("meeting")
+    if back and back.isdigit() and process.meetings.filter(pk=back).exists():
+        return redirect("network:meeting_detail", process.pk, int(back))
+    return redirect("network:process_detail", process.pk)
+
+
+# --- Needs inventory and time --------------------------------------------------------------------
+
+
+@GET_POST
+def inventory_add(request, pk):
+    process = _for_write(request, pk)
+    form = forms.InventoryForm(
+        request.POST or None, initial={"made_on": timezone.localdate(), "rated_by": "family"}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.inventory_record(
+                process=process,
+                by=request.user,
+                made_on=data["made_on"],
+                rated_by=data["rated_by"],
+                child_view=data["child_view"],
+                ratings=form.ratings(),
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            _log(request, process, Action.CHANGE)
+            return redirect("network:process_detail", process.pk)
+    return _form_page(
+        request,
+        process,
+        form,
+        _("Needs inventory"),
+        template="network/inventory_form.html",
+    )
+
+
+@GET_POST
+def time_add(request, pk):
+    process = _for_write(request, pk)
+    form = forms.TimeForm(request.POST or None, initial={"on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.time_add(process=process, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            _log(request, process, Action.CHANGE)
+            return redirect("network:process_detail", process.pk)
+    return _form_page(request, process, form, _("Record time"))

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tests.factories import FamilyFactory, MemberFactory, NetworkProcessFactory
+
+
+@pytest.fixture
+def family(ombud, colleague_on_team):
+    return FamilyFactory(responsible_ombud=ombud, team=[colleague_on_team])
+
+
+@pytest.fixture
+def child(family):
+    today = timezone.localdate()
+    return MemberFactory(
+        family=family,
+        first_name="Love",
+        last_name="Lindqvist",
+        birth_date=today.replace(year=today.year - 12, day=1),
+    )
+
+
+@pytest.fixture
+def process(child):
+    return NetworkProcessFactory(member=child, started_on=timezone.localdate() - dt.timedelta(60))
+
+
+@pytest.fixture
+def as_user():
+    def _client(user):
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client.force_login(user)
+        return client
+
+    return _client

@@ -88,7 +88,13 @@ def family_consents(request, family_id: int):
     return render(
         request,
         "consent/family_consents.html",
-        {"family": family, "consents": consents, "members": members, "can_manage": can_manage},
+        {
+            "family": family,
+            "consents": consents,
+            "members": members,
+            "can_manage": can_manage,
+            "full_access": family.access_basis in selectors.FULL_ACCESS,
+        },
     )
 
 

@@ -90,12 +90,40 @@ def test_the_list_logs_the_family_and_each_consent_shown(
 
 
 def test_staff_outside_the_case_team_do_not_find_the_family_consents(
-    as_user, colleague_not_on_team, region_coordinator, family, mother, register, adm_school
+    as_user,
+    colleague_not_on_team,
+    region_coordinator,
+    project_leader,
+    sysadmin,
+    other_team_lead,
+    family,
+    mother,
+    register,
+    adm_school,
 ):
-    register(mother, [adm_school])
-    url = reverse("consent:family", args=[family.pk])
-    assert as_user(colleague_not_on_team).get(url).status_code == 404
-    assert as_user(region_coordinator).get(url).status_code == 404
+    consent = register(mother, [adm_school])
+    for user in (
+        colleague_not_on_team,
+        region_coordinator,
+        project_leader,
+        sysadmin,
+        other_team_lead,
+    ):
+        client = as_user(user)
+        assert client.get(reverse("consent:family", args=[family.pk])).status_code == 404
+        assert client.get(reverse("consent:detail", args=[consent.pk])).status_code == 404
+        assert client.get(reverse("consent:print", args=[consent.pk])).status_code == 404
+
+
+def test_school_sees_the_family_it_receives_but_not_the_consent_records(
+    as_user, school_coordinator, family, mother, register, adm_school
+):
+    consent = register(mother, [adm_school])
+    page = as_user(school_coordinator).get(reverse("consent:family", args=[family.pk]))
+    assert page.status_code == 200
+    assert b"kept by the family's case team" in page.content
+    detail = as_user(school_coordinator).get(reverse("consent:detail", args=[consent.pk]))
+    assert detail.status_code == 404
 
 
 def test_revocation_closes_the_family_page_to_school_at_once_while_the_owner_keeps_it(

@@ -280,6 +280,9 @@ def agreement_problems(plan: sm.Plan, on: dt.date | None = None) -> list[str]:
     return problems
 
 
+_DATED = ("prepared_on", "agreed_on", "first_meeting_on", "closed_on", "close_reason")
+
+
 def allowed_transitions(plan: sm.Plan) -> list[str]:
     return sorted(sm.TRANSITIONS[plan.status], key=list(Status.values).index)
 
@@ -299,6 +302,7 @@ def plan_transition(
     Refuses illegal steps and an agreement without the law's minimum content. Returns the
     sharing warnings (agreeing shares the plan with the participating administrations).
     """
+    caller_copy = plan
     plan = sm.Plan.objects.select_for_update().select_related("family").get(pk=plan.pk)
     on = on or timezone.localdate()
     reason = (reason or "").strip()
@@ -333,21 +337,13 @@ def plan_transition(
         plan.closed_on = on
         plan.close_reason = reason
     plan.version += 1
-    plan.save(
-        update_fields=[
-            "status",
-            "prepared_on",
-            "agreed_on",
-            "first_meeting_on",
-            "closed_on",
-            "close_reason",
-            "version",
-            "updated_at",
-        ]
-    )
+    plan.save(update_fields=["status", *_DATED, "version", "updated_at"])
     sm.PlanStatusChange.objects.create(
         plan=plan, from_status=previous, to_status=to_status, on=on, changed_by=by, reason=reason
     )
+    # The caller's instance follows, so it is not left with the old status and version.
+    for name in ("status", *_DATED, "next_follow_up_on", "version"):
+        setattr(caller_copy, name, getattr(plan, name))
     if to_status == Status.AGREED and by is not None:
         return plan_share_with_participants(plan=plan, by=by, request=request)
     return []

@@ -289,3 +289,98 @@ class NetworkMeetingFactory(factory.django.DjangoModelFactory):
     held_on = factory.LazyFunction(lambda: today() - dt.timedelta(days=7))
     place = network_models.NetworkMeeting.Place.HOME
     recorded_by = factory.LazyAttribute(lambda o: o.process.family.responsible_ombud)
+
+# --- Reporting (helper C) ----------------------------------------------------------------------
+
+from reporting import models as reporting_models  # noqa: E402
+
+
+class GoalFollowUpFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.GoalFollowUp
+
+    goal = factory.SubFactory(GoalFactory)
+    date = factory.LazyFunction(today)
+    rating = cm.GoalFollowUp.Rating.UNCHANGED
+    recorded_by = factory.LazyAttribute(lambda o: o.goal.family.responsible_ombud)
+
+
+class AssessmentFactory(factory.django.DjangoModelFactory):
+    """A KASAM-13 total score from the paper form (pass member=...)."""
+
+    class Meta:
+        model = cm.Assessment
+
+    member = factory.SubFactory(CustodianFactory)
+    family = factory.LazyAttribute(lambda o: o.member.family)
+    owner = factory.LazyAttribute(lambda o: o.family.owner)
+    instrument = cm.Assessment.Instrument.SOC13
+    score = 50
+    assessed_on = factory.LazyFunction(today)
+    administered_by = factory.LazyAttribute(lambda o: o.family.responsible_ombud)
+
+
+class ObstacleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.Obstacle
+
+    family = factory.SubFactory(FamilyFactory)
+    owner = factory.LazyAttribute(lambda o: o.family.owner)
+    kind = cm.Obstacle.Kind.COORDINATION
+    description = "Kallelsen kom för sent."
+    observed_on = factory.LazyFunction(today)
+    reported_by = factory.LazyAttribute(lambda o: o.family.responsible_ombud)
+
+
+class TimeEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = cm.TimeEntry
+
+    family = factory.SubFactory(FamilyFactory)
+    owner = factory.LazyAttribute(lambda o: o.family.owner)
+    user = factory.LazyAttribute(lambda o: o.family.responsible_ombud)
+    activity = cm.TimeEntry.Activity.HOME_VISIT
+    date = factory.LazyFunction(today)
+    minutes = 60
+
+
+class FunderShareFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = reporting_models.FunderShare
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Finansiär {n}")
+    share_percent = 50
+
+
+class ReportFactory(factory.django.DjangoModelFactory):
+    """A draft report made by `created_by` (pass a project leader or team lead)."""
+
+    class Meta:
+        model = reporting_models.Report
+
+    kind = reporting_models.ReportKind.STEERING_GROUP
+    period_start = factory.LazyFunction(lambda: today().replace(month=1, day=1))
+    period_end = factory.LazyFunction(today)
+    created_by = factory.SubFactory(UserFactory, role=User.Role.PROJECT_LEADER)
+    made_in = factory.LazyAttribute(lambda o: o.created_by.administration)
+
+
+class SipFollowUpFactory(factory.django.DjangoModelFactory):
+    """A held follow-up of a SIP (pass plan=..., held_on=..., due_on=...)."""
+
+    class Meta:
+        model = sip_models.FollowUp
+
+    held_on = factory.LazyFunction(today)
+    recorded_by = factory.LazyAttribute(lambda o: o.plan.family.responsible_ombud)
+
+
+class NetworkTimeEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = network_models.NetworkTimeEntry
+
+    activity = network_models.Stage.COORDINATION
+    on = factory.LazyFunction(today)
+    minutes = 60
+    user = factory.LazyAttribute(lambda o: o.process.family.responsible_ombud)

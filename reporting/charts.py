@@ -192,7 +192,7 @@ def line_chart(
 ) -> SafeString:
     """Lines over time; a withheld value leaves a gap rather than a guessed point."""
     height = 240
-    left, right, top_y, bottom = 48, WIDTH - 16, 34, height - 34
+    left, right, top_y, bottom = 48, WIDTH - 32, 34, height - 34
     values = [p.value for _name, points in series for p in points]
     if not _has_data(values):
         return NO_CHART

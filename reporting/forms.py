@@ -60,7 +60,7 @@ class ReportStartForm(forms.Form):
 class NarrativeForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     summary = forms.CharField(
-        label=_("Summary"),
+        label=_("Your summary"),
         required=False,
         max_length=SUMMARY_MAX,
         widget=forms.Textarea(attrs={"rows": 8}),

@@ -284,16 +284,6 @@ SECTION_KEYS = [s.key for s in SECTIONS]
 SECTIONS_BY_KEY = {s.key: s for s in SECTIONS}
 
 
-def register_section(section: Section, *, after: str | None = None) -> None:
-    """Figures added later (SIP, network work) place their section here."""
-    if section.key in SECTION_KEYS:
-        return
-    index = SECTION_KEYS.index(after) + 1 if after in SECTION_KEYS else len(SECTIONS)
-    SECTIONS.insert(index, section)
-    SECTION_KEYS.insert(index, section.key)
-    SECTIONS_BY_KEY[section.key] = section
-
-
 def sections_for(kind: str) -> list[Section]:
     return [s for s in SECTIONS if kind in s.kinds]
 

@@ -44,8 +44,10 @@ def dashboard(request):
         "period": period,
         "key_figures": sections.key_figures(tables),
         "charts": [
-            *sections.SECTIONS_BY_KEY["throughput"].chart(tables),
-            *sections.SECTIONS_BY_KEY["administrations"].chart(tables),
+            chart
+            for key in ("throughput", "administrations")
+            for chart in sections.SECTIONS_BY_KEY[key].chart(tables)
+            if chart
         ],
         "monthly": monthly,
         "flow": tables["flow"],

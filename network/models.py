@@ -10,6 +10,7 @@ follow it.
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -20,6 +21,7 @@ from cases.models import Family, InfoCategory, Member, ShareValidity, VersionedM
 from familjelotsen.models import Administration, BaseModel
 
 MAX_AGE = 20
+# Every change is kept by PostgreSQL triggers (django-pghistory), with the acting user.
 
 
 class Stage(models.TextChoices):
@@ -44,6 +46,7 @@ class GirfecArea(models.TextChoices):
     INCLUDED = "included", _("Included")
 
 
+@pghistory.track()
 class NetworkProcess(VersionedModel):
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
@@ -112,6 +115,7 @@ class NetworkProcess(VersionedModel):
         return InfoCategory.SOCIAL
 
 
+@pghistory.track()
 class NetworkParticipant(BaseModel):
     """A person in the child's network: private (invited by the child and parents; their
     relation) or professional (administration or other organisation; their role)."""
@@ -161,6 +165,7 @@ class NetworkParticipant(BaseModel):
         return self.name
 
 
+@pghistory.track()
 class NetworkMeeting(BaseModel):
     """One stage of the process: coordination, pre-meeting, network meeting, follow-up."""
 
@@ -184,6 +189,7 @@ class NetworkMeeting(BaseModel):
         indexes = [models.Index(fields=["process", "held_on"], name="network_meeting_date")]
 
 
+@pghistory.track()
 class Attendance(models.Model):
     meeting = models.ForeignKey(NetworkMeeting, on_delete=models.CASCADE, related_name="attendance")
     participant = models.ForeignKey(
@@ -199,6 +205,7 @@ class Attendance(models.Model):
         ]
 
 
+@pghistory.track()
 class Action(VersionedModel):
     """An action agreed at a meeting: what, who (a network member or an administration), by
     when. Open actions are carried over to the follow-up meeting."""
@@ -261,6 +268,7 @@ class Action(VersionedModel):
         return self.what
 
 
+@pghistory.track()
 class NeedsInventory(BaseModel):
     """Behovsinventering: the eight GIRFEC areas rated by the family, or by the ombud."""
 
@@ -287,6 +295,7 @@ class NeedsInventory(BaseModel):
         ]
 
 
+@pghistory.track()
 class NeedsRating(models.Model):
     inventory = models.ForeignKey(NeedsInventory, on_delete=models.CASCADE, related_name="ratings")
     area = models.CharField(_("area"), max_length=12, choices=GirfecArea.choices)
@@ -305,6 +314,7 @@ class NeedsRating(models.Model):
         ]
 
 
+@pghistory.track()
 class NetworkTimeEntry(BaseModel):
     process = models.ForeignKey(
         NetworkProcess, on_delete=models.CASCADE, related_name="time_entries"

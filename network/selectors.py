@@ -100,6 +100,10 @@ def process_detail(user, process: nm.NetworkProcess) -> ProcessDetail:
         )
         .order_by("held_on", "id")
     )
+    for meeting in meetings:
+        meeting.attended_names = [
+            a.participant.name for a in meeting.attendance.all() if a.attended
+        ]
     actions = list(
         process.actions.select_related(
             "meeting", "responsible_participant", "responsible_administration"

@@ -99,6 +99,8 @@ def timeline_svg(
             f'<line x1="{x:.1f}" y1="{HEADER_H - 6}" x2="{x:.1f}" y2="{height - 6}" '
             f'stroke="{GRID}" stroke-width="1"/>'
         )
+        if x > WIDTH - 60:
+            continue  # no room for the label at the right edge
         out.append(
             f'<text x="{x + 3:.1f}" y="{HEADER_H - 12}" fill="{MUTED}" font-size="11">'
             f"{escape(date_format(month, 'M Y'))}</text>"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -21,7 +22,11 @@ from cases.models import Family, InfoCategory, Member, ShareValidity, VersionedM
 from consent.models import Consent
 from familjelotsen.models import Administration, BaseModel
 
+# Every change of a plan and its parts is kept by PostgreSQL triggers (django-pghistory), with
+# the acting user from the request: the SIP is a record the family and the huvudmän rely on.
 
+
+@pghistory.track()
 class Plan(VersionedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -212,6 +217,7 @@ class PlanStatusChange(models.Model):
         ]
 
 
+@pghistory.track()
 class Participant(BaseModel):
     """Who takes part in the plan: professionals (administration, role), the person, and the
     private network (närstående), who may take part only if the person agrees."""
@@ -265,6 +271,7 @@ class Participant(BaseModel):
         ]
 
 
+@pghistory.track()
 class Need(BaseModel):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="needs")
     description = models.TextField(_("need"))
@@ -273,6 +280,7 @@ class Need(BaseModel):
         ordering = ["id"]
 
 
+@pghistory.track()
 class Intervention(VersionedModel):
     """An insats and the huvudman responsible for it [L]."""
 
@@ -325,6 +333,7 @@ class Intervention(VersionedModel):
         return started and not_ended
 
 
+@pghistory.track()
 class OtherMeasure(BaseModel):
     """Measures by actors other than the municipality and the Region [L]."""
 
@@ -355,6 +364,7 @@ class OtherMeasure(BaseModel):
         ]
 
 
+@pghistory.track()
 class Meeting(BaseModel):
     class Kind(models.TextChoices):
         PRE_MEETING = "pre_meeting", _("Pre-meeting")
@@ -377,6 +387,7 @@ class Meeting(BaseModel):
         ordering = ["held_on", "id"]
 
 
+@pghistory.track()
 class FollowUp(BaseModel):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="follow_ups")
     meeting = models.ForeignKey(
@@ -394,6 +405,7 @@ class FollowUp(BaseModel):
         ordering = ["held_on", "id"]
 
 
+@pghistory.track()
 class FollowUpOutcome(models.Model):
     class Outcome(models.TextChoices):
         ACHIEVED = "achieved", _("Goal achieved")
@@ -419,6 +431,7 @@ class FollowUpOutcome(models.Model):
         ]
 
 
+@pghistory.track()
 class Distribution(BaseModel):
     """Who got the plan and when: the person (or custodians) keep the original, every
     participating organisation a copy."""

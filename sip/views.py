@@ -116,9 +116,10 @@ def _detail_context(request, plan, transition_form=None) -> dict:
         "detail": detail,
         "can_write": can_write,
         "transitions": [(s, sm.Plan.Status(s).label) for s in transitions],
+        # The checklist of what the law asks for, shown while the plan is being prepared.
         "agreement_problems": (
             services.agreement_problems(plan)
-            if can_write and sm.Plan.Status.AGREED in transitions
+            if can_write and plan.status in (sm.Plan.Status.DRAFT, sm.Plan.Status.PREPARED)
             else []
         ),
         "transition_form": transition_form

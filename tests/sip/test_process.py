@@ -298,3 +298,15 @@ def test_a_sip_meeting_keeps_the_time_from_need_noticed_to_first_meeting(ready_p
     ready_plan.refresh_from_db()
     assert ready_plan.first_meeting_on == held
     assert ready_plan.days_to_first_meeting == 12
+
+
+def test_every_change_of_a_plan_is_kept_in_an_append_only_history(ready_plan, ombud):
+    from django.apps import apps
+    from django.db import DatabaseError, transaction
+
+    plan_event = apps.get_model("sip", "PlanEvent")
+    services.plan_transition(plan=ready_plan, to_status=Status.AGREED, by=ombud)
+    events = list(plan_event.objects.filter(pgh_obj_id=ready_plan.pk).order_by("pgh_id"))
+    assert [e.status for e in events] == [Status.PREPARED, Status.AGREED]
+    with pytest.raises(DatabaseError), transaction.atomic():
+        plan_event.objects.filter(pk=events[0].pk).update(status=Status.CLOSED)

@@ -6,10 +6,12 @@ DJANGO_DEBUG is true; production (the default) requires its secrets explicitly.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import unquote
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -57,6 +59,10 @@ INSTALLED_APPS = [
     "guardian",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "axes",
+    "csp",
+    "health_check",
     "django_htmx",
     "template_partials",
     "django_filters",
@@ -74,6 +80,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Headers first, so that every response (static files, redirects from later middleware,
+    # error pages) carries them.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -84,9 +94,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # A signed-in user without a second factor reaches nothing but enrolment.
+    "familjelotsen.middleware.SecondFactorRequiredMiddleware",
+    "familjelotsen.middleware.ClearSiteDataOnLogoutMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     "familjelotsen.middleware.NoStoreForAuthenticatedMiddleware",
+    # Last, as django-axes asks: turns a lockout flagged during login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "familjelotsen.urls"
@@ -105,7 +120,10 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "familjelotsen.context_processors.navigation",
+                "familjelotsen.security.session_timeout",
             ],
+            # {% form_token %} in every template without {% load %} (familjelotsen.idempotency).
+            "builtins": ["familjelotsen.templatetags.idempotency"],
         },
     }
 ]
@@ -124,8 +142,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Authentication ------------------------------------------------------------------------
 AUTH_USER_MODEL = "familjelotsen.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # django-axes first: it refuses a locked-out username+IP before a password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    # allauth's backend (username + password, constant-time for unknown users), loading the
+    # signed-in user together with whether they have a second factor (no extra query).
+    "familjelotsen.security.AuthenticationBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 PASSWORD_HASHERS = [
@@ -153,6 +174,47 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_PREVENT_ENUMERATION = True
+# A signed-in user changing their factors must have proved who they are in the last 5 min.
+ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
+# allauth's rate limits live in the shared cache (below), so every worker counts together.
+# Failed logins: per IP, and per username with a limit well above django-axes' per
+# username+IP lockout: one attacker's IP locks out that IP (axes), while a distributed attack
+# on one username is still slowed down. The same "login_failed" budget limits guesses of the
+# second factor (keyed per user by allauth.mfa).
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,30/15m/key",
+    "reauthenticate": "10/m/user",
+    "change_password": "5/m/user",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "signup": "20/m/ip",
+}
+# Behind a TLS-terminating proxy: how many proxies append to X-Forwarded-For. Both allauth's
+# rate limits and django-axes use the client address derived from it (0 = REMOTE_ADDR).
+ALLAUTH_TRUSTED_PROXY_COUNT = _env("FL_TRUSTED_PROXY_COUNT", env.int, default=0)
+
+# Two factors for everyone (allauth.mfa): an authenticator app (TOTP), security keys
+# (WebAuthn) and recovery codes. No TOTP tolerance window: a code is valid for its own 30 s
+# only, and allauth remembers a used code for that period (replay refused).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = "Familjelotsen"
+MFA_TOTP_TOLERANCE = 0
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+MFA_FORMS = {"authenticate": "familjelotsen.security.AuthenticateForm"}
+
+# django-axes: lock a username from one IP address after 5 failures for 15 minutes; the same
+# username from another address is not affected. Unknown usernames count the same way (no
+# enumeration). Logs name no user: the client string is a pseudonym.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
+AXES_CLIENT_IP_CALLABLE = "familjelotsen.security.client_ip"
+AXES_CLIENT_STR_CALLABLE = "familjelotsen.security.axes_client_str"
+AXES_VERBOSE = False
 
 # django-guardian: no anonymous user, direct foreign-key permission tables only.
 ANONYMOUS_USER_NAME = None
@@ -177,7 +239,9 @@ PRIVATE_MEDIA_ROOT = _env(
     "DJANGO_PRIVATE_MEDIA_ROOT", env.path, default=str(BASE_DIR / ".local" / "private")
 )
 MEDIA_ROOT = PRIVATE_MEDIA_ROOT
-MEDIA_URL = None
+# Never routed: uploads are streamed by permission-checked views only. (A string, because
+# Django's test live server wraps the app in a media handler that needs one.)
+MEDIA_URL = "/private-media-is-never-served/"
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -191,6 +255,18 @@ STORAGES = {
         )
     },
 }
+# --- Cache: shared by every worker (rate limits, used TOTP codes, one-time form tokens) -------
+# PostgreSQL, no extra service. The table is created by familjelotsen's migrations.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "familjelotsen_cache",
+        # Entries expire in minutes to a day; culling must never drop a fresh rate-limit or
+        # used-code entry, so the limit is far above the expected number of live entries.
+        "OPTIONS": {"MAX_ENTRIES": 200_000, "CULL_FREQUENCY": 4},
+    }
+}
+
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
@@ -205,6 +281,59 @@ SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+# The idle-timeout warning (static/js/session.js) opens this many seconds before expiry.
+SESSION_TIMEOUT_WARNING = 3 * 60
+# The load balancer may probe /health/ over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+
+# Content-Security-Policy (django-csp 4): scripts only from our origin and with this
+# request's nonce; no inline styles or scripts, no eval, no plug-ins, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "worker-src": [SELF],
+        "frame-src": [NONE],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+if not DEBUG:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
+
+# Permissions-Policy: nothing here needs device features, except security keys (WebAuthn).
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "browsing-topics": [],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
+
 if not DEBUG:
     SECURE_SSL_REDIRECT = _env("DJANGO_SECURE_SSL_REDIRECT", env.bool, default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -216,6 +345,7 @@ if not DEBUG:
     # __Host- cookies: secure, host-only, path=/ (cannot be set by a sibling subdomain).
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_SECURE = True
 
 # --- Logging: no personal data, ever; only request metadata and errors -----------------------
 LOGGING = {
@@ -232,15 +362,20 @@ LOGGING = {
 }
 
 # --- Change history (django-pghistory): append-only, with the acting user as context -------
+# Every event model gets triggers that refuse UPDATE and DELETE (pgtrigger.Protect), unless a
+# model opts out explicitly. The request user and URL come from pghistory's middleware;
+# background work names itself with familjelotsen.security.history_context(label).
+PGHISTORY_APPEND_ONLY = True
 
 # --- Background work (django-tasks on PostgreSQL, no broker) --------------------------------
 TASKS = {
     "default": {
-        "BACKEND": _env(
-            "FL_TASKS_BACKEND", env.str, default="django_tasks_db.DatabaseBackend"
-        ),
+        "BACKEND": _env("FL_TASKS_BACKEND", env.str, default="django_tasks_db.DatabaseBackend"),
     }
 }
+
+# /health/ reports the task queue unhealthy when a ready task has waited this long.
+HEALTH_TASK_MAX_WAIT_MINUTES = _env("FL_HEALTH_TASK_MAX_WAIT_MINUTES", env.int, default=15)
 
 # --- Project figures --------------------------------------------------------------------------
 CASELOAD_PLANNING_FIGURE = _env("FL_CASELOAD_PLANNING_FIGURE", env.int, default=8)

@@ -19,6 +19,7 @@
   var timer = null;
   var dirty = false;
   var saving = null;
+  var keptHere = false;  // this page wrote the device copy (so it may send it when online)
 
   function say(text, isError) {
     statusEl.textContent = text;
@@ -42,6 +43,8 @@
   function fill(data) {
     Array.prototype.forEach.call(form.elements, function (el) {
       if (!el.name || !(el.name in data) || el.name === "csrfmiddlewaretoken") { return; }
+      // The server's id and version win over the device copy's (which may be older).
+      if ((el.name === "entry_id" || el.name === "version") && el.value) { return; }
       var value = data[el.name];
       if (el.type === "checkbox" || el.type === "radio") {
         el.checked = Array.isArray(value) && value.indexOf(el.value) !== -1;
@@ -55,6 +58,7 @@
     try { return JSON.parse(window.localStorage.getItem(key) || "null"); } catch (e) { return null; }
   }
   function keepLocal() {
+    keptHere = true;
     try {
       window.localStorage.setItem(key, JSON.stringify({ savedAt: Date.now(), fields: fieldsOf() }));
       return true;
@@ -112,16 +116,25 @@
       event.preventDefault();
       keepLocal();
       say(form.getAttribute("data-msg-offline"), true);
-      statusEl.focus && statusEl.setAttribute("tabindex", "-1");
+      statusEl.setAttribute("tabindex", "-1");
       statusEl.focus();
       return;
     }
+    if (saving) {
+      // An autosave is on its way: let it finish so this save edits the same draft
+      // (with its id and version) instead of creating a second entry.
+      event.preventDefault();
+      var submitter = event.submitter;
+      saving.then(function () { form.requestSubmit(submitter); });
+      return;
+    }
+    window.clearTimeout(timer);
     // The server gets the text with this request; the device copy is no longer needed.
     dropLocal();
   });
 
   window.addEventListener("online", function () {
-    if (readLocal()) {
+    if (keptHere && readLocal()) {
       save().then(function (ok) { if (ok) { say(form.getAttribute("data-msg-sent"), false); } });
     }
   });

@@ -56,8 +56,16 @@ def process_share_with_network(*, process: nm.NetworkProcess, by: User, request=
             "administration_id", flat=True
         )
     ) - {process.family.owner_id, process.owner_id}
+    process_type = ContentType.objects.get_for_model(nm.NetworkProcess)
+    # An administration that already holds an active share keeps it (consent changes are
+    # reconciled by the access module); sharing again would only repeat the log entry.
+    already = set(
+        Share.objects.filter(
+            content_type=process_type, object_id=process.pk, withdrawn_at__isnull=True
+        ).values_list("administration_id", flat=True)
+    )
     warnings = []
-    for administration in Administration.objects.filter(pk__in=ids).order_by("name"):
+    for administration in Administration.objects.filter(pk__in=ids - already).order_by("name"):
         try:
             access.share(
                 obj=process,
@@ -72,7 +80,7 @@ def process_share_with_network(*, process: nm.NetworkProcess, by: User, request=
                 % {"adm": administration.name, "why": refused}
             )
     stale = Share.objects.filter(
-        content_type=ContentType.objects.get_for_model(nm.NetworkProcess),
+        content_type=process_type,
         object_id=process.pk,
         withdrawn_at__isnull=True,
         reason=Share.Reason.DEFAULT,

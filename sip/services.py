@@ -89,7 +89,17 @@ def plan_share_with_participants(*, plan: sm.Plan, by: User, request=None) -> li
     default shares of administrations that no longer take part. Returns warnings."""
     warnings: list[str] = []
     wanted = participating_administrations(plan)
+    plan_type = ContentType.objects.get_for_model(sm.Plan)
+    # An administration that already holds an active share keeps it (consent changes are
+    # reconciled by the access module); sharing again would only repeat the log entry.
+    already = set(
+        Share.objects.filter(
+            content_type=plan_type, object_id=plan.pk, withdrawn_at__isnull=True
+        ).values_list("administration_id", flat=True)
+    )
     for administration in wanted:
+        if administration.pk in already:
+            continue
         try:
             access.share(
                 obj=plan,
@@ -105,7 +115,7 @@ def plan_share_with_participants(*, plan: sm.Plan, by: User, request=None) -> li
             )
     wanted_ids = {a.pk for a in wanted}
     stale = Share.objects.filter(
-        content_type=ContentType.objects.get_for_model(sm.Plan),
+        content_type=plan_type,
         object_id=plan.pk,
         withdrawn_at__isnull=True,
         reason=Share.Reason.DEFAULT,

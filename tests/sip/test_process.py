@@ -310,3 +310,57 @@ def test_every_change_of_a_plan_is_kept_in_an_append_only_history(ready_plan, om
     assert [e.status for e in events] == [Status.PREPARED, Status.AGREED]
     with pytest.raises(DatabaseError), transaction.atomic():
         plan_event.objects.filter(pk=events[0].pk).update(status=Status.CLOSED)
+
+
+def test_the_daily_command_moves_plans_whose_follow_up_date_has_come(ready_plan, ombud):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    services.plan_transition(plan=ready_plan, to_status=Status.AGREED, by=ombud)
+    out = StringIO()
+    call_command("sip_follow_ups_due", stdout=out)
+    assert "0 plan(s)" in out.getvalue()
+    with time_machine.travel(ready_plan.next_follow_up_on + dt.timedelta(hours=12), tick=False):
+        call_command("sip_follow_ups_due", stdout=out)
+    ready_plan.refresh_from_db()
+    assert ready_plan.status == Status.FOLLOW_UP_DUE
+    assert "1 plan(s)" in out.getvalue()
+
+
+def test_editing_an_agreed_plan_does_not_share_it_again(ready_plan, ombud):
+    from familjelotsen.models import AccessLogEntry
+
+    services.plan_transition(plan=ready_plan, to_status=Status.AGREED, by=ombud)
+    shares = AccessLogEntry.objects.filter(action="share", object_type="sip.plan").count()
+    assert shares == 2  # the Region and school
+    ready_plan.refresh_from_db()
+    services.plan_update(
+        plan=ready_plan, expected_version=ready_plan.version, by=ombud, own_words="Ny formulering"
+    )
+    assert AccessLogEntry.objects.filter(action="share", object_type="sip.plan").count() == shares
+
+
+def test_an_administration_that_leaves_the_plan_loses_its_default_share(
+    ready_plan, ombud, region_coordinator, adm_region
+):
+    services.plan_transition(plan=ready_plan, to_status=Status.AGREED, by=ombud)
+    assert list(access.visible(region_coordinator, sm.Plan)) == [ready_plan]
+    ready_plan.refresh_from_db()
+    # The Region's intervention moves to school, and the municipality takes the overall
+    # responsibility: the Region no longer takes part.
+    school = ready_plan.interventions.exclude(responsible_administration=adm_region).first()
+    for intervention in ready_plan.interventions.filter(responsible_administration=adm_region):
+        services.intervention_update(
+            intervention=intervention,
+            expected_version=intervention.version,
+            by=ombud,
+            responsible_administration=school.responsible_administration,
+        )
+    services.plan_update(
+        plan=ready_plan,
+        expected_version=ready_plan.version,
+        by=ombud,
+        overall_responsible=ready_plan.family.owner,
+    )
+    assert list(access.visible(region_coordinator, sm.Plan)) == []

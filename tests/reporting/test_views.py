@@ -374,3 +374,25 @@ def test_a_team_lead_reads_the_distribution_key_but_cannot_change_it(client, tea
     client.force_login(team_lead)
     assert client.get(reverse("reporting:cost_key")).status_code == 200
     assert client.post(reverse("reporting:cost_key"), {"hourly_cost": "1"}).status_code == 403
+
+
+def test_the_export_request_only_queues_the_render_for_the_worker(
+    client, project_leader, report, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from reporting.tasks import render_report
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    client.force_login(project_leader)
+    post_export(client, report, django_capture_on_commit_callbacks, summary="Kö")
+    report.refresh_from_db()
+    assert report.status == Report.Status.PENDING and not report.pdf
+    queued = DBTaskResult.objects.get(task_path="reporting.tasks.render_report")
+    assert queued.args_kwargs["args"] == [report.pk]
+    page = client.get(reverse("reporting:report", args=[report.pk])).content.decode()
+    assert 'hx-trigger="every 2s"' in page
+    # What the worker then runs:
+    assert render_report.call(report.pk) == Report.Status.DONE
+    report.refresh_from_db()
+    assert report.status == Report.Status.DONE and report.summary == "Kö"

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,20 @@ def archive(user) -> QuerySet:
         .defer("pdf", "figures")
         .order_by("-created_at", "-id")
     )
+
+
+def report_for(user, pk) -> Report:
+    """A report the user may see (access.visible_reports decides), without the PDF bytes that
+    only the download needs; 404 when not visible."""
+    try:
+        return (
+            access.visible_reports(user)
+            .select_related("administration", "created_by", "exported_by")
+            .defer("pdf")
+            .get(pk=pk)
+        )
+    except (Report.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def report_tables(report: Report) -> dict[str, ShownTable]:

@@ -99,7 +99,7 @@ def _start_initial(request) -> dict:
 @require_roles(*REPORT_ROLES)
 def report_detail(request, pk: int):
     """The HTML preview with the narrative form; saving and exporting post here."""
-    report = get_report_for_user(request, pk)
+    report = selectors.report_for(request.user, pk)
     form = None
     if report.is_editable:
         if request.method == "POST":
@@ -188,7 +188,7 @@ def _render_detail(request, report: Report, form: NarrativeForm | None):
 @require_roles(*REPORT_ROLES)
 def report_status(request, pk: int):
     """The progress partial; htmx re-requests it every 2 s while the PDF is being made."""
-    report = get_report_for_user(request, pk)
+    report = selectors.report_for(request.user, pk)
     response = render(request, "reporting/_status.html", {"report": report})
     if request.htmx and not report.is_busy:
         # Rendering ended while the page was open: reload it to show the archived report
@@ -216,7 +216,7 @@ def report_pdf(request, pk: int):
 @require_roles(*REPORT_ROLES)
 def report_csv(request, pk: int):
     """The same suppressed figures as the preview and the PDF, for the evaluators."""
-    report = get_report_for_user(request, pk)
+    report = selectors.report_for(request.user, pk)
     tables = selectors.report_tables(report)
     doc = sections.document(report.kind, tables, administration_id=report.administration_id)
     audit.log_access(

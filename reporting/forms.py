@@ -21,6 +21,7 @@ class ReportStartForm(forms.Form):
     preset = forms.ChoiceField(
         label=_("Period"),
         required=False,
+        widget=forms.Select(attrs={"data-report-preset": ""}),
         help_text=_("A period from the report schedule, or choose your own dates below."),
     )
     period_start = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)

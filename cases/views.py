@@ -133,6 +133,11 @@ def pupils(request):
         from sip.selectors import interventions_for_user
 
         context["my_interventions"] = interventions_for_user(request.user)
+        log_list(
+            user=request.user,
+            objects={i.plan for i in context["my_interventions"]},
+            request=request,
+        )
     except ImportError:
         pass
     return render(request, "cases/pupils.html", context)
@@ -148,6 +153,11 @@ def shared(request):
         from sip.selectors import interventions_for_user
 
         context["my_interventions"] = interventions_for_user(request.user)
+        log_list(
+            user=request.user,
+            objects={i.plan for i in context["my_interventions"]},
+            request=request,
+        )
     except ImportError:
         pass
     return render(request, "cases/shared.html", context)
@@ -642,6 +652,7 @@ def visit_book(request, pk):
         forms.VisitForm,
         "cases/simple_form.html",
         lambda family, data: services.visit_book(family=family, by=request.user, **data),
+        needs_members=True,  # who gets the SMS reminder
         title=_("Book the next visit"),
     )
 

@@ -1,0 +1,145 @@
+"""WCAG 2.1 AA with axe-core (bundled with axe-playwright-python, no CDN) on the main pages of
+every role, error states included; and no page loads anything from another origin."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
+
+from familjelotsen import access
+from tests.factories import (
+    ConsentFactory,
+    CustodianFactory,
+    FamilyFactory,
+    JournalEntryFactory,
+    MemberFactory,
+    PupilSupportFactory,
+)
+
+pytestmark = pytest.mark.e2e
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE = Axe()
+
+
+def _check(session, path, *, prepare=None):
+    page = session.page
+    foreign: list[str] = []
+    page.on(
+        "request",
+        lambda r: (
+            r.url.startswith(session.base_url)
+            or r.url.startswith(("data:", "blob:"))
+            or foreign.append(r.url)
+        ),
+    )
+    page.goto(path)
+    if prepare:
+        prepare(page)
+    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": TAGS}})
+    assert results.violations_count == 0, f"{path}\n{results.generate_report()}"
+    assert not foreign, f"{path} loaded from another origin: {foreign}"
+
+
+@pytest.fixture
+def world(ombud, adm_school):
+    family = FamilyFactory(responsible_ombud=ombud)
+    child = MemberFactory(family=family, first_name="Maja")
+    CustodianFactory(family=family, first_name="Lena")
+    support = PupilSupportFactory(member=child, owner=adm_school)
+    entry = JournalEntryFactory(family=family, facts="Hembesök.")
+    entry.concerns.set([child])
+    consent = ConsentFactory(subject=child, receiving=[adm_school])
+    access.apply_default_shares(consent=consent, by=ombud)
+    return {
+        "family": family,
+        "child": child,
+        "support": support,
+        "entry": entry,
+        "consent": consent,
+    }
+
+
+def test_the_login_page_is_accessible(browser, live_server, transactional_db):
+    from tests.e2e.conftest import Session
+
+    class Anonymous(Session):
+        def login(self):
+            return self.page
+
+    anon = Anonymous(browser, live_server.url, None)
+    _check(anon, "/konto/login/")
+
+    def wrong_password(page):
+        page.fill("input[name=login]", "nobody")
+        page.fill("input[name=password]", "fel")
+        page.locator("form button[type=submit]").first.click()
+        page.wait_for_load_state()
+
+    _check(anon, "/konto/login/", prepare=wrong_password)
+    anon.close()
+
+
+def test_the_ombuds_pages_are_accessible(session_for, ombud, world):
+    s = session_for(ombud, viewport={"width": 768, "height": 1024})
+    f = world["family"].pk
+    for path in [
+        "/familjer/",
+        f"/familjer/{f}/",
+        f"/familjer/{f}/journal/ny/",
+        f"/familjer/journal/{world['entry'].pk}/",
+        f"/familjer/{f}/medlemmar/ny/",
+        f"/familjer/{f}/besok/",
+        f"/familjer/{f}/mal/",
+        f"/familjer/{f}/kriterier/",
+        f"/samtycke/familj/{f}/",
+        f"/samtycke/{world['consent'].pk}/",
+        f"/sip/familj/{f}/",
+        f"/natverk/familj/{f}/",
+        "/familjer/ny/",
+        "/familjer/finns-inte/",
+    ]:
+        _check(s, path)
+
+    def submit_empty(page):
+        page.fill("#id_place", "")
+        page.fill("#id_starts_at", "")
+        page.locator("main form button[type=submit]").first.click()
+        page.wait_for_load_state()
+
+    _check(s, f"/familjer/{f}/besok/", prepare=submit_empty)
+
+
+def test_the_team_leads_pages_are_accessible(session_for, team_lead, world):
+    s = session_for(team_lead)
+    for path in [
+        "/familjer/vantelista/",
+        "/familjer/",
+        "/loggkontroll/",
+        f"/familjer/{world['family'].pk}/",
+        f"/familjer/{world['family'].pk}/team/",
+    ]:
+        _check(s, path)
+
+
+def test_the_school_coordinators_pages_are_accessible(session_for, school_coordinator, world):
+    s = session_for(school_coordinator)
+    _check(s, "/familjer/elever/")
+    _check(s, f"/familjer/elever/{world['support'].pk}/")
+
+    def bad_review(page):
+        page.fill("#id_reviewed_on", "inte ett datum")
+        page.locator("button[name=add_review]").click()
+        page.wait_for_load_state()
+
+    _check(s, f"/familjer/elever/{world['support'].pk}/", prepare=bad_review)
+
+
+def test_the_coordinators_and_project_leaders_pages_are_accessible(
+    session_for, region_coordinator, project_leader, world
+):
+    _check(session_for(region_coordinator), "/familjer/delat/")
+    leader = session_for(project_leader)
+    for path in ["/rapporter/", "/rapporter/ny/", "/rapporter/arkiv/"]:
+        _check(leader, path)
+    assert timezone.now()

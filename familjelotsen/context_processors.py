@@ -14,6 +14,7 @@ NAVIGATION = {
         ("cases:waiting_list", _("Waiting list")),
         ("cases:my_families", _("Families")),
         ("access_log", _("Access log")),
+        ("reporting:dashboard", _("Reports")),
     ],
     Role.SCHOOL_COORDINATOR: [("cases:pupils", _("Pupils"))],
     Role.COORDINATOR: [("cases:shared", _("Shared with us"))],

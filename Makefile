@@ -20,7 +20,7 @@ export DJANGO_SECRET_KEY ?= dev-only-insecure-key-never-use-in-production-012345
 # DATABASE_URL is given and exports its URL.
 DBENV := if [[ -z "$${DATABASE_URL:-}" ]]; then DATABASE_URL="$$(scripts/pg.sh start)"; export DATABASE_URL; fi
 
-.PHONY: run test stop setup system venv migrate messages demo lint format bench backup clean
+.PHONY: run test stop setup system venv migrate messages demo lint format bench backup restore clean
 
 system:
 	@scripts/system-deps.sh
@@ -55,6 +55,17 @@ test: system venv messages
 
 stop:
 	@scripts/pg.sh stop
+
+# make backup [FILE=path]          pg_dump (custom format) into BACKUP_DIR or .local/backups
+# make restore FILE=path [YES=1]   replace the database's contents with a backup
+backup: system
+	@$(DBENV)
+	scripts/backup.sh $(if $(FILE),"$(FILE)")
+
+restore: system
+	@$(DBENV)
+	[[ -n "$(FILE)" ]] || { echo "usage: make restore FILE=path/to/backup.dump [YES=1]" >&2; exit 2; }
+	scripts/restore.sh $(if $(YES),--yes) "$(FILE)"
 
 lint: venv
 	@$(VENV)/bin/ruff check .

@@ -5,6 +5,8 @@ Idempotent: running it again changes nothing that exists.
 
 from __future__ import annotations
 
+from allauth.mfa.models import Authenticator
+from allauth.mfa.utils import encrypt
 from django.conf import settings
 from django.contrib.auth.models import Permission
 
@@ -21,6 +23,14 @@ ADMINISTRATIONS = [
     ("Regionen", Kind.HEALTH_REGION),
     ("Jobb- och kunskapstorget", Kind.EMPLOYMENT),
 ]
+
+# Every demo user's authenticator app shares this PUBLISHED secret (base32, RFC 6238: SHA-1,
+# 6 digits, 30 s), so testers and the browser tests can log in. The current code:
+#     .venv/bin/python manage.py demo_totp ombud
+# or add the secret to any authenticator app. Production (DEBUG false) refuses a login whose
+# authenticator uses it (familjelotsen.security.AuthenticateForm), and seed() below gives it
+# to nobody there.
+DEMO_TOTP_SECRET = "FAMILJELOTSENDEMOTOTPHEMLIGHET22"
 
 # username, role, administration, first name, last name, title
 USERS = [
@@ -54,6 +64,8 @@ def seed() -> dict[str, object]:
                 email=f"{username}@familjelotsen.invalid",
             )
         users[username] = user
+        if settings.DEBUG:
+            give_demo_authenticator(user)
     # The system administrator manages staff and administrations, nothing else.
     admin_perms = Permission.objects.filter(
         content_type__app_label="familjelotsen",
@@ -65,3 +77,12 @@ def seed() -> dict[str, object]:
     )
     users["admin"].user_permissions.add(*admin_perms)
     return {"administrations": administrations, "users": users}
+
+
+def give_demo_authenticator(user: User) -> None:
+    """The demo user's authenticator app (idempotent): the published DEMO_TOTP_SECRET."""
+    Authenticator.objects.get_or_create(
+        user=user,
+        type=Authenticator.Type.TOTP,
+        defaults={"data": {"secret": encrypt(DEMO_TOTP_SECRET)}},
+    )

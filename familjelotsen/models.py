@@ -5,6 +5,7 @@ This module is the bottom layer: it imports no other project module.
 
 from __future__ import annotations
 
+import pghistory
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.utils import timezone
@@ -19,6 +20,9 @@ class BaseModel(models.Model):
         abstract = True
 
 
+# Change history (django-pghistory, append-only by settings): who changed an administration or
+# a staff account, when, and what. Password hashes and login times are not history.
+@pghistory.track()
 class Administration(BaseModel):
     """A förvaltning / huvudman. Secrecy (OSL) applies between administrations."""
 
@@ -51,6 +55,7 @@ class Administration(BaseModel):
         return self.kind == self.Kind.HEALTH_REGION
 
 
+@pghistory.track(exclude=["password", "last_login"])
 class User(AbstractUser):
     class Role(models.TextChoices):
         FAMILY_OMBUD = "family_ombud", _("Family ombud")
@@ -142,3 +147,28 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
+
+
+# Who was put into or taken out of an administration's group, or given a model permission:
+# the grants behind every access decision keep their history too. (Proxies of the
+# auto-created through tables, so that the triggers land in migrations.)
+@pghistory.track(
+    pghistory.InsertEvent("add"),
+    pghistory.DeleteEvent("remove"),
+    obj_field=None,
+    model_name="UserGroupEvent",
+)
+class UserGroupMembership(User.groups.through):
+    class Meta:
+        proxy = True
+
+
+@pghistory.track(
+    pghistory.InsertEvent("add"),
+    pghistory.DeleteEvent("remove"),
+    obj_field=None,
+    model_name="UserPermissionEvent",
+)
+class UserPermissionGrant(User.user_permissions.through):
+    class Meta:
+        proxy = True

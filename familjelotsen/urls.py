@@ -1,16 +1,23 @@
 from __future__ import annotations
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from familjelotsen import views
+from familjelotsen import security, views
+
+# /admin/ has no login form of its own: it sends to allauth's login (password, second factor,
+# throttling), and refuses signed-in non-staff.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("robots.txt", views.robots),
     path("konto/", include("allauth.urls")),
+    path("konto/session/", security.session_ping, name="session_ping"),
+    path("health/", security.health, name="health"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("familjelotsen.access_urls")),

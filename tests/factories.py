@@ -25,6 +25,10 @@ class AdministrationFactory(factory.django.DjangoModelFactory):
     )
 
 
+# The authenticator-app secret of every test user (tests compute codes from it).
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -43,6 +47,21 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             obj.save()
             access.user_sync_groups(obj)
+
+    @factory.post_generation
+    def totp(obj, create, extracted, **kwargs):
+        """Every test user has an authenticator app (TEST_TOTP_SECRET), as every real user must:
+        a force-logged-in user counts as signed in with two factors. UserFactory(totp=False)
+        makes a user who has not enrolled yet."""
+        if create and extracted is not False:
+            from allauth.mfa.models import Authenticator
+            from allauth.mfa.utils import encrypt
+
+            Authenticator.objects.get_or_create(
+                user=obj,
+                type=Authenticator.Type.TOTP,
+                defaults={"data": {"secret": encrypt(TEST_TOTP_SECRET)}},
+            )
 
 
 def today() -> dt.date:
@@ -289,6 +308,7 @@ class NetworkMeetingFactory(factory.django.DjangoModelFactory):
     held_on = factory.LazyFunction(lambda: today() - dt.timedelta(days=7))
     place = network_models.NetworkMeeting.Place.HOME
     recorded_by = factory.LazyAttribute(lambda o: o.process.family.responsible_ombud)
+
 
 # --- Reporting (helper C) ----------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import models as cm
+from cases import reminders
 from cases.personnummer import PersonnummerError, parse
 from familjelotsen import access
 from familjelotsen.models import Administration, User
@@ -436,10 +437,16 @@ def visit_book(
     place: str,
     kind: str = cm.JournalEntry.Kind.HOME_VISIT,
     duration_minutes: int = 60,
+    reminder_members: Iterable[cm.Member] = (),
+    remind_day_before: bool = False,
+    remind_two_hours_before: bool = False,
+    confirm_protected: bool = False,
 ) -> cm.Visit:
+    """Book a visit, with SMS reminders to the chosen members (planned in this transaction,
+    sent by the background worker after commit; see cases.reminders)."""
     if starts_at < timezone.now() - dt.timedelta(minutes=5):
         raise ValidationError({"starts_at": _("Book the next visit at a future time.")})
-    return cm.Visit.objects.create(
+    visit = cm.Visit.objects.create(
         family=family,
         owner_id=by.administration_id,
         ombud=by,
@@ -448,12 +455,48 @@ def visit_book(
         kind=kind,
         duration_minutes=duration_minutes,
     )
+    reminders.reminders_schedule(
+        visit=visit,
+        by=by,
+        members=reminder_members,
+        day_before=remind_day_before,
+        two_hours_before=remind_two_hours_before,
+        confirm_protected=confirm_protected,
+    )
+    return visit
+
+
+@transaction.atomic
+def visit_reschedule(
+    *,
+    visit: cm.Visit,
+    by: User,
+    starts_at: dt.datetime,
+    place: str | None = None,
+    duration_minutes: int | None = None,
+) -> cm.Visit:
+    """Move a booked visit; its unsent SMS reminders are planned again for the new time."""
+    visit = cm.Visit.objects.select_for_update().select_related("family").get(pk=visit.pk)
+    if visit.cancelled_at is not None:
+        raise ValidationError(_("A cancelled visit cannot be moved: book a new one."))
+    if starts_at < timezone.now() - dt.timedelta(minutes=5):
+        raise ValidationError({"starts_at": _("Move the visit to a future time.")})
+    place = visit.place if place is None else place
+    reminders.replan_check(visit=visit, place=place)
+    visit.starts_at = starts_at
+    visit.place = place
+    if duration_minutes is not None:
+        visit.duration_minutes = duration_minutes
+    visit.save(update_fields=["starts_at", "place", "duration_minutes", "updated_at"])
+    reminders.reminders_replan(visit=visit)
+    return visit
 
 
 @transaction.atomic
 def visit_cancel(*, visit: cm.Visit) -> None:
     visit.cancelled_at = timezone.now()
     visit.save(update_fields=["cancelled_at", "updated_at"])
+    reminders.reminders_cancel_for_visit(visit=visit)
 
 
 # --- Goals, assessments, obstacles -----------------------------------------------------------

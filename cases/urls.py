@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from cases import views
 
@@ -39,4 +39,5 @@ urlpatterns = [
         "medlem/<int:pk>/registerutdrag.<str:fmt>", views.register_extract, name="register_extract"
     ),
     path("orosanmalan/<int:pk>/", views.concern_report_detail, name="concern_report_detail"),
+    path("", include("cases.reminder_urls")),
 ]

@@ -1,0 +1,44 @@
+"""Daily: queue each ombud's and team lead's digest e-mail (cron, e.g. 06:30 on weekdays).
+
+Re-running on the same day sends nothing twice. The e-mails hold counts, reference codes and
+a link; the digest page (/familjer/idag/) shows the rest to the signed-in user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from cases import reminders
+from cases.tasks import send_digest
+from familjelotsen.security import history_context
+
+
+class Command(BaseCommand):
+    help = "Queue today's digest e-mail for every family ombud and team lead (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help="The day (YYYY-MM-DD); default today.")
+        parser.add_argument(
+            "--now",
+            action="store_true",
+            help="Send in this process instead of queueing for the background worker.",
+        )
+
+    def handle(self, *args, date=None, now=False, **options):
+        try:
+            on = dt.date.fromisoformat(date) if date else timezone.localdate()
+        except ValueError:
+            raise CommandError("--date must be YYYY-MM-DD") from None
+        count = 0
+        with history_context("send_digests"):
+            for user_id in reminders.digest_recipients().values_list("pk", flat=True):
+                if now:
+                    reminders.digest_send(user_id=user_id, on=on)
+                else:
+                    send_digest.enqueue(user_id, on.isoformat())
+                count += 1
+        verb = "Sent" if now else "Queued"
+        self.stdout.write(self.style.SUCCESS(f"{verb} {count} digests for {on.isoformat()}."))

@@ -1,0 +1,19 @@
+"""Every few minutes (cron): queue SMS reminders that are due but have no task waiting —
+the safety net behind the deferred tasks planned at booking (a lost task, a worker that
+died mid-send, retries after the worker was down)."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+
+from cases import reminders
+from familjelotsen.security import history_context
+
+
+class Command(BaseCommand):
+    help = "Queue every SMS reminder that is due (safe to run any number of times)."
+
+    def handle(self, *args, **options):
+        with history_context("send_due_reminders"):
+            count = reminders.dispatch_due()
+        self.stdout.write(self.style.SUCCESS(f"Queued {count} due SMS reminders."))

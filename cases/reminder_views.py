@@ -1,0 +1,243 @@
+"""Pages for reminders (issue 9): a family's SMS outbox, moving a visit, the team lead's
+failed sends, the daily digest, and the private calendar feed. Thin: look up through
+familjelotsen.access, call cases.reminders / cases.calendar_feed, render, log."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases import calendar_feed, forms, reminders, services
+from cases import models as cm
+from familjelotsen import access
+from familjelotsen.audit import Action, log_access, log_list
+from familjelotsen.models import User
+
+Role = User.Role
+STAFF = (Role.FAMILY_OMBUD, Role.TEAM_LEAD)
+
+
+def _full_access_family(request, pk):
+    """The family, for its visits and messages: case team or the owning team lead (404 when
+    not visible, 403 when seen only through a share)."""
+    family = access.get_family_for_user(request, pk)
+    if family.access_basis not in reminders.FULL_ACCESS:
+        raise PermissionDenied
+    return family
+
+
+def _back(request, family_id: int):
+    if request.POST.get("next") == "failed":
+        return redirect("cases:sms_failed")
+    return redirect("cases:sms_outbox", pk=family_id)
+
+
+# --- The family's outbox --------------------------------------------------------------------------
+
+
+@require_GET
+@access.require_roles(*access.CASE_ROLES)
+def family_outbox(request, pk):
+    family = _full_access_family(request, pk)
+    data = reminders.family_outbox(request.user, family)
+    log_list(user=request.user, objects=data["reminders"], request=request)
+    return render(
+        request,
+        "reminders/outbox.html",
+        {
+            "family": family,
+            "on_team": family.access_basis == access.Basis.CASE_TEAM,
+            "statuses": cm.SmsReminder.Status,
+            **data,
+        },
+    )
+
+
+def _reminder_for(request, pk) -> cm.SmsReminder:
+    row = reminders.visible_reminders(request.user).select_related("family").filter(pk=pk).first()
+    if row is None:
+        raise Http404
+    return row
+
+
+@require_POST
+@access.require_roles(*STAFF)
+def reminder_retry(request, pk):
+    row = _reminder_for(request, pk)
+    try:
+        reminders.reminder_retry(reminder=row, by=request.user)
+    except reminders.ReminderError as exc:
+        messages.error(request, str(exc))
+    else:
+        log_access(
+            user=request.user,
+            action=Action.CHANGE,
+            obj=row,
+            basis=_basis(request.user, row.family),
+            request=request,
+        )
+        messages.success(request, _("The message will be tried again in a moment."))
+    return _back(request, row.family_id)
+
+
+@require_POST
+@access.require_roles(*STAFF)
+def reminder_cancel(request, pk):
+    row = _reminder_for(request, pk)
+    access.get_family_for_team(request, row.family_id)  # the case team decides on messages
+    try:
+        reminders.reminder_cancel(reminder=row, by=request.user)
+    except reminders.ReminderError as exc:
+        messages.error(request, str(exc))
+    else:
+        log_access(
+            user=request.user,
+            action=Action.CHANGE,
+            obj=row,
+            basis=access.Basis.CASE_TEAM,
+            request=request,
+        )
+        messages.success(request, _("The message was cancelled."))
+    return _back(request, row.family_id)
+
+
+def _basis(user: User, family: cm.Family) -> str:
+    if access.is_on_team(user, family):
+        return access.Basis.CASE_TEAM
+    return access.Basis.TEAM_LEAD
+
+
+# --- Moving a visit -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*STAFF)
+def visit_reschedule(request, pk):
+    visit = cm.Visit.objects.filter(pk=pk).first()
+    if visit is None:
+        raise Http404
+    family = access.get_family_for_team(request, visit.family_id)
+    if visit.cancelled_at is not None:
+        raise Http404
+    form = forms.VisitRescheduleForm(
+        request.POST or None,
+        initial={
+            "starts_at": timezone.localtime(visit.starts_at).replace(tzinfo=None),
+            "duration_minutes": visit.duration_minutes,
+            "place": visit.place,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_reschedule(visit=visit, by=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for name, errors in exc.message_dict.items():
+                    form.add_error(name if name in form.fields else None, errors)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            log_access(
+                user=request.user,
+                action=Action.CHANGE,
+                obj=visit,
+                basis=access.Basis.CASE_TEAM,
+                request=request,
+            )
+            messages.success(request, _("The visit was moved; its SMS reminders follow."))
+            return redirect("cases:sms_outbox", pk=family.pk)
+    return render(
+        request,
+        "cases/simple_form.html",
+        {"form": form, "family": family, "title": _("Move the visit")},
+    )
+
+
+# --- Failed background work (team lead) -----------------------------------------------------------
+
+
+@require_GET
+@access.require_roles(Role.TEAM_LEAD)
+def failed_sends(request):
+    rows = reminders.failed_sends(request.user)
+    log_list(user=request.user, objects=rows, request=request)
+    return render(
+        request,
+        "reminders/failed.html",
+        {"reminders": rows, "digests": list(reminders.failed_digests(request.user)[:100])},
+    )
+
+
+@require_POST
+@access.require_roles(Role.TEAM_LEAD)
+def digest_retry(request, pk):
+    delivery = reminders.failed_digests(request.user).filter(pk=pk).first()
+    if delivery is None:
+        raise Http404
+    reminders.digest_retry(delivery=delivery, by=request.user)
+    messages.success(request, _("The digest will be sent again in a moment."))
+    return redirect("cases:sms_failed")
+
+
+# --- The daily digest -----------------------------------------------------------------------------
+
+
+@require_GET
+@access.require_roles(*STAFF)
+def digest(request):
+    result = reminders.digest_for(request.user)
+    log_list(user=request.user, objects=reminders.digest_logged_objects(result), request=request)
+    return render(
+        request,
+        "reminders/digest.html",
+        {"digest": result, "is_team_lead": request.user.role == Role.TEAM_LEAD},
+    )
+
+
+# --- The calendar feed ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*access.CASE_ROLES)
+def calendar_settings(request):
+    new_url = None
+    if request.method == "POST":
+        if request.POST.get("action") == "create":
+            # The address is shown on this response only: just its hash is stored.
+            new_url = calendar_feed.feed_url(calendar_feed.token_create(user=request.user))
+            messages.success(
+                request, _("Your new calendar address is below. Any earlier one no longer works.")
+            )
+        elif request.POST.get("action") == "revoke":
+            calendar_feed.token_revoke(user=request.user)
+            messages.success(request, _("The calendar address no longer works."))
+            return redirect("cases:calendar")
+    return render(
+        request,
+        "reminders/calendar.html",
+        {"token": calendar_feed.active_token(request.user), "new_url": new_url},
+    )
+
+
+@login_not_required
+@require_GET
+def calendar_feed_ics(request, token):
+    """The feed itself: no session (calendar apps cannot log in); the token is the key."""
+    user = calendar_feed.user_for_token(token)
+    if user is None:
+        raise Http404
+    events = calendar_feed.feed_events(user)
+    calendar_feed.log_feed(user, events, request=request)
+    response = HttpResponse(
+        calendar_feed.render_ical(events), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'inline; filename="familjelotsen.ics"'
+    response["Cache-Control"] = "private, no-store, max-age=0"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

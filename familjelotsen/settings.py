@@ -366,6 +366,10 @@ LOGGING = {
 # model opts out explicitly. The request user and URL come from pghistory's middleware;
 # background work names itself with familjelotsen.security.history_context(label).
 PGHISTORY_APPEND_ONLY = True
+# Triggers on auto-created many-to-many tables (pghistory.track(...)(Model.field.through)) get
+# no migration; installing every registered trigger after `migrate` puts them in place too,
+# in production and in test databases alike.
+PGTRIGGER_INSTALL_ON_MIGRATE = True
 
 # --- Background work (django-tasks on PostgreSQL, no broker) --------------------------------
 TASKS = {

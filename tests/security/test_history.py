@@ -173,3 +173,16 @@ def test_protect_history_sql_makes_any_table_append_only():
 def test_protect_history_sql_takes_only_plain_table_names():
     with pytest.raises(ValueError):
         protect_history_sql("x; drop table users")
+
+
+def test_every_registered_history_trigger_is_installed():
+    """Including those on many-to-many tables, which no migration creates
+    (PGTRIGGER_INSTALL_ON_MIGRATE): a tracker that is not installed records nothing."""
+    import pgtrigger
+
+    missing = [
+        f"{model._meta.db_table}: {trigger.name}"
+        for model, trigger in pgtrigger.registered()
+        if trigger.get_installation_status(model)[0] != "INSTALLED"
+    ]
+    assert not missing, missing

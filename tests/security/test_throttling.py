@@ -4,6 +4,8 @@ answers (no enumeration)."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -98,3 +100,14 @@ def test_rate_limits_live_in_the_shared_database_cache():
     with connection.cursor() as cursor:
         cursor.execute("select count(*) from familjelotsen_cache")
         assert cursor.fetchone()[0] >= 1
+
+
+def test_failed_logins_leave_no_name_or_personnummer_in_the_logs(client, ombud, caplog):
+    caplog.set_level(logging.DEBUG)
+    _fail(client, ombud.username, 2, ATTACKER)
+    # Someone types a personnummer into the username field by mistake.
+    _fail(client, "191212121212", 2, ATTACKER)
+    log = caplog.text
+    assert "AXES" in log  # the failures are logged ...
+    for secret in (ombud.username, "191212121212", "fel-lösenord-123", ATTACKER["REMOTE_ADDR"]):
+        assert secret not in log  # ... without who, what or from where

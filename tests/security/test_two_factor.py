@@ -130,6 +130,9 @@ def test_enrolling_an_authenticator_app_opens_the_application(client, adm_rs, fr
     assert Authenticator.objects.filter(
         user=newcomer, type=Authenticator.Type.RECOVERY_CODES
     ).exists()
+    codes_page = client.get(response["Location"])
+    assert "Återställningskoder" in codes_page.content.decode()
+    assert f'href="{reverse("home")}"' in codes_page.content.decode()  # the way on
     assert client.get(reverse("cases:my_families")).status_code == 200
 
 

@@ -15,10 +15,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from familjelotsen import access
 from familjelotsen.audit import Action, Basis, log_access, log_list
+from familjelotsen.idempotency import idempotent_post
 from network import forms, selectors, services
 from network import models as nm
 from sip.selectors import member_labels
 
+# Create forms carry a one-time token: a double click or a resent POST makes one record.
 GET_POST = require_http_methods(["GET", "POST"])
 
 
@@ -83,6 +85,7 @@ def family(request, family_id):
 
 
 @GET_POST
+@idempotent_post
 def process_create(request, family_id):
     family = access.get_family_for_user(request, family_id)
     if family.access_basis != Basis.CASE_TEAM:
@@ -184,6 +187,7 @@ def process_close(request, pk):
 
 
 @GET_POST
+@idempotent_post
 def participant_add(request, pk):
     process = _for_write(request, pk)
     form = forms.ParticipantForm(request.POST or None)
@@ -202,6 +206,7 @@ def participant_add(request, pk):
 
 
 @GET_POST
+@idempotent_post
 def meeting_add(request, pk):
     process = _for_write(request, pk)
     form = forms.MeetingForm(
@@ -241,6 +246,7 @@ def meeting_detail(request, pk, meeting_id):
 
 
 @GET_POST
+@idempotent_post
 def action_add(request, pk, meeting_id):
     process = _for_write(request, pk)
     meeting = _meeting_of(process, meeting_id)
@@ -293,6 +299,7 @@ def action_status(request, pk, action_id):
 
 
 @GET_POST
+@idempotent_post
 def inventory_add(request, pk):
     process = _for_write(request, pk)
     form = forms.InventoryForm(
@@ -324,6 +331,7 @@ def inventory_add(request, pk):
 
 
 @GET_POST
+@idempotent_post
 def time_add(request, pk):
     process = _for_write(request, pk)
     form = forms.TimeForm(request.POST or None, initial={"on": timezone.localdate()})

@@ -13,10 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from familjelotsen import access
 from familjelotsen.audit import Action, Basis, log_access, log_list
+from familjelotsen.idempotency import idempotent_post
 from familjelotsen.pdf import render_pdf
 from sip import forms, selectors, services
 from sip import models as sm
 
+# Create forms carry a one-time token: a double click or a resent POST makes one record.
 GET_POST = require_http_methods(["GET", "POST"])
 
 
@@ -82,6 +84,7 @@ def family(request, family_id):
 
 
 @GET_POST
+@idempotent_post
 def plan_create(request, family_id):
     family = _family_for_team(request, family_id)
     labels = selectors.member_labels(request.user, family.pk)
@@ -222,6 +225,7 @@ def plan_pdf(request, pk):
 
 
 @GET_POST
+@idempotent_post
 def participant_add(request, pk):
     plan = _plan_for_write(request, pk)
     labels = selectors.member_labels(request.user, plan.family_id)
@@ -259,6 +263,7 @@ def participant_remove(request, pk, participant_id):
 
 
 @GET_POST
+@idempotent_post
 def need_add(request, pk):
     plan = _plan_for_write(request, pk)
     form = forms.NeedForm(request.POST or None)
@@ -274,6 +279,7 @@ def need_add(request, pk):
 
 
 @GET_POST
+@idempotent_post
 def intervention_add(request, pk):
     plan = _plan_for_write(request, pk)
     form = forms.InterventionForm(request.POST or None, plan=plan)
@@ -325,6 +331,7 @@ def intervention_edit(request, pk, intervention_id):
 
 
 @GET_POST
+@idempotent_post
 def measure_add(request, pk):
     plan = _plan_for_write(request, pk)
     form = forms.OtherMeasureForm(request.POST or None)
@@ -340,6 +347,7 @@ def measure_add(request, pk):
 
 
 @GET_POST
+@idempotent_post
 def meeting_add(request, pk):
     plan = _plan_for_write(request, pk)
     detail = selectors.plan_detail(request.user, plan)
@@ -361,6 +369,7 @@ def meeting_add(request, pk):
 
 
 @GET_POST
+@idempotent_post
 def follow_up_add(request, pk):
     plan = _plan_for_write(request, pk)
     interventions = plan.interventions.select_related("responsible_administration").order_by(
@@ -396,6 +405,7 @@ def follow_up_add(request, pk):
 
 
 @GET_POST
+@idempotent_post
 def distribution_add(request, pk):
     plan = _plan_for_write(request, pk)
     form = forms.DistributionForm(request.POST or None, initial={"sent_on": timezone.localdate()})

@@ -53,3 +53,22 @@ def test_the_team_lead_reads_but_the_case_team_writes(as_user, process, team_lea
     assert (
         client.get(reverse("network:process_create", args=[process.family_id])).status_code == 403
     )
+
+
+def test_a_double_submitted_time_entry_is_recorded_once(as_user, process, ombud):
+    import re
+
+    from django.utils import timezone
+
+    client = as_user(ombud)
+    url = reverse("network:time_add", args=[process.pk])
+    token = re.search(r'name="form_token" value="([^"]+)"', client.get(url).content.decode())[1]
+    data = {
+        "form_token": token,
+        "activity": "coordination",
+        "on": timezone.localdate().isoformat(),
+        "minutes": 45,
+    }
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    assert process.time_entries.count() == 1

@@ -145,3 +145,21 @@ def test_the_intervention_list_of_a_coordinator_does_not_grow_in_queries_with_th
         rows = selectors.interventions_for_user(school_coordinator)
     assert len(rows) == 52
     assert len(small.captured_queries) == 3
+
+
+def test_a_double_submitted_intervention_is_recorded_once(
+    client_for, ready_plan, ombud, adm_region
+):
+    import re
+
+    client = client_for(ombud)
+    url = reverse("sip:intervention_add", args=[ready_plan.pk])
+    token = re.search(r'name="form_token" value="([^"]+)"', client.get(url).content.decode())[1]
+    data = {
+        "form_token": token,
+        "description": "Kontaktperson LSS",
+        "responsible_administration": adm_region.pk,
+    }
+    first, second = client.post(url, data), client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert ready_plan.interventions.filter(description="Kontaktperson LSS").count() == 1

@@ -64,7 +64,7 @@ def _optional_panels(user, family) -> dict:
 @require_GET
 @access.require_roles(Role.FAMILY_OMBUD, Role.TEAM_LEAD, Role.PROJECT_LEADER)
 def my_families(request):
-    form = forms.FamilyFilterForm(request.GET or None)
+    form = forms.FamilyFilterForm(request.GET or None, initial={"status": "open"})
     status, q = "open", ""
     if form.is_valid():
         status, q = form.cleaned_data["status"], form.cleaned_data["q"]

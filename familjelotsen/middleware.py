@@ -88,3 +88,25 @@ class ClearSiteDataOnLogoutMiddleware:
         ):
             response["Clear-Site-Data"] = '"cache", "storage"'
         return response
+
+
+class SwedishByDefaultLocaleMiddleware:
+    """Swedish unless the user chose another language (the language cookie set by the
+    selector in the footer). The browser's Accept-Language is ignored on purpose: a
+    municipality's staff share computers with English browsers but work in Swedish."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

@@ -156,3 +156,11 @@ def test_user_roles_cover_the_spec():
         "project_leader",
         "system_admin",
     }
+
+
+def test_swedish_is_the_default_whatever_the_browser_says_and_english_is_selectable(client):
+    response = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="sv">' in response.content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/konto/login/"})
+    response = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="sv")
+    assert '<html lang="en">' in response.content.decode()

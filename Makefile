@@ -47,7 +47,14 @@ run: setup
 	@$(DBENV)
 	$(PY) manage.py print_demo_logins
 	echo "Familjelotsen serves on http://127.0.0.1:8000 (stop with Ctrl-C; 'make stop' stops the database)"
-	exec $(PY) manage.py runserver 127.0.0.1:8000
+	# The background worker (SMS reminders, digests, report PDFs) runs beside the web server
+	# and stops with it. Without reloading: restart 'make run' after changing a task.
+	$(PY) manage.py db_worker --no-reload --interval 2 &
+	worker=$$!
+	stop_worker() { kill -TERM "$$worker" 2>/dev/null || true; wait "$$worker" 2>/dev/null || true; }
+	trap stop_worker EXIT
+	trap 'exit 130' INT TERM
+	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: system venv messages
 	@$(DBENV)

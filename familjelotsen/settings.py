@@ -180,10 +180,11 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = 300
 # Failed logins: per IP, and per username with a limit well above django-axes' per
 # username+IP lockout: one attacker's IP locks out that IP (axes), while a distributed attack
 # on one username is still slowed down. The same "login_failed" budget limits guesses of the
-# second factor (keyed per user by allauth.mfa).
+# second factor (keyed per user by allauth.mfa). The per-IP limits are generous because a
+# whole office may reach us through one address (NAT) at 8 in the morning.
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": "10/m/ip,30/15m/key",
+    "login": "60/m/ip",
+    "login_failed": "20/m/ip,30/15m/key",
     "reauthenticate": "10/m/user",
     "change_password": "5/m/user",
     "reset_password": "20/m/ip,5/m/key",

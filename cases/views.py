@@ -16,6 +16,7 @@ from cases import forms, selectors, services
 from cases import models as cm
 from familjelotsen import access
 from familjelotsen.audit import Action, log_access, log_list
+from familjelotsen.idempotency import idempotent_post
 from familjelotsen.models import Administration, User
 
 Role = User.Role
@@ -168,6 +169,7 @@ def shared(request):
 
 @require_http_methods(["GET", "POST"])
 @access.require_roles(*STAFF_WRITERS)
+@idempotent_post
 def family_create(request):
     form = forms.FamilyRequestForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -316,6 +318,7 @@ def team_edit(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @access.require_roles(*STAFF_WRITERS)
+@idempotent_post
 def member_create(request, pk):
     family = access.get_family_for_team(request, pk)
     choices = selectors.member_choices(request.user, family)
@@ -418,6 +421,7 @@ def _save_journal(request, family, form, entry=None):
 
 @require_http_methods(["GET", "POST"])
 @access.require_roles(*STAFF_WRITERS)
+@idempotent_post
 def journal_new(request, pk):
     family = access.get_family_for_team(request, pk)
     entry_id = request.POST.get("entry_id", "")
@@ -562,6 +566,7 @@ def journal_sign(request, pk):
 
 @require_POST
 @access.require_roles(*STAFF_WRITERS)
+@idempotent_post
 def journal_addendum(request, pk):
     entry = access.get_journal_entry_for_user(request, pk)
     if entry.access_basis != access.Basis.CASE_TEAM:
@@ -590,6 +595,7 @@ def journal_addendum(request, pk):
 
 @require_POST
 @access.require_roles(*STAFF_WRITERS)
+@idempotent_post
 def journal_objection(request, pk):
     entry = access.get_journal_entry_for_user(request, pk)
     if entry.access_basis != access.Basis.CASE_TEAM:
@@ -645,12 +651,13 @@ def _family_subform(request, pk, form_class, template, save, *, needs_members=Fa
 
 @require_http_methods(["GET", "POST"])
 @access.require_roles(*STAFF_WRITERS)
+@idempotent_post
 def visit_book(request, pk):
     return _family_subform(
         request,
         pk,
         forms.VisitForm,
-        "cases/simple_form.html",
+        "reminders/visit_form.html",  # the SMS reminder options as a group
         lambda family, data: services.visit_book(family=family, by=request.user, **data),
         needs_members=True,  # who gets the SMS reminder
         title=_("Book the next visit"),
@@ -671,6 +678,7 @@ def visit_cancel(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @access.require_roles(*STAFF_WRITERS)
+@idempotent_post
 def goal_create(request, pk):
     return _family_subform(
         request,
@@ -685,6 +693,7 @@ def goal_create(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @access.require_roles(*STAFF_WRITERS)
+@idempotent_post
 def goal_follow_up(request, pk):
     goal = access.get_goal_for_user(request, pk)
     if goal.access_basis != access.Basis.CASE_TEAM:
@@ -708,6 +717,7 @@ def goal_follow_up(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @access.require_roles(*STAFF_WRITERS)
+@idempotent_post
 def assessment_create(request, pk):
     return _family_subform(
         request,
@@ -722,6 +732,7 @@ def assessment_create(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @access.require_roles(*STAFF_WRITERS)
+@idempotent_post
 def obstacle_create(request, pk):
     return _family_subform(
         request,
@@ -746,6 +757,7 @@ def obstacle_resolve(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @access.require_roles(*STAFF_WRITERS)
+@idempotent_post
 def time_entry_add(request, pk):
     return _family_subform(
         request,
@@ -762,6 +774,7 @@ def time_entry_add(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @access.require_roles(*STAFF_WRITERS)
+@idempotent_post
 def pupil_support_create(request, pk):
     member = access.get_member_for_user(request, pk)
     if member.access_basis != access.Basis.CASE_TEAM:
@@ -802,6 +815,7 @@ def pupil_support_create(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @access.require_roles(*CASE_ROLES)
+@idempotent_post
 def pupil_detail(request, pk):
     support = access.get_pupil_support_for_user(request, pk)
     writable = access.can_write(request.user, support)
@@ -876,6 +890,7 @@ def pupil_detail(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @access.require_roles(*CASE_ROLES)
+@idempotent_post
 def concern_report_new(request, pk):
     """Anyone who sees the child may report: no consent check (the duty overrides secrecy)."""
     child = access.get_member_for_user(request, pk)

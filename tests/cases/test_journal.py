@@ -173,3 +173,17 @@ def test_a_form_with_errors_keeps_what_was_typed(family, ombud, client):
     assert "Min långa text" in body
     assert 'class="field-errors"' in body
     assert not cm.JournalEntry.objects.exists()
+
+
+def test_a_double_submitted_form_creates_one_entry(family, ombud, client):
+    client.force_login(ombud)
+    page = client.get(reverse("cases:journal_new", args=[family.pk])).content.decode()
+    import re
+
+    token = re.search(r'name="form_token" value="([0-9a-f]{32})"', page).group(1)
+    data = _form_data(form_token=token)
+    first = client.post(reverse("cases:journal_new", args=[family.pk]), data)
+    second = client.post(reverse("cases:journal_new", args=[family.pk]), data)
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+    assert cm.JournalEntry.objects.filter(family=family).count() == 1

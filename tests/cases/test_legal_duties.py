@@ -268,6 +268,12 @@ def test_the_real_run_removes_personal_data_everywhere_and_keeps_report_figures(
         "Raderasson skäl",
     )
     consent.save()
+    time_machine.move_to(dt.datetime(2032, 6, 1, 12, tzinfo=dt.UTC))
+    from reporting.figures import Period, compute
+
+    past = Period(dt.date(2024, 1, 1), dt.date(2026, 12, 31))
+    figures_before = compute(past).tables
+    assert figures_before
     before = {
         "journal_kinds": list(
             cm.JournalEntry.objects.filter(family=w["due"]).values_list("kind", "event_at")
@@ -276,7 +282,6 @@ def test_the_real_run_removes_personal_data_everywhere_and_keeps_report_figures(
         "members": cm.Member.objects.filter(family=w["due"]).count(),
         "npf": cm.Member.objects.filter(family=w["due"]).exclude(npf_diagnosis="").count(),
     }
-    time_machine.move_to(dt.datetime(2032, 6, 1, 12, tzinfo=dt.UTC))
     call_command("apply_retention", stdout=io.StringIO())
     text = _all_text_in_database()
     assert "Raderasson" not in text
@@ -291,6 +296,7 @@ def test_the_real_run_removes_personal_data_everywhere_and_keeps_report_figures(
         "npf": cm.Member.objects.filter(family=w["due"]).exclude(npf_diagnosis="").count(),
     }
     assert after == before
+    assert compute(past).tables == figures_before  # report figures of past periods unchanged
     w["due"].refresh_from_db()
     assert w["due"].anonymised_at is not None and w["due"].status == "closed"
     w["research"].refresh_from_db()

@@ -17,6 +17,7 @@ from cases import calendar_feed, forms, reminders, services
 from cases import models as cm
 from familjelotsen import access
 from familjelotsen.audit import Action, log_access, log_list
+from familjelotsen.idempotency import idempotent_post
 from familjelotsen.models import User
 
 Role = User.Role
@@ -68,6 +69,7 @@ def _reminder_for(request, pk) -> cm.SmsReminder:
 
 @require_POST
 @access.require_roles(*STAFF)
+@idempotent_post
 def reminder_retry(request, pk):
     row = _reminder_for(request, pk)
     try:
@@ -88,6 +90,7 @@ def reminder_retry(request, pk):
 
 @require_POST
 @access.require_roles(*STAFF)
+@idempotent_post
 def reminder_cancel(request, pk):
     row = _reminder_for(request, pk)
     access.get_family_for_team(request, row.family_id)  # the case team decides on messages
@@ -118,6 +121,7 @@ def _basis(user: User, family: cm.Family) -> str:
 
 @require_http_methods(["GET", "POST"])
 @access.require_roles(*STAFF)
+@idempotent_post
 def visit_reschedule(request, pk):
     visit = cm.Visit.objects.filter(pk=pk).first()
     if visit is None:
@@ -154,7 +158,7 @@ def visit_reschedule(request, pk):
             return redirect("cases:sms_outbox", pk=family.pk)
     return render(
         request,
-        "cases/simple_form.html",
+        "reminders/visit_form.html",
         {"form": form, "family": family, "title": _("Move the visit")},
     )
 
@@ -176,6 +180,7 @@ def failed_sends(request):
 
 @require_POST
 @access.require_roles(Role.TEAM_LEAD)
+@idempotent_post
 def digest_retry(request, pk):
     delivery = reminders.failed_digests(request.user).filter(pk=pk).first()
     if delivery is None:

@@ -135,6 +135,8 @@ def compose_text(visit: cm.Visit) -> str:
     Written in the deployment's language (the family's phone has no session)."""
     local = timezone.localtime(visit.starts_at)
     with translation.override(settings.LANGUAGE_CODE):
+        # Translators: an SMS to a family member; keep it short (one or two SMS, 160
+        # characters each) and add nothing personal.
         text = _(
             "Reminder: %(day)s at %(time)s you meet %(ombud)s. Place: %(place)s. "
             "Welcome! /Familjelotsen"

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases import services, sms
 from tests.factories import CustodianFactory, FamilyFactory, MemberFactory
@@ -155,10 +155,19 @@ def gateway(settings):
     server.server_close()
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages in English, so the tests read like the source (the UI is Swedish by
+    default; SMS and e-mail texts stay in the deployment's language)."""
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
-def as_user():
+def as_user(settings):
     def _client(user):
         client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         client.force_login(user)
         return client
 

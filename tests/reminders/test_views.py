@@ -37,8 +37,11 @@ def booked(family, parent, book):
 def test_the_ombud_books_a_visit_with_an_sms_reminder_in_one_form(family, parent, ombud, as_user):
     client = as_user(ombud)
     url = reverse("cases:visit_book", args=[family.pk])
-    page = client.get(url)
-    assert "SMS reminder the day before at 18:00" in page.content.decode()
+    page = client.get(url).content.decode()
+    assert "SMS reminder the day before at 18:00" in page
+    # The members are a group of checkboxes: named by a legend, not a dangling label.
+    assert "<legend>Who gets the reminder</legend>" in page
+    assert "Lena Berglund" in page
 
     response = client.post(
         url,

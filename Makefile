@@ -63,6 +63,12 @@ test: system venv messages
 stop:
 	@scripts/pg.sh stop
 
+# make bench [FAMILIES=2000] [RESEED=1]   performance at national scale on its own database
+# (familjelotsen_bench on the local cluster); not part of make test. See bench/README.md.
+bench: system venv
+	@$(VENV)/bin/pip install -q -r bench/requirements.txt
+	bench/run.sh
+
 # make backup [FILE=path]          pg_dump (custom format) into BACKUP_DIR or .local/backups
 # make restore FILE=path [YES=1]   replace the database's contents with a backup
 backup: system

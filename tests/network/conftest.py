@@ -3,8 +3,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.factories import FamilyFactory, MemberFactory, NetworkProcessFactory
 
@@ -34,7 +35,16 @@ def process(child):
 def as_user():
     def _client(user):
         client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        # English through the language cookie (the UI is Swedish unless the user chose).
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         client.force_login(user)
         return client
 
     return _client
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are compared with the English source strings (the UI default is Swedish)."""
+    with translation.override("en"):
+        yield

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.models import InfoCategory
 from tests.factories import (
@@ -59,3 +59,10 @@ def ready_plan(child, consent, adm_region, adm_school):
         plan=plan, description="Särskilt stöd i matematik", responsible_administration=adm_school
     )
     return plan
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Messages are compared with the English source strings (the UI default is Swedish)."""
+    with translation.override("en"):
+        yield

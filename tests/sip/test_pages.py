@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -31,6 +32,8 @@ pytestmark = pytest.mark.django_db
 def client_for():
     def _client(user):
         client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        # English through the language cookie (the UI is Swedish unless the user chose).
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         client.force_login(user)
         return client
 

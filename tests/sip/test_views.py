@@ -8,6 +8,7 @@ import io
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -36,6 +37,8 @@ Status = sm.Plan.Status
 def as_user():
     def _client(user):
         client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        # English through the language cookie (the UI is Swedish unless the user chose).
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         client.force_login(user)
         return client
 

@@ -7,6 +7,7 @@ Who may see a record is decided in familjelotsen.access, never here.
 
 from __future__ import annotations
 
+import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -16,6 +17,12 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from familjelotsen.models import Administration, BaseModel
+
+
+# Every change of a case record is kept by PostgreSQL triggers (django-pghistory): who (the
+# request user in the context), when and what; `QuerySet.update()` and raw SQL are caught
+# too. The event tables are append-only. The case team sees a family's history.
+HISTORY = {"append_only": True}
 
 
 class InfoCategory(models.TextChoices):
@@ -64,6 +71,7 @@ class ReferenceCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
 
+@pghistory.track(**HISTORY)
 class Family(VersionedModel):
     class Status(models.TextChoices):
         REQUEST = "request", _("Request")
@@ -196,6 +204,7 @@ class StatusChange(models.Model):
         ]
 
 
+@pghistory.track(**HISTORY)
 class Eligibility(models.Model):
     """The inclusion checklist (seed 000 §2.4, seed 004): one answer per criterion."""
 
@@ -268,6 +277,7 @@ MANDATORY_CRITERIA = (
 )
 
 
+@pghistory.track(**HISTORY)
 class CaseTeamMember(BaseModel):
     """Need to know: staff see a family when they are on its case team."""
 
@@ -297,6 +307,7 @@ class CaseTeamMember(BaseModel):
         indexes = [models.Index(fields=["user", "family"], name="caseteam_user_family")]
 
 
+@pghistory.track(**HISTORY)
 class Member(VersionedModel):
     class Kind(models.TextChoices):
         CHILD = "child", _("Child")
@@ -385,6 +396,7 @@ class Member(VersionedModel):
         return self.kind in (self.Kind.CHILD, self.Kind.SIBLING)
 
 
+@pghistory.track(**HISTORY)
 class CustodyLink(models.Model):
     child = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="custody_links")
     custodian = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
@@ -398,6 +410,7 @@ class CustodyLink(models.Model):
         ]
 
 
+@pghistory.track(**HISTORY)
 class JournalEntry(VersionedModel):
     """A documented contact. Drafts autosave; signing locks the row for good (a trigger
     refuses any UPDATE of a signed row); corrections are signed addenda pointing here."""
@@ -484,6 +497,7 @@ class JournalEntry(VersionedModel):
         return self.signed_at is not None
 
 
+@pghistory.track(**HISTORY)
 class JournalObjection(BaseModel):
     """A person considers an entry incorrect: recorded beside it (SoL 11 kap. 6 §)."""
 
@@ -495,6 +509,7 @@ class JournalObjection(BaseModel):
     )
 
 
+@pghistory.track(**HISTORY)
 class Visit(BaseModel):
     """A booked visit or meeting with the family (the next visit; SMS reminders hang here)."""
 
@@ -528,6 +543,7 @@ class Visit(BaseModel):
         ]
 
 
+@pghistory.track(**HISTORY)
 class Goal(BaseModel):
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="goals")
     owner = models.ForeignKey(Administration, on_delete=models.PROTECT, related_name="+")
@@ -550,6 +566,7 @@ class Goal(BaseModel):
         ordering = ["area", "id"]
 
 
+@pghistory.track(**HISTORY)
 class GoalFollowUp(BaseModel):
     class Rating(models.IntegerChoices):
         MUCH_WORSE = 1, _("1 – much worse")
@@ -579,6 +596,7 @@ class GoalFollowUp(BaseModel):
         ]
 
 
+@pghistory.track(**HISTORY)
 class Assessment(BaseModel):
     """KASAM total score entered from the licensed paper form (no electronic questionnaire)."""
 
@@ -614,6 +632,7 @@ class Assessment(BaseModel):
         ]
 
 
+@pghistory.track(**HISTORY)
 class Obstacle(BaseModel):
     class Kind(models.TextChoices):
         COORDINATION = "coordination", _("Coordination in the help system")
@@ -641,6 +660,7 @@ class Obstacle(BaseModel):
         ordering = ["-observed_on", "-id"]
 
 
+@pghistory.track(**HISTORY)
 class PupilSupport(VersionedModel):
     """Support in school for one child; owned by the school's administration."""
 
@@ -677,6 +697,7 @@ class PupilSupport(VersionedModel):
         verbose_name_plural = _("pupil support")
 
 
+@pghistory.track(**HISTORY)
 class PupilHealthReview(BaseModel):
     """A review by the pupil-health team (elevhälsoteam, EHT)."""
 
@@ -694,6 +715,7 @@ class PupilHealthReview(BaseModel):
         ordering = ["-reviewed_on", "-id"]
 
 
+@pghistory.track(**HISTORY)
 class TimeEntry(BaseModel):
     class Activity(models.TextChoices):
         COORDINATION = "coordination", _("Coordination")
@@ -796,6 +818,7 @@ class PupilSupportGroupObjectPermission(GroupObjectPermissionBase, ShareValidity
 # --- Legal duties over a record's life (issue: reports of concern, access, retention) --------
 
 
+@pghistory.track(**HISTORY)
 class LegalReference(BaseModel):
     """A legal reference shown in the UI and PDFs, kept as data an administrator edits: the
     Social Services Act was renumbered in 2025 (SFS 2025:400) and more changes are pending."""
@@ -818,6 +841,7 @@ class LegalReference(BaseModel):
         return f"{self.citation} – {self.title}"
 
 
+@pghistory.track(**HISTORY)
 class ReportOfConcern(BaseModel):
     """Orosanmälan: staff must report concern for a child to social services at once.
     Never blocked by missing consent (the duty overrides secrecy); never shared beyond the
@@ -879,6 +903,7 @@ class ReportOfConcernGroupObjectPermission(GroupObjectPermissionBase, ShareValid
     content_object = models.ForeignKey(ReportOfConcern, on_delete=models.CASCADE)
 
 
+@pghistory.track(**HISTORY)
 class RetentionRule(BaseModel):
     """When a closed case's records are deleted (gallring). Configurable: SoL renumbered and
     prop. 2025/26:12 proposes longer retention for some child records."""

@@ -259,3 +259,43 @@ def shared_families(user: User) -> QuerySet:
         .prefetch_related(_visible_members_prefetch(user))
         .order_by("reference")
     )
+
+
+def family_history(family: cm.Family, *, limit: int = 200) -> list[dict]:
+    """The change history of a family's records, newest first: what changed, when, by whom.
+
+    Queries: 2 (events of the family and of the records that reference it) + 1 (users).
+    """
+    from django.apps import apps
+    from pghistory.models import Events
+
+    rows = list(Events.objects.tracks(family).order_by("-pgh_created_at")[:limit])
+    rows += list(Events.objects.references(family).order_by("-pgh_created_at")[:limit])
+    rows.sort(key=lambda e: e.pgh_created_at, reverse=True)
+    rows = rows[:limit]
+    user_ids = {(e.pgh_context or {}).get("user") for e in rows if isinstance(e.pgh_context, dict)}
+    users = {u.pk: u for u in User.objects.filter(pk__in=[i for i in user_ids if i])}
+    out = []
+    for e in rows:
+        tracked = apps.get_model(e.pgh_obj_model) if e.pgh_obj_model else None
+        fields = []
+        for name in e.pgh_diff or {}:
+            if name in ("updated_at", "version", "created_at"):
+                continue
+            try:
+                fields.append(str(tracked._meta.get_field(name).verbose_name))
+            except Exception:  # noqa: BLE001 - a field that no longer exists
+                fields.append(name)
+        context = e.pgh_context if isinstance(e.pgh_context, dict) else {}
+        out.append(
+            {
+                "at": e.pgh_created_at,
+                "record": tracked._meta.verbose_name if tracked else e.pgh_obj_model,
+                "record_id": int(e.pgh_obj_id) if str(e.pgh_obj_id).isdigit() else e.pgh_obj_id,
+                "created": e.pgh_label == "insert",
+                "fields": fields,
+                "by": users.get(context.get("user")),
+                "task": context.get("task") or context.get("command"),
+            }
+        )
+    return out

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/kriterier/", views.eligibility_edit, name="eligibility_edit"),
     path("<int:pk>/status/", views.family_transition, name="family_transition"),
     path("<int:pk>/team/", views.team_edit, name="team_edit"),
+    path("<int:pk>/historik/", views.family_history, name="family_history"),
     path("<int:pk>/medlemmar/ny/", views.member_create, name="member_create"),
     path("medlem/<int:pk>/", views.member_edit, name="member_edit"),
     path("medlem/<int:pk>/elevstod/", views.pupil_support_create, name="pupil_support_create"),

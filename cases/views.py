@@ -216,6 +216,15 @@ def family_detail(request, pk):
             else []
         )
     context["on_team"] = family.access_basis == access.Basis.CASE_TEAM
+    # The SIP and network summaries show those records too: one log row each.
+    log_list(
+        user=request.user,
+        objects=[
+            *context.get("sip_summary", {}).get("plans", []),
+            *context.get("network_summary", {}).get("processes", []),
+        ],
+        request=request,
+    )
     if request.htmx and request.GET.get("sida"):
         return render(request, "cases/family_detail.html#journal", context)
     return render(request, "cases/family_detail.html", context)
@@ -1003,3 +1012,23 @@ def register_extract(request, pk, fmt):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
+
+
+# --- Change history (case team) --------------------------------------------------------------
+
+
+@require_GET
+@access.require_roles(*STAFF_WRITERS)
+def family_history(request, pk):
+    """Every change of the family's records (pghistory events), for its case team."""
+    family = access.get_family_for_team(request, pk)
+    log_access(
+        user=request.user,
+        action=Action.VIEW,
+        obj=family,
+        basis=family.access_basis,
+        request=request,
+        object_type="cases.family.history",
+    )
+    events = selectors.family_history(family, limit=200)
+    return render(request, "cases/family_history.html", {"family": family, "events": events})

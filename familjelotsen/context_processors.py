@@ -17,7 +17,10 @@ NAVIGATION = {
         ("reporting:dashboard", _("Reports")),
     ],
     Role.SCHOOL_COORDINATOR: [("cases:pupils", _("Pupils"))],
-    Role.COORDINATOR: [("cases:shared", _("Shared with us"))],
+    Role.COORDINATOR: [
+        ("cases:shared", _("Shared with us")),
+        ("sip:my_interventions", _("SIP interventions")),
+    ],
     Role.PROJECT_LEADER: [("reporting:dashboard", _("Reports"))],
     Role.SYSTEM_ADMIN: [("admin:index", _("Administration"))],
 }

@@ -18,7 +18,6 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from familjelotsen.models import Administration, BaseModel
 
-
 # Every change of a case record is kept by PostgreSQL triggers (django-pghistory): who (the
 # request user in the context), when and what; `QuerySet.update()` and raw SQL are caught
 # too. The event tables are append-only. The case team sees a family's history.

@@ -61,10 +61,10 @@ register(cm.Assessment, cm.AssessmentGroupObjectPermission)
 register(cm.Obstacle, cm.ObstacleGroupObjectPermission)
 register(cm.PupilSupport, cm.PupilSupportGroupObjectPermission)
 register(Consent, ConsentGroupObjectPermission)
-register(sip_models.Plan, sip_models.PlanGroupObjectPermission)
-register(network_models.NetworkProcess, network_models.NetworkProcessGroupObjectPermission)
 register(cm.ReportOfConcern, cm.ReportOfConcernGroupObjectPermission,
          user_perm=cm.ReportOfConcernUserObjectPermission)
+register(sip_models.Plan, sip_models.PlanGroupObjectPermission)
+register(network_models.NetworkProcess, network_models.NetworkProcessGroupObjectPermission)
 
 
 # Reports hold suppressed aggregates only, never case contents, and belong to no family, so

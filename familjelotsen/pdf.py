@@ -27,7 +27,7 @@ def _url_fetcher(url: str, *args, **kwargs):
     if url.startswith("data:"):
         return default_url_fetcher(url, *args, **kwargs)
     if url.startswith("file://"):
-        path = Path(url[len("file://"):]).resolve()
+        path = Path(url[len("file://") :]).resolve()
         if STATIC_DIR.resolve() in path.parents:
             return default_url_fetcher(url, *args, **kwargs)
     raise ExternalResourceRefused(url)

@@ -17,9 +17,12 @@ Basis = AccessLogEntry.Basis
 
 
 def _remote_addr(request) -> str | None:
+    """The client's address, behind the trusted proxies (FL_TRUSTED_PROXY_COUNT)."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    from familjelotsen.security import client_ip
+
+    return client_ip(request)
 
 
 def _family_id(obj: models.Model) -> int | None:

@@ -86,6 +86,7 @@ class Session:
             page.locator("form button[type=submit]").first.click()
             page.wait_for_load_state()
         assert "/konto/login" not in page.url, "login failed"
+        assert "/konto/2fa/" not in page.url, "the second factor was refused"
         return page
 
     def close(self):
@@ -94,6 +95,9 @@ class Session:
 
 @pytest.fixture
 def session_for(browser, live_server, transactional_db):
+    from django.core.cache import cache
+
+    cache.clear()  # rate-limit counters of earlier tests live in the database cache
     sessions: list[Session] = []
 
     def make(user, **kwargs) -> Session:

@@ -15,6 +15,12 @@ class Command(BaseCommand):
     help = "Load the fictional demo municipality (idempotent: safe to run again)."
 
     def handle(self, *args, **options):
+        from django.conf import settings
+        from django.core.management.base import CommandError
+
+        # The demo password and authenticator secret are public: never in production.
+        if not settings.DEBUG:
+            raise CommandError("seed_demo is for development only (DJANGO_DEBUG=true).")
         with transaction.atomic():
             made = demo.seed()
             for name in APP_DEMOS:

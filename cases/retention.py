@@ -35,6 +35,8 @@ REDACTED = "[gallrad]"
 # Records with no statistical value: removed outright rather than emptied.
 DELETE_MODELS = {
     "consent.consent",
+    "cases.smsreminder",
+    "cases.visitreminderchoice",
     "consent.consentsignature",
     "consent.share",
     "cases.pupilsupport",

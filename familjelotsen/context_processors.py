@@ -9,12 +9,17 @@ Role = User.Role
 
 # The navigation each role needs, in order; every entry is a URL name.
 NAVIGATION = {
-    Role.FAMILY_OMBUD: [("cases:my_families", _("My families"))],
+    Role.FAMILY_OMBUD: [
+        ("cases:my_families", _("My families")),
+        ("cases:digest", _("Today")),
+    ],
     Role.TEAM_LEAD: [
         ("cases:waiting_list", _("Waiting list")),
         ("cases:my_families", _("Families")),
         ("access_log", _("Access log")),
         ("reporting:dashboard", _("Reports")),
+        ("cases:digest", _("Today")),
+        ("cases:sms_failed", _("Failed sends")),
     ],
     Role.SCHOOL_COORDINATOR: [("cases:pupils", _("Pupils"))],
     Role.COORDINATOR: [
@@ -30,8 +35,12 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    items = []
-    for name, label in NAVIGATION.get(user.role, []):
-        url = reverse(name)
-        items.append({"url": url, "label": label, "current": request.path.startswith(url)})
+    items = [
+        {"url": reverse(name), "label": label, "current": False}
+        for name, label in NAVIGATION.get(user.role, [])
+    ]
+    # The most specific entry is the current one (/familjer/idag/ is not "My families").
+    matching = [i for i in items if request.path.startswith(i["url"])]
+    if matching:
+        max(matching, key=lambda i: len(i["url"]))["current"] = True
     return {"nav_items": items}

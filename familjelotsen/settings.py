@@ -382,6 +382,16 @@ TASKS = {
 # /health/ reports the task queue unhealthy when a ready task has waited this long.
 HEALTH_TASK_MAX_WAIT_MINUTES = _env("FL_HEALTH_TASK_MAX_WAIT_MINUTES", env.int, default=15)
 
+# --- E-mail (staff digests: counts and reference codes only) ---------------------------------
+EMAIL_BACKEND = _env(
+    "DJANGO_EMAIL_BACKEND",
+    env.str,
+    default="django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = _env("DJANGO_DEFAULT_FROM_EMAIL", env.str, default="familjelotsen@localhost")
+
 # --- Project figures --------------------------------------------------------------------------
 CASELOAD_PLANNING_FIGURE = _env("FL_CASELOAD_PLANNING_FIGURE", env.int, default=8)
 NETWORK_HOURS_PLANNING_FIGURE = _env("FL_NETWORK_HOURS_PLANNING_FIGURE", env.int, default=13)

@@ -85,3 +85,17 @@ def sysadmin(db):
 def _tasks_run_immediately(settings):
     """Background tasks run at once in tests; tests of the worker itself override this."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _english_unless_swedish(request, settings):
+    """Tests assert the English source strings, so they read the UI in English; tests marked
+    `swedish` (and the browser journeys) check the Swedish UI that users get by default."""
+    from django.utils import translation
+
+    if request.node.get_closest_marker("swedish") or request.node.get_closest_marker("e2e"):
+        yield
+        return
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

@@ -26,6 +26,7 @@ def test_the_database_is_postgresql():
         assert cursor.fetchone()[0].startswith("PostgreSQL")
 
 
+@pytest.mark.swedish
 def test_login_page_is_in_swedish(client):
     response = client.get(reverse("account_login"))
     assert response.status_code == 200
@@ -36,6 +37,7 @@ def test_login_page_is_in_swedish(client):
     assert 'href="#main"' in body  # skip link to the main landmark
 
 
+@pytest.mark.swedish
 def test_wrong_password_shows_swedish_error_and_keeps_the_username(client, ombud):
     response = client.post(
         reverse("account_login"), {"login": "p_ombud", "password": "fel-lösenord"}
@@ -158,6 +160,7 @@ def test_user_roles_cover_the_spec():
     }
 
 
+@pytest.mark.swedish
 def test_swedish_is_the_default_whatever_the_browser_says_and_english_is_selectable(client):
     response = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert '<html lang="sv">' in response.content.decode()

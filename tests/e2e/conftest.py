@@ -109,3 +109,43 @@ def session_for(browser, live_server, transactional_db):
     yield make
     for session in sessions:
         session.close()
+
+
+class _Capture:
+    def __init__(self):
+        import logging
+
+        self.records: list[str] = []
+        self.handler = logging.Handler()
+        self.handler.emit = lambda record: self.records.append(
+            f"{record.name} {record.getMessage()} {record.exc_text or ''}")
+
+
+@pytest.fixture(autouse=True)
+def no_personal_data_in_logs(transactional_db):
+    """Every log line written while a journey runs (the app's and the live server's) is
+    checked afterwards: no name, personnummer or journal text of the test's people."""
+    import logging
+
+    capture = _Capture()
+    root = logging.getLogger()
+    previous = root.level
+    root.addHandler(capture.handler)
+    root.setLevel(logging.DEBUG)
+    yield capture
+    root.removeHandler(capture.handler)
+    root.setLevel(previous)
+    from cases.models import JournalEntry, Member
+
+    secrets = set()
+    for first, last, pnr in Member.objects.values_list("first_name", "last_name",
+                                                      "personal_number"):
+        secrets.add(f"{first} {last}")
+        if pnr:
+            secrets.update({pnr, f"{pnr[:8]}-{pnr[8:]}", pnr[2:]})
+    for facts in JournalEntry.objects.values_list("facts", flat=True):
+        if len(facts) > 12:
+            secrets.add(facts[:40])
+    text = "\n".join(capture.records)
+    leaked = sorted(s for s in secrets if s.strip() and s in text)
+    assert not leaked, f"personal data in the logs: {leaked}"

@@ -69,6 +69,7 @@ def _events(body: str) -> list[str]:
     return re.findall(r"BEGIN:VEVENT\r\n(.*?)END:VEVENT", body, flags=re.S)
 
 
+@pytest.mark.swedish
 def test_the_feed_works_without_a_session_and_lists_visits_and_meetings(ombud, family, planned):
     token = calendar_feed.token_create(user=ombud)
     response = _feed(token)

@@ -49,6 +49,7 @@ def test_a_small_total_is_itself_suppressed():
     assert shown(counts_table([0, 3, 0])) == ["0", SMALL, "0", SMALL]
 
 
+@pytest.mark.swedish
 def test_a_mean_or_a_number_of_hours_behind_fewer_than_five_families_is_withheld():
     table = Table(
         "t",

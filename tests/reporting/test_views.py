@@ -81,6 +81,7 @@ def test_the_project_leader_sees_the_whole_archive(client, project_leader, other
     assert reverse("reporting:report", args=[theirs.pk]) in response.content.decode()
 
 
+@pytest.mark.swedish
 def test_picking_a_scheduled_period_creates_a_draft_and_shows_the_preview(client, project_leader):
     client.force_login(project_leader)
     response = client.post(
@@ -317,6 +318,7 @@ def test_the_project_leader_cannot_reach_case_notes_through_any_report_view(
     assert client.get(reverse("cases:journal_edit", args=[entry.pk])).status_code == 404
 
 
+@pytest.mark.swedish
 def test_the_dashboard_shows_the_current_periods_key_figures_and_charts(
     client, project_leader, ombud
 ):

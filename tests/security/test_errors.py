@@ -23,6 +23,7 @@ def test_server_error_page_is_swedish_without_trace_or_personal_data(client, omb
     assert "Content-Security-Policy" in response
 
 
+@pytest.mark.swedish
 def test_not_found_page_is_swedish_and_says_nothing_about_existence(client, ombud):
     client.force_login(ombud)
     response = client.get("/familjer/999999999/")
@@ -32,6 +33,7 @@ def test_not_found_page_is_swedish_and_says_nothing_about_existence(client, ombu
     assert "Traceback" not in body
 
 
+@pytest.mark.swedish
 def test_repeated_form_while_the_first_is_saving_gets_a_clear_conflict_page(client, ombud):
     from django.core.cache import cache
 

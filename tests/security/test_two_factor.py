@@ -86,6 +86,7 @@ def test_a_code_is_accepted_only_once(client, ombud, frozen):
     assert "_auth_user_id" not in client.session
 
 
+@pytest.mark.swedish
 def test_user_without_a_factor_is_sent_to_enrolment_and_reaches_nothing_else(client, adm_rs):
     newcomer = UserFactory(
         username="p_newcomer", role=User.Role.FAMILY_OMBUD, administration=adm_rs, totp=False

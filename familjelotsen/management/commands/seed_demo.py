@@ -31,4 +31,7 @@ class Command(BaseCommand):
                         raise
                     continue
                 made.update(module.seed(made) or {})
+            from cases.demo import seed_reminders
+
+            made.update(seed_reminders(made) or {})
         self.stdout.write(self.style.SUCCESS("Demo data is in place."))

@@ -118,7 +118,8 @@ class _Capture:
         self.records: list[str] = []
         self.handler = logging.Handler()
         self.handler.emit = lambda record: self.records.append(
-            f"{record.name} {record.getMessage()} {record.exc_text or ''}")
+            f"{record.name} {record.getMessage()} {record.exc_text or ''}"
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -138,8 +139,9 @@ def no_personal_data_in_logs(transactional_db):
     from cases.models import JournalEntry, Member
 
     secrets = set()
-    for first, last, pnr in Member.objects.values_list("first_name", "last_name",
-                                                      "personal_number"):
+    for first, last, pnr in Member.objects.values_list(
+        "first_name", "last_name", "personal_number"
+    ):
         secrets.add(f"{first} {last}")
         if pnr:
             secrets.update({pnr, f"{pnr[:8]}-{pnr[8:]}", pnr[2:]})

@@ -48,8 +48,12 @@ class Guarded:
 REGISTRY: dict[type[models.Model], Guarded] = {}
 
 
-def register(model: type[models.Model], group_perm: type[models.Model], family_field="family",
-             user_perm: type[models.Model] | None = None):
+def register(
+    model: type[models.Model],
+    group_perm: type[models.Model],
+    family_field="family",
+    user_perm: type[models.Model] | None = None,
+):
     REGISTRY[model] = Guarded(model, group_perm, family_field, user_perm)
 
 
@@ -61,8 +65,11 @@ register(cm.Assessment, cm.AssessmentGroupObjectPermission)
 register(cm.Obstacle, cm.ObstacleGroupObjectPermission)
 register(cm.PupilSupport, cm.PupilSupportGroupObjectPermission)
 register(Consent, ConsentGroupObjectPermission)
-register(cm.ReportOfConcern, cm.ReportOfConcernGroupObjectPermission,
-         user_perm=cm.ReportOfConcernUserObjectPermission)
+register(
+    cm.ReportOfConcern,
+    cm.ReportOfConcernGroupObjectPermission,
+    user_perm=cm.ReportOfConcernUserObjectPermission,
+)
 register(sip_models.Plan, sip_models.PlanGroupObjectPermission)
 register(network_models.NetworkProcess, network_models.NetworkProcessGroupObjectPermission)
 
@@ -223,9 +230,12 @@ def with_basis(user, qs: QuerySet) -> QuerySet:
         whens.append(When(Q(**{family_owner: user.administration_id}), then=Value(Basis.TEAM_LEAD)))
     user_perm = REGISTRY[model].user_perm
     if user_perm is not None:
-        whens.append(When(Exists(user_perm.objects.filter(user_id=user.pk,
-                                                          content_object_id=OuterRef("pk"))),
-                          then=Value(Basis.DUTY)))
+        whens.append(
+            When(
+                Exists(user_perm.objects.filter(user_id=user.pk, content_object_id=OuterRef("pk"))),
+                then=Value(Basis.DUTY),
+            )
+        )
     share_consent = Share.consents.through.objects.filter(
         share__content_type=ContentType.objects.get_for_model(model),
         share__object_id=OuterRef("pk"),

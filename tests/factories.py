@@ -102,8 +102,9 @@ class FamilyFactory(factory.django.DjangoModelFactory):
     def team(obj, create, extracted, **kwargs):
         if not create or obj.responsible_ombud is None:
             return
-        access.team_set_responsible(family=obj, ombud=obj.responsible_ombud,
-                                    by=obj.responsible_ombud)
+        access.team_set_responsible(
+            family=obj, ombud=obj.responsible_ombud, by=obj.responsible_ombud
+        )
         for user in extracted or []:
             access.team_add(family=obj, user=user, added_by=obj.responsible_ombud)
 
@@ -159,8 +160,9 @@ class PupilSupportFactory(factory.django.DjangoModelFactory):
 
     member = factory.SubFactory(MemberFactory)
     family = factory.LazyAttribute(lambda o: o.member.family)
-    owner = factory.SubFactory(AdministrationFactory, name="Skolan",
-                               kind=Administration.Kind.SCHOOL)
+    owner = factory.SubFactory(
+        AdministrationFactory, name="Skolan", kind=Administration.Kind.SCHOOL
+    )
     school = "Exempelskolan"
     grade = 5
     support_level = cm.PupilSupport.Level.EXTRA_ADAPTATIONS
@@ -221,9 +223,11 @@ class ConsentSignatureFactory(factory.django.DjangoModelFactory):
     consent = factory.SubFactory(ConsentFactory)
     signer = factory.LazyAttribute(lambda o: o.consent.subject)
     capacity = factory.LazyAttribute(
-        lambda o: consent_models.ConsentSignature.Capacity.CUSTODIAN
-        if o.signer.pk != o.consent.subject_id
-        else consent_models.ConsentSignature.Capacity.SELF
+        lambda o: (
+            consent_models.ConsentSignature.Capacity.CUSTODIAN
+            if o.signer.pk != o.consent.subject_id
+            else consent_models.ConsentSignature.Capacity.SELF
+        )
     )
     signed_on = factory.LazyAttribute(lambda o: o.consent.valid_from)
 

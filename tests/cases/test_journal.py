@@ -187,3 +187,25 @@ def test_a_double_submitted_form_creates_one_entry(family, ombud, client):
     assert first.status_code == second.status_code == 302
     assert first["Location"] == second["Location"]
     assert cm.JournalEntry.objects.filter(family=family).count() == 1
+
+
+def test_a_stale_edit_shows_both_versions_and_keeps_the_users_text(family, ombud, client):
+    entry = JournalEntryFactory(family=family, facts="Första versionen.")
+    stale_version = entry.version
+    services.journal_entry_save_draft(
+        family=family,
+        by=ombud,
+        entry=entry,
+        expected_version=stale_version,
+        facts="Kollegans text.",
+    )
+    client.force_login(ombud)
+    response = client.post(
+        reverse("cases:journal_edit", args=[entry.pk]),
+        _form_data(version=stale_version, facts="Min egen text."),
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "Kollegans text." in body and "Min egen text." in body
+    entry.refresh_from_db()
+    assert entry.facts == "Kollegans text."

@@ -138,7 +138,10 @@ class TransitionForm(forms.Form):
 
     def __init__(self, *args, allowed: list[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = [(v, cm.Family.Status(v).label) for v in allowed]
+        # No preselected status: a change of status is always a deliberate choice.
+        self.fields["to_status"].choices = [("", _("Choose…"))] + [
+            (v, cm.Family.Status(v).label) for v in allowed
+        ]
 
 
 class AssignOmbudForm(forms.Form):

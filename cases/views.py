@@ -15,32 +15,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases import forms, selectors, services
 from cases import models as cm
 from familjelotsen import access
-from familjelotsen.audit import Action, log_access, log_list
+from familjelotsen.audit import Action, log_access, log_list, log_read
+from familjelotsen.forms import add_service_errors
 from familjelotsen.idempotency import idempotent_post
 from familjelotsen.models import Administration, User
 
 Role = User.Role
 CASE_ROLES = access.CASE_ROLES
 STAFF_WRITERS = (Role.FAMILY_OMBUD, Role.TEAM_LEAD)
-
-
-def _log_view(request, obj, action=Action.VIEW):
-    log_access(
-        user=request.user,
-        action=action,
-        obj=obj,
-        basis=obj.access_basis,
-        consent_id=getattr(obj, "access_consent_id", None),
-        request=request,
-    )
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _optional_panels(user, family) -> dict:
@@ -113,7 +95,7 @@ def assign_ombud(request, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            _log_view(request, family, Action.CHANGE)
+            log_read(request, family, Action.CHANGE)
             messages.success(
                 request,
                 _("%(ref)s was assigned to %(name)s.")
@@ -187,7 +169,7 @@ def family_create(request):
                 responsible_ombud=data["responsible_ombud"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("The request %(ref)s was registered.") % {"ref": family.reference}
@@ -200,7 +182,7 @@ def family_create(request):
 @access.require_roles(*CASE_ROLES)
 def family_detail(request, pk):
     family = access.get_family_for_user(request, pk)
-    _log_view(request, family)
+    log_read(request, family)
     context = {
         "family": family,
         **selectors.family_detail(request.user, family, journal_page=request.GET.get("sida", 1)),
@@ -248,7 +230,7 @@ def family_edit(request, pk):
             conflict = exc.current
             form.add_error(None, str(exc))
         else:
-            _log_view(request, family, Action.CHANGE)
+            log_read(request, family, Action.CHANGE)
             messages.success(request, _("The family was saved."))
             return redirect("cases:family_detail", pk=family.pk)
     return render(
@@ -265,7 +247,7 @@ def eligibility_edit(request, pk):
         services.family_set_eligibility(
             family=family, answers=forms.eligibility_answers(form.cleaned_data)
         )
-        _log_view(request, family, Action.CHANGE)
+        log_read(request, family, Action.CHANGE)
         messages.success(request, _("The eligibility checklist was saved."))
         return redirect("cases:family_detail", pk=family.pk)
     return render(request, "cases/eligibility_form.html", {"form": form, "family": family})
@@ -291,7 +273,7 @@ def family_transition(request, pk):
                 {"family": family, "errors": exc.messages, "form": form},
                 status=400,
             )
-        _log_view(request, family, Action.CHANGE)
+        log_read(request, family, Action.CHANGE)
         messages.success(request, _("The status was changed."))
     return redirect("cases:family_detail", pk=family.pk)
 
@@ -339,7 +321,7 @@ def member_create(request, pk):
                 family=family, by=request.user, custodians=form.cleaned_data["custodians"], **data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             log_access(
                 user=request.user,
@@ -360,7 +342,7 @@ def member_edit(request, pk):
     if request.method == "POST" and member.access_basis != access.Basis.CASE_TEAM:
         raise PermissionDenied
     family = member.family
-    _log_view(request, member, Action.VIEW if request.method == "GET" else Action.CHANGE)
+    log_read(request, member, Action.VIEW if request.method == "GET" else Action.CHANGE)
     choices = selectors.member_choices(request.user, family)
     form = forms.MemberForm(
         request.POST or None,
@@ -383,7 +365,7 @@ def member_edit(request, pk):
             conflict = exc.current
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The member was saved."))
             return redirect("cases:family_detail", pk=family.pk)
@@ -444,7 +426,7 @@ def journal_new(request, pk):
             if "sign" in request.POST:
                 services.journal_entry_sign(entry=entry, by=request.user)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             log_access(
                 user=request.user,
@@ -471,7 +453,7 @@ def journal_edit(request, pk):
     writable = entry.access_basis == access.Basis.CASE_TEAM
     if request.method == "POST" and (not writable or entry.is_signed):
         raise PermissionDenied
-    _log_view(request, entry, Action.VIEW if request.method == "GET" else Action.CHANGE)
+    log_read(request, entry, Action.VIEW if request.method == "GET" else Action.CHANGE)
     if entry.is_signed or not writable:
         members = selectors.member_choices(request.user, family)
         return render(
@@ -499,7 +481,7 @@ def journal_edit(request, pk):
             conflict = exc.current
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -568,7 +550,7 @@ def journal_sign(request, pk):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        _log_view(request, entry, Action.CHANGE)
+        log_read(request, entry, Action.CHANGE)
         messages.success(request, _("The entry was signed."))
     return redirect("cases:journal_edit", pk=entry.pk)
 
@@ -614,7 +596,7 @@ def journal_objection(request, pk):
     )
     if form.is_valid():
         services.journal_objection_record(entry=entry, by=request.user, **form.cleaned_data)
-        _log_view(request, entry, Action.CHANGE)
+        log_read(request, entry, Action.CHANGE)
         messages.success(request, _("The objection was recorded beside the entry."))
     else:
         messages.error(request, _("Choose the person and write what they consider incorrect."))
@@ -644,7 +626,7 @@ def _family_subform(request, pk, form_class, template, save, *, needs_members=Fa
         try:
             obj = save(family, form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             log_access(
                 user=request.user,
@@ -712,9 +694,9 @@ def goal_follow_up(request, pk):
         try:
             services.goal_follow_up_add(goal=goal, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
-            _log_view(request, goal, Action.CHANGE)
+            log_read(request, goal, Action.CHANGE)
             messages.success(request, _("The follow-up was saved."))
             return redirect("cases:family_detail", pk=goal.family_id)
     return render(
@@ -804,7 +786,7 @@ def pupil_support_create(request, pk):
                 member=member, by=request.user, school_administration=school, **data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             log_access(
                 user=request.user,
@@ -830,7 +812,7 @@ def pupil_detail(request, pk):
     writable = access.can_write(request.user, support)
     if request.method == "POST" and not writable:
         raise PermissionDenied
-    _log_view(request, support, Action.VIEW if request.method == "GET" else Action.CHANGE)
+    log_read(request, support, Action.VIEW if request.method == "GET" else Action.CHANGE)
     member = access.visible_members(request.user).filter(pk=support.member_id).first()
     form = forms.PupilSupportForm(
         request.POST if "save_support" in request.POST else None,
@@ -857,7 +839,7 @@ def pupil_detail(request, pk):
             conflict = exc.current
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Pupil support was saved."))
             return redirect("cases:pupil_detail", pk=support.pk)
@@ -867,7 +849,7 @@ def pupil_detail(request, pk):
                 support=support, by=request.user, **review_form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(review_form, exc)
+            add_service_errors(review_form, exc)
         else:
             messages.success(request, _("The pupil-health-team review was recorded."))
             return redirect("cases:pupil_detail", pk=support.pk)
@@ -915,7 +897,7 @@ def concern_report_new(request, pk):
                 child=child, by=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             log_access(
                 user=request.user,
@@ -936,7 +918,7 @@ def concern_report_detail(request, pk):
     writable = access.can_write(request.user, report)
     if request.method == "POST" and not writable:
         raise PermissionDenied
-    _log_view(request, report, Action.VIEW if request.method == "GET" else Action.CHANGE)
+    log_read(request, report, Action.VIEW if request.method == "GET" else Action.CHANGE)
     form = forms.ConcernFeedbackForm(
         request.POST or None,
         initial={
@@ -948,7 +930,7 @@ def concern_report_detail(request, pk):
         try:
             services.report_of_concern_feedback(report=report, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The feedback was recorded."))
             return redirect("cases:concern_report_detail", pk=report.pk)

@@ -22,6 +22,7 @@ from consent import forms, selectors, services
 from consent.models import Share
 from familjelotsen import access
 from familjelotsen.audit import log_access, log_list
+from familjelotsen.forms import add_service_errors
 from familjelotsen.models import AccessLogEntry
 from familjelotsen.pdf import render_pdf
 
@@ -64,14 +65,6 @@ def _consent_for_write(request, pk: int):
     consent = access.get_consent_for_user(request, pk, write=True)
     _require_case_team(consent)
     return consent
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, messages_ in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages_)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- Lists and detail ------------------------------------------------------------------------
@@ -187,7 +180,7 @@ def revoke(request, pk: int):
                     request=request,
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
@@ -215,7 +208,7 @@ def upload_scan(request, pk: int):
                     request=request,
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The signed scan is saved."))
                 return redirect("consent:detail", pk=pk)

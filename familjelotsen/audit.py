@@ -100,3 +100,16 @@ def log_list(*, user: User, objects: Iterable[models.Model], request=None) -> No
     ]
     if rows:
         AccessLogEntry.objects.bulk_create(rows)
+
+
+def log_read(request, obj: models.Model, action: str = Action.VIEW) -> AccessLogEntry:
+    """Log what a view did with a record it looked up through the access module: the
+    record carries the basis (and the consent behind a share) the selector annotated."""
+    return log_access(
+        user=request.user,
+        action=action,
+        obj=obj,
+        basis=obj.access_basis,
+        consent_id=getattr(obj, "access_consent_id", None),
+        request=request,
+    )

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from familjelotsen import access
-from familjelotsen.audit import Action, Basis, log_access, log_list
+from familjelotsen.audit import Action, Basis, log_list, log_read
+from familjelotsen.forms import add_service_errors
 from familjelotsen.idempotency import idempotent_post
 from network import forms, selectors, services
 from network import models as nm
@@ -22,25 +23,6 @@ from sip.selectors import member_labels
 
 # Create forms carry a one-time token: a double click or a resent POST makes one record.
 GET_POST = require_http_methods(["GET", "POST"])
-
-
-def _log(request, obj, action=Action.VIEW) -> None:
-    log_access(
-        user=request.user,
-        action=action,
-        obj=obj,
-        basis=obj.access_basis,
-        consent_id=getattr(obj, "access_consent_id", None),
-        request=request,
-    )
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _warn(request, warnings: list[str]) -> None:
@@ -70,7 +52,7 @@ def _meeting_of(process, meeting_id):
 def family(request, family_id):
     family = access.get_family_for_user(request, family_id)
     processes = selectors.family_processes(request.user, family)
-    _log(request, family)
+    log_read(request, family)
     log_list(user=request.user, objects=processes, request=request)
     return render(
         request,
@@ -102,7 +84,7 @@ def process_create(request, family_id):
         try:
             process = services.process_create(family=family, by=request.user, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The network process was started."))
             return redirect("network:process_detail", process.pk)
@@ -117,7 +99,7 @@ def process_create(request, family_id):
 def process_detail(request, pk):
     process = access.get_network_process_for_user(request, pk)
     detail = selectors.process_detail(request.user, process)
-    _log(request, process)
+    log_read(request, process)
     return render(
         request,
         "network/process_detail.html",
@@ -151,9 +133,9 @@ def process_edit(request, pk):
         except services.Conflict as exc:
             conflict = exc.current
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
-            _log(request, process, Action.CHANGE)
+            log_read(request, process, Action.CHANGE)
             return redirect("network:process_detail", process.pk)
     return render(
         request,
@@ -176,9 +158,9 @@ def process_close(request, pk):
         try:
             services.process_close(process=process, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
-            _log(request, process, Action.CHANGE)
+            log_read(request, process, Action.CHANGE)
             return redirect("network:process_detail", process.pk)
     return _form_page(request, process, form, _("Close the network process"))
 
@@ -197,9 +179,9 @@ def participant_add(request, pk):
                 process=process, by=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
-            _log(request, process, Action.CHANGE)
+            log_read(request, process, Action.CHANGE)
             _warn(request, warnings)
             return redirect("network:process_detail", process.pk)
     return _form_page(request, process, form, _("Add a person to the network"))
@@ -218,9 +200,9 @@ def meeting_add(request, pk):
         try:
             meeting = services.meeting_record(process=process, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
-            _log(request, process, Action.CHANGE)
+            log_read(request, process, Action.CHANGE)
             return redirect("network:meeting_detail", process.pk, meeting.pk)
     return _form_page(request, process, form, _("Record a meeting"))
 
@@ -230,7 +212,7 @@ def meeting_detail(request, pk, meeting_id):
     process = access.get_network_process_for_user(request, pk)
     meeting = _meeting_of(process, meeting_id)
     context = selectors.meeting_detail(process, meeting)
-    _log(request, process)
+    log_read(request, process)
     return render(
         request,
         "network/meeting_detail.html",
@@ -255,9 +237,9 @@ def action_add(request, pk, meeting_id):
         try:
             services.action_add(meeting=meeting, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
-            _log(request, process, Action.CHANGE)
+            log_read(request, process, Action.CHANGE)
             return redirect("network:meeting_detail", process.pk, meeting.pk)
     return _form_page(request, process, form, _("Add an agreed action"), meeting=meeting)
 
@@ -285,7 +267,7 @@ def action_status(request, pk, action_id):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            _log(request, process, Action.CHANGE)
+            log_read(request, process, Action.CHANGE)
             messages.success(request, _("The action was updated."))
     else:
         messages.error(request, _("Choose a status."))
@@ -317,9 +299,9 @@ def inventory_add(request, pk):
                 ratings=form.ratings(),
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
-            _log(request, process, Action.CHANGE)
+            log_read(request, process, Action.CHANGE)
             return redirect("network:process_detail", process.pk)
     return _form_page(
         request,
@@ -339,8 +321,8 @@ def time_add(request, pk):
         try:
             services.time_add(process=process, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
-            _log(request, process, Action.CHANGE)
+            log_read(request, process, Action.CHANGE)
             return redirect("network:process_detail", process.pk)
     return _form_page(request, process, form, _("Record time"))

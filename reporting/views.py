@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from familjelotsen import audit
 from familjelotsen.access import get_report_for_user, require_roles
+from familjelotsen.forms import add_service_errors
 from familjelotsen.models import AccessLogEntry, User
 from reporting import sections, selectors, services, suppression
 from reporting.forms import (
@@ -82,7 +83,7 @@ def report_new(request):
                     language=get_language() or "sv",
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 return redirect("reporting:report", pk=report.pk)
     else:
@@ -148,7 +149,7 @@ def _save_or_export(request, report: Report, form: NarrativeForm) -> bool:
         form.data["version"] = exc.current.version
         return False
     except ValidationError as exc:
-        _add_errors(form, exc)
+        add_service_errors(form, exc)
         return False
     if exporting:
         audit.log_access(
@@ -270,7 +271,7 @@ def cost_key(request):
             try:
                 services.cost_key_update(hourly_cost=form.cleaned_data["hourly_cost"], shares=rows)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The distribution key was saved."))
                 return redirect("reporting:cost_key")
@@ -298,11 +299,3 @@ def cost_key(request):
             "can_edit": can_edit,
         },
     )
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from familjelotsen import access
-from familjelotsen.audit import Action, Basis, log_access, log_list
+from familjelotsen.audit import Action, Basis, log_list, log_read
+from familjelotsen.forms import add_service_errors
 from familjelotsen.idempotency import idempotent_post
 from familjelotsen.pdf import render_pdf
 from sip import forms, selectors, services
@@ -20,25 +21,6 @@ from sip import models as sm
 
 # Create forms carry a one-time token: a double click or a resent POST makes one record.
 GET_POST = require_http_methods(["GET", "POST"])
-
-
-def _log(request, obj, action=Action.VIEW) -> None:
-    log_access(
-        user=request.user,
-        action=action,
-        obj=obj,
-        basis=obj.access_basis,
-        consent_id=getattr(obj, "access_consent_id", None),
-        request=request,
-    )
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _warn(request, warnings: list[str]) -> None:
@@ -70,7 +52,7 @@ def _form_page(request, plan, form, title, *, template="sip/form.html", **extra)
 def family(request, family_id):
     family = access.get_family_for_user(request, family_id)
     data = selectors.family_perspective(request.user, family)
-    _log(request, family)
+    log_read(request, family)
     log_list(user=request.user, objects=data["plans"], request=request)
     return render(
         request,
@@ -99,7 +81,7 @@ def plan_create(request, family_id):
         try:
             plan = services.plan_create(family=family, by=request.user, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The SIP draft was created."))
             return redirect("sip:plan_detail", plan.pk)
@@ -135,7 +117,7 @@ def _detail_context(request, plan, transition_form=None) -> dict:
 def plan_detail(request, pk):
     plan = access.get_plan_for_user(request, pk)
     context = _detail_context(request, plan)
-    _log(request, plan)
+    log_read(request, plan)
     return render(request, "sip/plan_detail.html", context)
 
 
@@ -159,9 +141,9 @@ def plan_edit(request, pk):
         except services.Conflict as exc:
             conflict = exc.current
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
-            _log(request, plan, Action.CHANGE)
+            log_read(request, plan, Action.CHANGE)
             _warn(request, warnings)
             messages.success(request, _("The plan was saved."))
             return redirect("sip:plan_detail", plan.pk)
@@ -193,15 +175,15 @@ def plan_transition(request, pk):
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
-            _log(request, plan, Action.CHANGE)
+            log_read(request, plan, Action.CHANGE)
             _warn(request, warnings)
             messages.success(request, _("The status of the plan was changed."))
             return redirect("sip:plan_detail", plan.pk)
     plan = access.get_plan_for_user(request, pk)
     context = _detail_context(request, plan, transition_form=form)
-    _log(request, plan)
+    log_read(request, plan)
     return render(request, "sip/plan_detail.html", context, status=400)
 
 
@@ -215,7 +197,7 @@ def plan_pdf(request, pk):
         "sip/plan_pdf.html",
         {"plan": plan, "detail": detail, "printed_on": timezone.localdate()},
     )
-    _log(request, plan, Action.EXPORT)
+    log_read(request, plan, Action.EXPORT)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="sip-{plan.pk}.pdf"'
     return response
@@ -236,9 +218,9 @@ def participant_add(request, pk):
                 plan=plan, by=request.user, request=request, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
-            _log(request, plan, Action.CHANGE)
+            log_read(request, plan, Action.CHANGE)
             _warn(request, warnings)
             return redirect("sip:plan_detail", plan.pk)
     return _form_page(request, plan, form, _("Add a participant"))
@@ -257,7 +239,7 @@ def participant_remove(request, pk, participant_id):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        _log(request, plan, Action.CHANGE)
+        log_read(request, plan, Action.CHANGE)
         _warn(request, warnings)
     return redirect("sip:plan_detail", plan.pk)
 
@@ -271,9 +253,9 @@ def need_add(request, pk):
         try:
             services.need_add(plan=plan, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
-            _log(request, plan, Action.CHANGE)
+            log_read(request, plan, Action.CHANGE)
             return redirect("sip:plan_detail", plan.pk)
     return _form_page(request, plan, form, _("Add a need"))
 
@@ -290,9 +272,9 @@ def intervention_add(request, pk):
                 plan=plan, by=request.user, request=request, **data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
-            _log(request, plan, Action.CHANGE)
+            log_read(request, plan, Action.CHANGE)
             _warn(request, warnings)
             return redirect("sip:plan_detail", plan.pk)
     return _form_page(request, plan, form, _("Add an intervention"))
@@ -322,9 +304,9 @@ def intervention_edit(request, pk, intervention_id):
         except services.Conflict as exc:
             conflict = exc.current
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
-            _log(request, plan, Action.CHANGE)
+            log_read(request, plan, Action.CHANGE)
             _warn(request, warnings)
             return redirect("sip:plan_detail", plan.pk)
     return _form_page(request, plan, form, _("Edit the intervention"), conflict=conflict)
@@ -339,9 +321,9 @@ def measure_add(request, pk):
         try:
             services.other_measure_add(plan=plan, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
-            _log(request, plan, Action.CHANGE)
+            log_read(request, plan, Action.CHANGE)
             return redirect("sip:plan_detail", plan.pk)
     return _form_page(request, plan, form, _("Add a measure by another actor"))
 
@@ -361,9 +343,9 @@ def meeting_add(request, pk):
         try:
             services.meeting_record(plan=plan, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
-            _log(request, plan, Action.CHANGE)
+            log_read(request, plan, Action.CHANGE)
             return redirect("sip:plan_detail", plan.pk)
     return _form_page(request, plan, form, _("Record a meeting"))
 
@@ -393,9 +375,9 @@ def follow_up_add(request, pk):
                 request=request,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
-            _log(request, plan, Action.CHANGE)
+            log_read(request, plan, Action.CHANGE)
             _warn(request, warnings)
             messages.success(request, _("The follow-up was recorded."))
             return redirect("sip:plan_detail", plan.pk)
@@ -413,9 +395,9 @@ def distribution_add(request, pk):
         try:
             services.distribution_add(plan=plan, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
-            _log(request, plan, Action.CHANGE)
+            log_read(request, plan, Action.CHANGE)
             return redirect("sip:plan_detail", plan.pk)
     return _form_page(request, plan, form, _("Record who received the plan"))
 

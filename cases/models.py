@@ -464,6 +464,9 @@ class JournalEntry(VersionedModel):
         related_name="+",
         editable=False,
     )
+    # Chosen by the browser when a new draft is started, so a draft whose first save reached
+    # the server but whose answer was lost (the network dropped) is found again, not doubled.
+    draft_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     corrects = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

@@ -4,6 +4,7 @@ assessments, obstacles, pupil support, visits and time. Typed, keyword-only, ato
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
@@ -340,13 +341,29 @@ def journal_entry_save_draft(
     expected_version: int | None = None,
     concerns: Iterable[cm.Member] = (),
     participants: Iterable[cm.Member] = (),
+    draft_key: uuid.UUID | None = None,
     **fields,
 ) -> cm.JournalEntry:
     """Create or update a draft. A signed entry can never be changed (also a DB trigger)."""
     concerns = _check_members(family, concerns)
     participants = _check_members(family, participants)
+    if entry is None and draft_key is not None:
+        # The same browser draft saved again after its first answer was lost: update it.
+        entry = (
+            cm.JournalEntry.objects.select_for_update()
+            .filter(draft_key=draft_key, family=family, author=by, signed_at__isnull=True)
+            .first()
+        )
+        if entry is not None:
+            expected_version = entry.version
     if entry is None:
-        entry = cm.JournalEntry(family=family, owner_id=by.administration_id, author=by, **fields)
+        entry = cm.JournalEntry(
+            family=family,
+            owner_id=by.administration_id,
+            author=by,
+            draft_key=draft_key,
+            **fields,
+        )
         entry.full_clean(exclude=["concerns", "participants"])
         entry.save()
     else:

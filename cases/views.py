@@ -3,6 +3,8 @@ writable), call a service or selector, render. Every page with personal data is 
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
@@ -393,6 +395,13 @@ def _journal_form(request, family, entry=None, data=None):
     return forms.JournalEntryForm(data, instance=entry, members=members, initial=initial)
 
 
+def _draft_key(request) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.POST.get("draft_key", ""))
+    except ValueError:
+        return None
+
+
 def _save_journal(request, family, form, entry=None):
     data = {
         k: v
@@ -400,6 +409,7 @@ def _save_journal(request, family, form, entry=None):
         if k not in ("version", "concerns", "participants")
     }
     return services.journal_entry_save_draft(
+        draft_key=_draft_key(request) if entry is None else None,
         family=family,
         by=request.user,
         entry=entry,
@@ -441,7 +451,14 @@ def journal_new(request, pk):
             )
             return redirect("cases:journal_edit", pk=entry.pk)
     return render(
-        request, "cases/journal_form.html", {"form": form, "family": family, "entry": None}
+        request,
+        "cases/journal_form.html",
+        {
+            "form": form,
+            "family": family,
+            "entry": None,
+            "new_draft_key": _draft_key(request) or uuid.uuid4(),
+        },
     )
 
 

@@ -209,3 +209,22 @@ def test_a_stale_edit_shows_both_versions_and_keeps_the_users_text(family, ombud
     assert "Kollegans text." in body and "Min egen text." in body
     entry.refresh_from_db()
     assert entry.facts == "Kollegans text."
+
+
+def test_a_draft_whose_first_answer_was_lost_is_not_saved_twice(family, ombud, client):
+    """The browser's first autosave reached the server but the network dropped before the
+    answer came back; the next save (same draft key, no entry id yet) updates that draft."""
+    import uuid
+
+    client.force_login(ombud)
+    key = str(uuid.uuid4())
+    url = reverse("cases:journal_autosave", args=[family.pk])
+    client.post(url, _form_data(draft_key=key, facts="Början"))
+    client.post(url, _form_data(draft_key=key, facts="Början och slutet"))
+    response = client.post(
+        reverse("cases:journal_new", args=[family.pk]),
+        _form_data(draft_key=key, facts="Början och slutet.", sign="1"),
+    )
+    assert response.status_code == 302
+    entry = cm.JournalEntry.objects.get(family=family)
+    assert entry.facts == "Början och slutet." and entry.is_signed

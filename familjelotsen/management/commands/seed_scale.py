@@ -896,7 +896,12 @@ class Command(BaseCommand):
         kinds, kind_w = zip(*((str(k), w) for k, w in JOURNAL_KINDS), strict=True)
         cats, cat_w = zip(*((str(c), w) for c, w in CATEGORIES), strict=True)
         areas = [str(a) for a in cm.JOURNAL_OUTCOME_AREAS]
-        chunk = 2000  # families per transaction: bounded memory for the deferred FK checks
+        # Families per transaction: bounded memory for the deferred foreign-key checks, and,
+        # when the journal keeps change history (pghistory triggers), about HISTORY_BATCH
+        # entries per transaction (see copy()).
+        chunk = 2000
+        if self._has_row_triggers("cases_journalentry"):
+            chunk = max(1, HISTORY_BATCH // JOURNAL_PER_FAMILY)
         time_cols = [
             "created_at",
             "updated_at",

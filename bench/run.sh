@@ -74,7 +74,7 @@ GUNICORN_BIND="127.0.0.1:$BENCH_PORT" GUNICORN_WORKERS="$(( 2 * $(nproc) + 1 ))"
 gunicorn_pid=$!
 trap 'kill -TERM "$gunicorn_pid" 2>/dev/null || true; wait "$gunicorn_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 60); do
-  curl -fsS -o /dev/null -H 'X-Forwarded-Proto: https' "http://127.0.0.1:$BENCH_PORT/health/" && break
+  curl -fsS -o /dev/null 2>/dev/null -H 'X-Forwarded-Proto: https' "http://127.0.0.1:$BENCH_PORT/health/" && break
   sleep 1
 done
 echo "loadavg before locust: $(cat /proc/loadavg)" | tee -a "$out/machine.txt"

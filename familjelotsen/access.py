@@ -167,13 +167,17 @@ def visible(user, model: type[models.Model]) -> QuerySet:
     if not spec.family_field:
         ids = _full_access_family_ids(user).union(_shared_ids(user, model))
         return model.objects.filter(id__in=ids)
-    condition = Q(**{f"{spec.family_field}_id__in": _full_access_family_ids(user)}) | Q(
-        id__in=_shared_ids(user, model)
+    # One IN over a UNION, not an OR of two INs: PostgreSQL cannot estimate the OR and plans
+    # full scans of large tables (bench/results.md: the pupil list 815 -> 94 ms at scale).
+    ids = (
+        model.objects.filter(**{f"{spec.family_field}_id__in": _full_access_family_ids(user)})
+        .values("id")
+        .union(_shared_ids(user, model))
     )
     granted = _user_granted_ids(user, model)
     if granted is not None:
-        condition |= Q(id__in=granted)
-    return model.objects.filter(condition)
+        ids = ids.union(granted)
+    return model.objects.filter(id__in=ids)
 
 
 def visible_families(user) -> QuerySet:

@@ -137,6 +137,9 @@ DATABASES["default"]["HOST"] = unquote(DATABASES["default"].get("HOST") or "")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = _env("DATABASE_CONN_MAX_AGE", env.int, default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# No JIT for this workload of short queries: it never pays off on queries of a few ms and
+# costs 30-400 ms when an estimate is off (bench/results.md).
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ------------------------------------------------------------------------

@@ -35,6 +35,8 @@ class Persona:
 def _median_pick(rows: list[tuple[int, int]]) -> tuple[int, int]:
     """(id, load) closest to the median load; ties to the lowest id."""
     rows = [r for r in rows if r[1] > 0]
+    if not rows:
+        raise SystemExit("No user with a workload: build the dataset first (manage.py seed_scale).")
     median = statistics.median(r[1] for r in rows)
     return min(rows, key=lambda r: (abs(r[1] - median), r[0]))
 

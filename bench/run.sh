@@ -8,6 +8,7 @@
 #   LOCUST_TIME=5m  LOCUST_USERS=100  BENCH_PORT=8765
 #   BENCH_DB=familjelotsen_bench     the database (created and migrated when missing)
 #   RESEED=1        drop and rebuild the bench database first
+#   BENCH_OUT=bench/data   where the raw results go
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -19,7 +20,7 @@ LOCUST_TIME="${LOCUST_TIME:-5m}"
 LOCUST_USERS="${LOCUST_USERS:-100}"
 BENCH_PORT="${BENCH_PORT:-8765}"
 BENCH_DB="${BENCH_DB:-familjelotsen_bench}"
-out="$root/bench/data"
+out="${BENCH_OUT:-$root/bench/data}"
 mkdir -p "$out"
 
 # The project-local cluster's URL with the bench database in place of the dev one.
@@ -40,7 +41,7 @@ fi
 export DJANGO_LOG_LEVEL=WARNING
 DJANGO_DEBUG=true "$PY" manage.py migrate --noinput >/dev/null
 
-has_families="$(DJANGO_DEBUG=true "$PY" manage.py shell -c 'from cases.models import Family; print(int(Family.objects.exists()))')"
+has_families="$(DJANGO_DEBUG=true "$PY" manage.py shell -c 'from cases.models import Family; print(int(Family.objects.exists()))' | tail -n 1)"
 if [[ "$has_families" == "0" ]]; then
   echo "== seed_scale --families $FAMILIES"
   DJANGO_DEBUG=true "$PY" manage.py seed_scale --families "$FAMILIES" | tee "$out/seed-$FAMILIES.txt"

@@ -645,6 +645,8 @@ def pupil_support_save(
         )
         support.full_clean()
         support.save()
+        # Made after the consent: it reaches school at once (SPEC §3.3).
+        access.family_derive(family=member.family_id, by=by)
         return support
     for name, value in fields.items():
         setattr(support, name, value)

@@ -200,6 +200,8 @@ class Share(BaseModel):
     class Reason(models.TextChoices):
         DEFAULT = "default", _("Default share under the consent")
         MANUAL = "manual", _("Shared by the family ombud")
+        SIP = "sip", _("Participant in the SIP")
+        NETWORK = "network", _("Part of the professional network")
 
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="shares")
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
@@ -229,6 +231,44 @@ class Share(BaseModel):
                 fields=["family"],
                 name="share_family_active",
                 condition=Q(withdrawn_at__isnull=True),
+            ),
+        ]
+
+
+@pghistory.track(**HISTORY)
+class ExplicitShare(BaseModel):
+    """The family ombud's decision to share one record with an administration: a source of
+    shares, kept while the ombud stands by it. Whether it opens the record is decided anew by
+    familjelotsen.access each time the consents change, so a renewed consent restores it."""
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="explicit_shares")
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.BigIntegerField()
+    administration = models.ForeignKey(
+        Administration, on_delete=models.PROTECT, related_name="explicit_shares"
+    )
+    can_change = models.BooleanField(default=False)
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "administration"],
+                condition=Q(ended_at__isnull=True),
+                name="explicitshare_one_active_per_record_and_administration",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["family"],
+                name="explicitshare_family_active",
+                condition=Q(ended_at__isnull=True),
             ),
         ]
 

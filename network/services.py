@@ -49,44 +49,19 @@ def _check_provision(provision: str, decision_reference: str) -> None:
 
 
 def process_share_with_network(*, process: nm.NetworkProcess, by: User, request=None) -> list[str]:
-    """Share the process with the administrations of its professional network, within
-    consent; withdraw default shares of administrations that left. Returns warnings."""
-    ids = set(
-        process.participants.filter(administration__isnull=False).values_list(
-            "administration_id", flat=True
-        )
-    ) - {process.family.owner_id, process.owner_id}
-    process_type = ContentType.objects.get_for_model(nm.NetworkProcess)
-    # An administration that already holds an active share keeps it (consent changes are
-    # reconciled by the access module); sharing again would only repeat the log entry.
-    already = set(
-        Share.objects.filter(
-            content_type=process_type, object_id=process.pk, withdrawn_at__isnull=True
-        ).values_list("administration_id", flat=True)
-    )
+    """Re-derive the family's shares after a change to the professional network (the access
+    module shares the process with each administration in it that the consents cover, and
+    withdraws the rest). Returns a warning for each administration the consents leave out."""
+    access.family_derive(family=process.family, by=by, request=request)
     warnings = []
-    for administration in Administration.objects.filter(pk__in=ids - already).order_by("name"):
-        try:
-            access.share(
-                obj=process,
-                administration=administration,
-                shared_by=by,
-                reason=Share.Reason.DEFAULT,
-                request=request,
-            )
-        except access.ShareRefused as refused:
+    ids = access.grants.network_administration_ids(process)
+    for administration in Administration.objects.filter(pk__in=ids).order_by("name"):
+        refused = access.share_check(process, administration)
+        if refused:
             warnings.append(
                 _("The network process was not shared with %(adm)s: %(why)s")
                 % {"adm": administration.name, "why": refused}
             )
-    stale = Share.objects.filter(
-        content_type=process_type,
-        object_id=process.pk,
-        withdrawn_at__isnull=True,
-        reason=Share.Reason.DEFAULT,
-    ).exclude(administration_id__in=ids)
-    for row in stale.select_related("administration", "content_type"):
-        access.unshare(row=row, by=by, reason="no longer in the network", request=request)
     return warnings
 
 

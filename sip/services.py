@@ -68,60 +68,23 @@ def participating_administrations(plan: sm.Plan) -> list[Administration]:
     """Every administration that takes part: professional participants, the huvudmän
     responsible for interventions, the overall-responsible huvudman. The case owner and the
     plan's owner already hold the plan and are left out."""
-    ids = set(
-        plan.participants.filter(administration__isnull=False).values_list(
-            "administration_id", flat=True
-        )
-    )
-    ids |= set(
-        plan.interventions.filter(responsible_administration__isnull=False).values_list(
-            "responsible_administration_id", flat=True
-        )
-    )
-    if plan.overall_responsible_id:
-        ids.add(plan.overall_responsible_id)
-    ids -= {plan.family.owner_id, plan.owner_id}
+    ids = access.grants.sip_administration_ids(plan)
     return list(Administration.objects.filter(pk__in=ids).order_by("name"))
 
 
 def plan_share_with_participants(*, plan: sm.Plan, by: User, request=None) -> list[str]:
-    """Share the plan with every participating administration the consents allow; withdraw
-    default shares of administrations that no longer take part. Returns warnings."""
+    """Re-derive the family's shares after a change to the plan's participants (the access
+    module shares the plan with every participating administration the consents cover and
+    withdraws the rest). Returns a warning for each administration the consents leave out."""
+    access.family_derive(family=plan.family, by=by, request=request)
     warnings: list[str] = []
-    wanted = participating_administrations(plan)
-    plan_type = ContentType.objects.get_for_model(sm.Plan)
-    # An administration that already holds an active share keeps it (consent changes are
-    # reconciled by the access module); sharing again would only repeat the log entry.
-    already = set(
-        Share.objects.filter(
-            content_type=plan_type, object_id=plan.pk, withdrawn_at__isnull=True
-        ).values_list("administration_id", flat=True)
-    )
-    for administration in wanted:
-        if administration.pk in already:
-            continue
-        try:
-            access.share(
-                obj=plan,
-                administration=administration,
-                shared_by=by,
-                reason=Share.Reason.DEFAULT,
-                request=request,
-            )
-        except access.ShareRefused as refused:
+    for administration in participating_administrations(plan):
+        refused = access.share_check(plan, administration)
+        if refused:
             warnings.append(
                 _("The plan was not shared with %(adm)s: %(why)s")
                 % {"adm": administration.name, "why": refused}
             )
-    wanted_ids = {a.pk for a in wanted}
-    stale = Share.objects.filter(
-        content_type=plan_type,
-        object_id=plan.pk,
-        withdrawn_at__isnull=True,
-        reason=Share.Reason.DEFAULT,
-    ).exclude(administration_id__in=wanted_ids)
-    for row in stale.select_related("administration", "content_type"):
-        access.unshare(row=row, by=by, reason="no longer takes part in the plan", request=request)
     return warnings
 
 
@@ -204,6 +167,7 @@ def plan_create(
         on=timezone.localdate(),
         changed_by=by,
     )
+    access.family_derive(family=family, by=by)
     return plan
 
 

@@ -1,0 +1,177 @@
+"""THE access policy of Familjelotsen (SPEC.md §3). Views ask; only this package decides and
+grants.
+
+- `policy`: the vocabulary. Who the user is, the needs (SEE, OVERSEE, DOCUMENT, CHANGE), the
+  visibility selectors, one record's `Permissions`, masking of protected identity, and the
+  lookup that views use (`get_for_user`: 404 when not visible, 403 when short of the need,
+  one access-log row for a read).
+- `grants`: shares derived from their sources (consents, the ombud's explicit shares, SIP and
+  network participants) and applied to django-guardian's direct foreign-key rows; the drift
+  check behind `manage.py sync_access`.
+- `team`: the case team, drawn from the owning administration only.
+
+Nothing outside this package compares roles, access bases or `access_basis` to decide
+access; a role gate (`require_roles`) only picks which home pages a role has.
+"""
+
+from __future__ import annotations
+
+from cases import models as _cm
+from consent.models import Consent as _Consent
+from familjelotsen.access.grants import (
+    ShareRefused,
+    apply_default_shares,
+    concerned_member_ids,
+    covering_consents,
+    families_with_sources,
+    family_derive,
+    family_drift,
+    reconcile_shares,
+    record_category,
+    share,
+    share_check,
+    shares_of_family,
+    sync_access,
+    unshare,
+    user_sync_groups,
+    wanted_shares,
+)
+from familjelotsen.access.policy import (
+    CASE_ROLES,
+    CASE_TEAM_ROLES,
+    CASE_WORKING_ROLES,
+    NONE,
+    Basis,
+    Need,
+    Permissions,
+    can_write,
+    edits_cost_settings,
+    family_permissions,
+    get_for_user,
+    get_report_for_user,
+    identity_visible_expression,
+    intervention_writable,
+    is_on_team,
+    is_team_lead,
+    leads,
+    makes_reports,
+    permissions_of,
+    receives_shares,
+    require_roles,
+    reviews_access_log,
+    sees_cases,
+    team_family_ids,
+    visible,
+    visible_families,
+    visible_members,
+    visible_records,
+    visible_reports,
+    with_basis,
+    with_identity,
+)
+from familjelotsen.access.registry import REGISTRY, Guarded, model_by_label
+from familjelotsen.access.team import (
+    team_add,
+    team_candidates,
+    team_refusal,
+    team_remove,
+    team_set_responsible,
+)
+from network import models as _network_models
+from sip import models as _sip_models
+
+SEE, OVERSEE, DOCUMENT, CHANGE = Need.SEE, Need.OVERSEE, Need.DOCUMENT, Need.CHANGE
+
+
+def _need(write: bool) -> Need:
+    return Need.CHANGE if write else Need.SEE
+
+
+# Shorthands by model, for the views; `need` defaults to SEE (`write=True` means CHANGE).
+def get_family_for_user(request, pk, write=False, *, need=None, log=True):
+    return get_for_user(request, _cm.Family, pk, need=need or _need(write), log=log)
+
+
+def get_family_for_team(request, pk, *, log=True):
+    """The family, for documenting its records: the case team only."""
+    return get_for_user(request, _cm.Family, pk, need=Need.DOCUMENT, log=log)
+
+
+def get_member_for_user(request, pk, write=False, *, need=None, log=True):
+    return get_for_user(request, _cm.Member, pk, need=need or _need(write), log=log)
+
+
+def get_journal_entry_for_user(request, pk, write=False, *, need=None, log=True):
+    return get_for_user(request, _cm.JournalEntry, pk, need=need or _need(write), log=log)
+
+
+def get_goal_for_user(request, pk, write=False, *, need=None, log=True):
+    return get_for_user(request, _cm.Goal, pk, need=need or _need(write), log=log)
+
+
+def get_assessment_for_user(request, pk, write=False, *, need=None, log=True):
+    return get_for_user(request, _cm.Assessment, pk, need=need or _need(write), log=log)
+
+
+def get_obstacle_for_user(request, pk, write=False, *, need=None, log=True):
+    return get_for_user(request, _cm.Obstacle, pk, need=need or _need(write), log=log)
+
+
+def get_pupil_support_for_user(request, pk, write=False, *, need=None, log=True):
+    return get_for_user(request, _cm.PupilSupport, pk, need=need or _need(write), log=log)
+
+
+def get_report_of_concern_for_user(request, pk, write=False, *, need=None, log=True):
+    return get_for_user(request, _cm.ReportOfConcern, pk, need=need or _need(write), log=log)
+
+
+def get_consent_for_user(request, pk, write=False, *, need=None, log=True):
+    return get_for_user(request, _Consent, pk, need=need or _need(write), log=log)
+
+
+def get_plan_for_user(request, pk, write=False, *, need=None, log=True):
+    return get_for_user(request, _sip_models.Plan, pk, need=need or _need(write), log=log)
+
+
+def get_network_process_for_user(request, pk, write=False, *, need=None, log=True):
+    return get_for_user(
+        request, _network_models.NetworkProcess, pk, need=need or _need(write), log=log
+    )
+
+
+def visible_journal_entries(user, need=Need.SEE):
+    return visible_records(user, _cm.JournalEntry, need)
+
+
+def visible_goals(user, need=Need.SEE):
+    return visible_records(user, _cm.Goal, need)
+
+
+def visible_assessments(user, need=Need.SEE):
+    return visible_records(user, _cm.Assessment, need)
+
+
+def visible_obstacles(user, need=Need.SEE):
+    return visible_records(user, _cm.Obstacle, need)
+
+
+def visible_pupil_support(user, need=Need.SEE):
+    return visible_records(user, _cm.PupilSupport, need)
+
+
+def visible_consents(user, need=Need.SEE):
+    return visible_records(user, _Consent, need)
+
+
+def grant_reporter(*, report, user) -> None:
+    """The reporter keeps sight of their own report of concern (a legal duty, not a share)."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    perm = Permission.objects.get(
+        content_type=ContentType.objects.get_for_model(_cm.ReportOfConcern),
+        codename="view_reportofconcern",
+    )
+    _cm.ReportOfConcernUserObjectPermission.objects.get_or_create(
+        user=user, permission=perm, content_object=report
+    )

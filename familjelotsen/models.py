@@ -149,6 +149,48 @@ class AccessLogEntry(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}#{self.object_id}"
 
 
+class AccessLogReview(models.Model):
+    """A recorded review of the access log (loggkontroll): who reviewed which period of their
+    administration's log, what they sampled, what they found and whether it needs follow-up.
+
+    Made once from the log page and never edited there afterwards: a later finding is a new
+    review. Holds no personal data beyond what the reviewer writes in the findings.
+    """
+
+    reviewer = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("reviewer")
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), default=timezone.now, db_index=True)
+    administration = models.ForeignKey(
+        Administration,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("administration"),
+    )
+    period_from = models.DateField(_("period from"))
+    period_to = models.DateField(_("period to"))
+    sampled = models.TextField(
+        _("what was sampled"),
+        help_text=_("The filter used and the number of log rows looked at."),
+    )
+    findings = models.TextField(_("findings"))
+    follow_up_needed = models.BooleanField(_("follow-up needed"), default=False)
+
+    class Meta:
+        ordering = ["-reviewed_at", "-id"]
+        verbose_name = _("access log review")
+        verbose_name_plural = _("access log reviews")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_from__lte=models.F("period_to")),
+                name="accesslogreview_period_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_from}–{self.period_to} ({self.reviewer})"
+
+
 # Who was put into or taken out of an administration's group, or given a model permission:
 # the grants behind every access decision keep their history too. (Proxies of the
 # auto-created through tables, so that the triggers land in migrations.)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,8 @@ class FamiljelotsenConfig(AppConfig):
     name = "familjelotsen"
     verbose_name = _("Familjelotsen")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from familjelotsen.access.grants import forget_permission_ids
+
+        post_migrate.connect(forget_permission_ids, dispatch_uid="familjelotsen.forget_perm_ids")

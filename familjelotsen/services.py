@@ -35,7 +35,7 @@ def user_create(
         last_name=last_name,
         title=title,
         email=email,
-        is_staff=role == User.Role.SYSTEM_ADMIN,
+        is_staff=access.uses_admin_site(role),
         is_superuser=False,
     )
     user.set_password(password)

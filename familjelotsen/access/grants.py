@@ -20,16 +20,18 @@ is stored and reports drift.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import models as cm
 from consent.models import Consent, ExplicitShare, Share
+from familjelotsen.access.policy import acting_basis
 from familjelotsen.access.registry import REGISTRY, model_by_label
 from familjelotsen.models import AccessLogEntry, Administration, User
 from network import models as network_models
@@ -71,68 +73,107 @@ def record_category(obj) -> str:
     return cm.InfoCategory.SOCIAL
 
 
-def concerned_member_ids(obj) -> list[int]:
-    """Whose information a record is: every one of them must have consented."""
+def concerned_member_ids(obj, family_member_ids: list[int] | None = None) -> list[int]:
+    """Whose information a record is: every one of them must have consented.
+    `family_member_ids`, when the caller has them, saves the query for a family-wide record."""
+
+    def everyone(family_id: int) -> list[int]:
+        if family_member_ids is not None:
+            return list(family_member_ids)
+        return list(cm.Member.objects.filter(family_id=family_id).values_list("id", flat=True))
+
     if isinstance(obj, cm.Member):
         return [obj.pk]
     if isinstance(obj, cm.JournalEntry):
         ids = list(obj.concerns.values_list("id", flat=True))
-        return ids or list(obj.family.members.values_list("id", flat=True))
+        return ids or everyone(obj.family_id)
     member_id = getattr(obj, "member_id", None) or getattr(obj, "subject_id", None)
     if member_id:
         return [member_id]
-    family_id = obj.pk if isinstance(obj, cm.Family) else obj.family_id
-    return list(cm.Member.objects.filter(family_id=family_id).values_list("id", flat=True))
+    return everyone(obj.pk if isinstance(obj, cm.Family) else obj.family_id)
 
 
 def _family_of(obj) -> cm.Family:
     return obj if isinstance(obj, cm.Family) else obj.family
 
 
+@dataclass
+class _FamilyConsents:
+    """A family's consents active on a day, with whom each names, read once: every record of
+    the family is checked against them in Python."""
+
+    family: cm.Family
+    consents: list[Consent]
+    member_ids: list[int] | None = None
+
+    @classmethod
+    def load(cls, family: cm.Family, on: dt.date | None, *, members: bool = False):
+        consents = list(
+            Consent.objects.active(on)
+            .filter(family_id=family.pk)
+            .select_related("subject")
+            .prefetch_related("receiving", "disclosing")
+            .order_by("-valid_until", "pk")
+        )
+        for consent in consents:
+            consent.receiving_ids = {a.pk for a in consent.receiving.all()}
+            consent.disclosing_ids = {a.pk for a in consent.disclosing.all()}
+        member_ids = (
+            list(cm.Member.objects.filter(family_id=family.pk).values_list("id", flat=True))
+            if members
+            else None
+        )
+        return cls(family, consents, member_ids)
+
+    def covering(self, obj, administration: Administration) -> list[Consent]:
+        family = self.family
+        if administration.pk == family.owner_id:
+            raise ShareRefused(_("The administration already holds the case."))
+        category = record_category(obj)
+        owner_id = getattr(obj, "owner_id", family.owner_id)
+        # A record the receiving administration owns itself (pupil support for school) still
+        # reveals the case: the case owner must be a disclosing party.
+        disclosing_id = family.owner_id if owner_id == administration.pk else owner_id
+        by_subject: dict[int, Consent] = {}
+        for consent in self.consents:
+            if (
+                administration.pk in consent.receiving_ids
+                and disclosing_id in consent.disclosing_ids
+                and category in consent.categories
+            ):
+                by_subject.setdefault(consent.subject_id, consent)
+        if isinstance(obj, cm.Family):
+            # The family overview: at least one member's consent must cover the administration.
+            if not by_subject:
+                raise ShareRefused(
+                    _("No valid consent covers sharing the family with %(adm)s.")
+                    % {"adm": administration.name}
+                )
+            return list(by_subject.values())
+        members = concerned_member_ids(obj, self.member_ids)
+        missing = [m for m in members if m not in by_subject]
+        if missing or not members:
+            raise ShareRefused(
+                _(
+                    "Not every person the record concerns has a valid consent that covers "
+                    "%(category)s for %(adm)s."
+                )
+                % {"category": cm.InfoCategory(category).label, "adm": administration.name}
+            )
+        return [by_subject[m] for m in members]
+
+
 def covering_consents(
     obj, administration: Administration, on: dt.date | None = None
 ) -> list[Consent]:
     """The consents that allow `obj` to reach `administration`, or ShareRefused saying why."""
-    family = _family_of(obj)
-    if administration.pk == family.owner_id:
-        raise ShareRefused(_("The administration already holds the case."))
-    category = record_category(obj)
-    owner_id = getattr(obj, "owner_id", family.owner_id)
-    # A record the receiving administration owns itself (pupil support for school) still
-    # reveals the case: the case owner must be a disclosing party.
-    disclosing_id = family.owner_id if owner_id == administration.pk else owner_id
-    candidates = (
-        Consent.objects.active(on)
-        .filter(
-            family_id=family.pk,
-            receiving=administration,
-            disclosing=disclosing_id,
-            categories__contains=[category],
-        )
-        .order_by("-valid_until", "pk")
-    )
-    by_subject: dict[int, Consent] = {}
-    for consent in candidates:
-        by_subject.setdefault(consent.subject_id, consent)
-    if isinstance(obj, cm.Family):
-        # The family overview: at least one member's consent must cover the administration.
-        if not by_subject:
-            raise ShareRefused(
-                _("No valid consent covers sharing the family with %(adm)s.")
-                % {"adm": administration.name}
-            )
-        return list(by_subject.values())
-    members = concerned_member_ids(obj)
-    missing = [m for m in members if m not in by_subject]
-    if missing or not members:
-        raise ShareRefused(
-            _(
-                "Not every person the record concerns has a valid consent that covers "
-                "%(category)s for %(adm)s."
-            )
-            % {"category": cm.InfoCategory(category).label, "adm": administration.name}
-        )
-    return [by_subject[m] for m in members]
+    return _FamilyConsents.load(_family_of(obj), on).covering(obj, administration)
+
+
+def consent_cover(obj, on: dt.date | None = None) -> _FamilyConsents:
+    """The consents of `obj`'s family, read once, to check the record against several
+    administrations: `consent_cover(plan).covering(plan, administration)`."""
+    return _FamilyConsents.load(_family_of(obj), on)
 
 
 def share_check(obj, administration: Administration) -> str | None:
@@ -196,8 +237,9 @@ def network_administration_ids(process: network_models.NetworkProcess) -> set[in
     return ids - {process.family.owner_id, process.owner_id}
 
 
-def _candidates(family: cm.Family, on: dt.date):
-    """(record, administration, reason, can_change, by_id) for every source of the family."""
+def _candidates(family: cm.Family, cover: _FamilyConsents):
+    """(record, administration, reason, can_change, by_id) for every source of the family;
+    the defaults come from the consents `cover` has read."""
     administrations: dict[int, Administration] = {}
 
     def adm(pk: int) -> Administration:
@@ -205,22 +247,16 @@ def _candidates(family: cm.Family, on: dt.date):
             administrations[pk] = Administration.objects.get(pk=pk)
         return administrations[pk]
 
-    consents = (
-        Consent.objects.active(on)
-        .filter(family_id=family.pk)
-        .select_related("subject")
-        .prefetch_related("receiving")
-    )
-    for consent in consents:
+    for consent in cover.consents:
         support = None
         for administration in consent.receiving.all():
             administrations.setdefault(administration.pk, administration)
             yield family, administration, Reason.DEFAULT, False, consent.registered_by_id
             yield consent.subject, administration, Reason.DEFAULT, False, consent.registered_by_id
             if administration.kind == Administration.Kind.SCHOOL:
-                support = support or cm.PupilSupport.objects.filter(
-                    member_id=consent.subject_id
-                ).first()
+                support = (
+                    support or cm.PupilSupport.objects.filter(member_id=consent.subject_id).first()
+                )
                 if support is not None:
                     yield support, administration, Reason.DEFAULT, True, consent.registered_by_id
     explicit = ExplicitShare.objects.filter(family_id=family.pk, ended_at__isnull=True)
@@ -242,7 +278,8 @@ def wanted_shares(family: cm.Family, on: dt.date | None = None) -> dict[Key, Wan
     """What the sources want and the consents cover, on `on` (today)."""
     on = on or timezone.localdate()
     wanted: dict[Key, Wanted] = {}
-    for obj, administration, reason, can_change, by_id in _candidates(family, on):
+    consents = _FamilyConsents.load(family, on, members=True)
+    for obj, administration, reason, can_change, by_id in _candidates(family, consents):
         if administration.pk == family.owner_id:
             continue
         key = _key(obj, administration)
@@ -253,10 +290,10 @@ def wanted_shares(family: cm.Family, on: dt.date | None = None) -> dict[Key, Wan
                 row.reason, row.by_id = reason, by_id
             continue
         try:
-            consents = covering_consents(obj, administration, on=on)
+            covering = consents.covering(obj, administration)
         except ShareRefused:
             continue
-        wanted[key] = Wanted(obj, administration, reason, can_change, by_id, consents)
+        wanted[key] = Wanted(obj, administration, reason, can_change, by_id, covering)
     return wanted
 
 
@@ -264,10 +301,14 @@ def wanted_shares(family: cm.Family, on: dt.date | None = None) -> dict[Key, Wan
 
 
 def _active_shares(family_id: int) -> dict[Key, Share]:
-    rows = Share.objects.filter(family_id=family_id, withdrawn_at__isnull=True).select_related(
-        "content_type"
+    rows = (
+        Share.objects.filter(family_id=family_id, withdrawn_at__isnull=True)
+        .select_related("content_type")
+        .prefetch_related("consents")
     )
-    return {(row.content_type.model_class(), row.object_id, row.administration_id): row for row in rows}
+    return {
+        (row.content_type.model_class(), row.object_id, row.administration_id): row for row in rows
+    }
 
 
 def _perm_rows(model, family_id: int) -> models.QuerySet:
@@ -289,14 +330,40 @@ def _wanted_perms(wanted: dict[Key, Wanted]) -> dict[tuple, dt.date]:
     return perms
 
 
-def _stored_perms(family_id: int) -> dict[tuple, tuple[models.Model, dt.date | None]]:
-    stored = {}
-    for model in REGISTRY:
-        rows = _perm_rows(model, family_id).select_related("permission")
-        for row in rows:
-            key = (model, row.content_object_id, row.group_id, row.permission.codename)
-            stored[key] = (row, row.valid_until)
-    return stored
+@functools.cache
+def _stored_perms_sql() -> str:
+    """One statement over every guarded model's permission table, written from the models'
+    metadata once (the ORM's UNION of eleven querysets cost more to compile than to run)."""
+    quote = connection.ops.quote_name
+    permissions = quote(Permission._meta.db_table)
+    parts = []
+    for i, (model, spec) in enumerate(REGISTRY.items()):
+        grants = spec.group_perm._meta.db_table
+        join, family_col = "", "g.content_object_id"
+        if spec.family_field:
+            column = model._meta.get_field(spec.family_field).column
+            join = f" JOIN {quote(model._meta.db_table)} o ON o.id = g.content_object_id"
+            family_col = f"o.{quote(column)}"
+        # Only names from the models' metadata are put into the text; the family id is a
+        # parameter.
+        parts.append(
+            f"SELECT {i} AS m, g.id, g.content_object_id, g.group_id, p.codename, g.valid_until"  # noqa: S608
+            f" FROM {quote(grants)} g JOIN {permissions} p ON p.id = g.permission_id{join}"
+            f" WHERE {family_col} = %(family)s"
+        )
+    return " UNION ALL ".join(parts)
+
+
+def _stored_perms(family_id: int) -> dict[tuple, tuple[int, dt.date | None]]:
+    """(model, object id, group id, codename) -> (row id, valid until): every model's rows in
+    one statement."""
+    guarded = list(REGISTRY)
+    with connection.cursor() as cursor:
+        cursor.execute(_stored_perms_sql(), {"family": family_id})
+        return {
+            (guarded[m], obj_id, group_id, codename): (row_id, until)
+            for m, row_id, obj_id, group_id, codename, until in cursor.fetchall()
+        }
 
 
 @dataclass
@@ -321,7 +388,7 @@ def family_drift(family: cm.Family, on: dt.date | None = None) -> tuple[Drift, d
         if share is None:
             drift.create.append(row)
             continue
-        have = set(share.consents.values_list("pk", flat=True))
+        have = {c.pk for c in share.consents.all()}
         if (
             share.reason != row.reason
             or share.can_change != row.can_change
@@ -338,7 +405,14 @@ def family_drift(family: cm.Family, on: dt.date | None = None) -> tuple[Drift, d
     return drift, stored
 
 
+# Permission ids by (model, codename). Emptied whenever post_migrate runs (apps.py): a flush
+# in the transactional tests deletes the permissions and post_migrate makes them anew with
+# new ids.
 _perm_cache: dict[tuple[str, str], int] = {}
+
+
+def forget_permission_ids(**_kwargs) -> None:
+    _perm_cache.clear()
 
 
 def _permission_id(model, codename: str) -> int:
@@ -350,7 +424,7 @@ def _permission_id(model, codename: str) -> int:
     return _perm_cache[key]
 
 
-def _log_share(*, by: User | None, obj, consent_id=None, request=None) -> None:
+def _log_share(*, by: User | None, obj, basis: str, consent_id=None, request=None) -> None:
     """A disclosure made by a person's action is logged as theirs; the daily jobs' changes
     are kept by the Share rows' own history."""
     if by is None:
@@ -361,7 +435,7 @@ def _log_share(*, by: User | None, obj, consent_id=None, request=None) -> None:
         user=by,
         action=AccessLogEntry.Action.SHARE,
         obj=obj,
-        basis=Basis.CASE_TEAM,
+        basis=basis,
         consent_id=consent_id,
         request=request,
     )
@@ -382,6 +456,11 @@ def family_derive(
         family = cm.Family.objects.get(pk=family)
     cm.Family.objects.select_for_update().filter(pk=family.pk).first()
     drift, stored = family_drift(family, on)
+    basis = (
+        acting_basis(by, family)
+        if by is not None and (drift.create or drift.withdraw)
+        else Basis.CASE_TEAM
+    )
     for row in drift.create:
         share = Share.objects.create(
             family=family,
@@ -393,7 +472,7 @@ def family_derive(
             shared_by_id=row.by_id,
         )
         share.consents.set(row.consents)
-        _log_share(by=by, obj=row.obj, consent_id=row.consents[0].pk, request=request)
+        _log_share(by=by, obj=row.obj, basis=basis, consent_id=row.consents[0].pk, request=request)
     for share, row in drift.update:
         share.reason, share.can_change = row.reason, row.can_change
         share.save(update_fields=["reason", "can_change", "updated_at"])
@@ -408,14 +487,14 @@ def family_derive(
             log_access(
                 user=by,
                 action=AccessLogEntry.Action.UNSHARE,
-                basis=Basis.CASE_TEAM,
+                basis=basis,
                 object_type=share.content_type.model_class()._meta.label_lower,
                 object_id=share.object_id,
                 family_id=family.pk,
                 request=request,
             )
     for key in drift.revoke:
-        stored[key][0].delete()
+        REGISTRY[key[0]].group_perm.objects.filter(pk=stored[key][0]).delete()
     for (model, obj_id, group_id, codename), until in drift.grant.items():
         REGISTRY[model].group_perm.objects.update_or_create(
             group_id=group_id,
@@ -428,16 +507,21 @@ def family_derive(
 
 def families_with_sources() -> models.QuerySet:
     """Every family that has (or had) a share or a grant to derive."""
-    ids = (
-        set(Consent.objects.values_list("family_id", flat=True))
-        | set(Share.objects.filter(withdrawn_at__isnull=True).values_list("family_id", flat=True))
-        | set(ExplicitShare.objects.filter(ended_at__isnull=True).values_list("family_id", flat=True))
-        | set(sip_models.Plan.objects.values_list("family_id", flat=True))
-        | set(network_models.NetworkProcess.objects.values_list("family_id", flat=True))
-    )
-    for model, spec in REGISTRY.items():
-        path = "content_object_id" if not spec.family_field else f"content_object__{spec.family_field}_id"
-        ids |= set(spec.group_perm.objects.values_list(path, flat=True))
+    sources = [
+        Consent.objects.values_list("family_id"),
+        Share.objects.filter(withdrawn_at__isnull=True).values_list("family_id"),
+        ExplicitShare.objects.filter(ended_at__isnull=True).values_list("family_id"),
+        sip_models.Plan.objects.values_list("family_id"),
+        network_models.NetworkProcess.objects.values_list("family_id"),
+    ]
+    for spec in REGISTRY.values():
+        path = (
+            "content_object_id"
+            if not spec.family_field
+            else f"content_object__{spec.family_field}_id"
+        )
+        sources.append(spec.group_perm.objects.values_list(path))
+    ids = sources[0].order_by().union(*(q.order_by() for q in sources[1:]))
     return cm.Family.objects.filter(pk__in=ids).order_by("pk")
 
 
@@ -481,7 +565,9 @@ def share(
 
 
 @transaction.atomic
-def unshare(*, row: Share, by: User, reason: str = "withdrawn by the family ombud", request=None) -> bool:
+def unshare(
+    *, row: Share, by: User, reason: str = "withdrawn by the family ombud", request=None
+) -> bool:
     """The ombud stops an explicit share. A share that another source wants (the consent's
     defaults, a SIP, a network) stays: that source decides. Returns whether it was withdrawn."""
     ExplicitShare.objects.filter(
@@ -507,11 +593,18 @@ def shares_of_family(family: cm.Family) -> models.QuerySet:
 # Older names, kept for the services and commands that call them.
 def apply_default_shares(*, consent: Consent, by: User | None = None, request=None) -> list[Share]:
     family_derive(family=consent.family_id, by=by, request=request)
-    return list(Share.objects.filter(family_id=consent.family_id, withdrawn_at__isnull=True, consents=consent))
+    return list(
+        Share.objects.filter(
+            family_id=consent.family_id, withdrawn_at__isnull=True, consents=consent
+        )
+    )
 
 
 def reconcile_shares(
-    *, family_id: int, on: dt.date | None = None, reason: str = "consent no longer covers the share",
+    *,
+    family_id: int,
+    on: dt.date | None = None,
+    reason: str = "consent no longer covers the share",
     by: User | None = None,
 ) -> int:
     return family_derive(family=family_id, on=on, reason=reason, by=by)
@@ -536,14 +629,23 @@ def sync_access(*, repair: bool = False) -> dict[str, list]:
         drift, _stored = family_drift(family)
         if not drift:
             continue
-        for (model, obj_id, group_id, codename) in drift.grant:
+        for model, obj_id, group_id, codename in drift.grant:
             report["missing"].append((model._meta.label_lower, obj_id, group_id, codename))
-        for (model, obj_id, group_id, codename) in drift.revoke:
+        for model, obj_id, group_id, codename in drift.revoke:
             report["unjustified"].append((model._meta.label_lower, obj_id, group_id, codename))
         report["shares"].extend(
-            [("create", family.pk, type(w.obj)._meta.label_lower, w.obj.pk, w.administration.pk) for w in drift.create]
-            + [("update", family.pk, s.content_type_id, s.object_id, s.administration_id) for s, _w in drift.update]
-            + [("withdraw", family.pk, s.content_type_id, s.object_id, s.administration_id) for s in drift.withdraw]
+            [
+                ("create", family.pk, type(w.obj)._meta.label_lower, w.obj.pk, w.administration.pk)
+                for w in drift.create
+            ]
+            + [
+                ("update", family.pk, s.content_type_id, s.object_id, s.administration_id)
+                for s, _w in drift.update
+            ]
+            + [
+                ("withdraw", family.pk, s.content_type_id, s.object_id, s.administration_id)
+                for s in drift.withdraw
+            ]
         )
         if repair:
             family_derive(family=family, reason="re-derived by sync_access")
@@ -563,6 +665,7 @@ __all__ = [
     "ShareRefused",
     "apply_default_shares",
     "concerned_member_ids",
+    "consent_cover",
     "covering_consents",
     "family_derive",
     "model_by_label",

@@ -18,6 +18,20 @@ from familjelotsen.access.policy import CASE_TEAM_ROLES
 from familjelotsen.models import User
 
 
+def ombuds(administration_id: int | None = None) -> QuerySet:
+    """Active family ombud, of one administration when given: who may be made responsible
+    for a family (of that administration; `team_set_responsible` refuses anyone else)."""
+    qs = User.objects.filter(role=User.Role.FAMILY_OMBUD, is_active=True)
+    if administration_id is not None:
+        qs = qs.filter(administration_id=administration_id)
+    return qs
+
+
+def is_ombud(user) -> bool:
+    """An active family ombud: a request they register is theirs to hold."""
+    return bool(user.is_active and user.role == User.Role.FAMILY_OMBUD)
+
+
 def team_candidates(family: cm.Family) -> QuerySet:
     """Who may be added to the family's case team."""
     return User.objects.filter(

@@ -4,11 +4,14 @@ calendar app to their visits, SIP meetings and network meetings.
 - The address holds a random token; only its SHA-256 is stored. It is shown once when made;
   making a new one or revoking it makes the old address answer 404 at once.
 - Events carry the family's reference code, the kind of meeting and the place. Never names,
-  personnummer or diagnoses; and no place for a family with a member with protected identity
-  (calendar apps sync to phones and clouds outside the municipality: DOMAIN.md §5.3).
-- Only families the user may see, as `familjelotsen.access` decides at each fetch. Visits are
-  shown to the case team and the owning team lead (a share does not show visits); SIP and
-  network meetings follow the visibility of their plan or process.
+  personnummer or diagnoses, whoever subscribes. The place of a family with a member with
+  protected identity is masked for everyone, the case team included (who may otherwise see
+  protected identity): calendar apps sync to phones and clouds outside the municipality, and
+  a place is often an address (DOMAIN.md §5.3: no protected data in calendar invitations).
+- Only records the user may reach, as `familjelotsen.access` decides at each fetch: visits
+  need OVERSEE (the case team and the owning team lead; a share does not show visits); SIP
+  and network meetings follow the visibility (SEE) of their plan or process. Each record is
+  logged with the basis the policy found for it.
 
 The iCal text is written by hand: a few dozen lines, no dependency.
 """
@@ -28,7 +31,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases import models as cm
-from cases.reminders import FULL_ACCESS, site_url
+from cases.reminders import site_url
 from familjelotsen import access
 from familjelotsen.audit import log_list
 from familjelotsen.models import User
@@ -127,8 +130,13 @@ def _bases(qs, ids) -> dict[int, tuple[str, int | None]]:
     }
 
 
-def _mark(obj, basis: tuple[str, int | None] | None) -> None:
-    obj.access_basis, obj.access_consent_id = basis or (access.Basis.SHARE, None)
+def _mark(obj, basis: tuple[str, int | None] | None) -> bool:
+    """Carry the policy's basis to the log; False when the record is no longer reachable
+    (visibility changed between the two queries): its event is left out."""
+    if basis is None:
+        return False
+    obj.access_basis, obj.access_consent_id = basis
+    return True
 
 
 def feed_events(user: User, *, now: dt.datetime | None = None) -> list[Event]:
@@ -141,13 +149,13 @@ def feed_events(user: User, *, now: dt.datetime | None = None) -> list[Event]:
     now = now or timezone.now()
     today = timezone.localdate(now)
     events: list[Event] = []
-    families = access.visible_families(user)
-    plans = access.with_basis(user, access.visible(user, sm.Plan))
-    processes = access.with_basis(user, access.visible(user, nm.NetworkProcess))
+    families = access.visible_families(user, need=access.OVERSEE)
+    plans = access.visible_records(user, sm.Plan)
+    processes = access.visible_records(user, nm.NetworkProcess)
     with translation.override(settings.LANGUAGE_CODE):
         visits = list(
             cm.Visit.objects.filter(
-                family_id__in=families.filter(access_basis__in=FULL_ACCESS).values("id"),
+                family_id__in=access.visible(user, cm.Family, need=access.OVERSEE).values("id"),
                 starts_at__gte=now - PAST,
                 starts_at__lte=now + AHEAD,
             )
@@ -156,7 +164,8 @@ def feed_events(user: User, *, now: dt.datetime | None = None) -> list[Event]:
         )
         basis = _bases(families, {v.family_id for v in visits})
         for visit in visits:
-            _mark(visit, basis.get(visit.family_id))
+            if not _mark(visit, basis.get(visit.family_id)):
+                continue
             events.append(
                 Event(
                     uid=f"visit-{visit.pk}@familjelotsen",
@@ -183,7 +192,8 @@ def feed_events(user: User, *, now: dt.datetime | None = None) -> list[Event]:
         )
         basis = _bases(plans, {m.plan_id for m in sip_meetings})
         for meeting in sip_meetings:
-            _mark(meeting, basis.get(meeting.plan_id))
+            if not _mark(meeting, basis.get(meeting.plan_id)):
+                continue
             events.append(
                 Event(
                     uid=f"sip-meeting-{meeting.pk}@familjelotsen",
@@ -225,7 +235,8 @@ def feed_events(user: User, *, now: dt.datetime | None = None) -> list[Event]:
         )
         basis = _bases(processes, {m.process_id for m in network_meetings})
         for meeting in network_meetings:
-            _mark(meeting, basis.get(meeting.process_id))
+            if not _mark(meeting, basis.get(meeting.process_id)):
+                continue
             events.append(
                 Event(
                     uid=f"network-meeting-{meeting.pk}@familjelotsen",

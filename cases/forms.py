@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import models as cm
+from familjelotsen import access
 from familjelotsen.models import Administration, User
 
 
@@ -88,9 +89,7 @@ class FamilyRequestForm(forms.Form):
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["request_date"].initial = timezone.localdate()
-        self.fields["responsible_ombud"].queryset = User.objects.filter(
-            administration_id=user.administration_id, role=User.Role.FAMILY_OMBUD, is_active=True
-        )
+        self.fields["responsible_ombud"].queryset = access.ombuds(user.administration_id)
         _eligibility_fields(self)
 
     def clean_request_date(self):
@@ -145,27 +144,56 @@ class TransitionForm(forms.Form):
 
 
 class AssignOmbudForm(forms.Form):
+    """The responsible ombud. Offered: the family ombud of the administration that owns the
+    family (the case team stays inside the owning administration); on the waiting list, whose
+    requests the team lead's administration owns, the lead's own administration. A posted
+    ombud of another administration is refused by `access.team_set_responsible` (through the
+    service), whose message explains consent and sharing."""
+
     ombud = forms.ModelChoiceField(label=_("Family ombud"), queryset=User.objects.none())
 
-    def __init__(self, *args, user: User, **kwargs):
+    def __init__(self, *args, user: User, family: cm.Family | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ombud"].queryset = User.objects.filter(
-            administration_id=user.administration_id, role=User.Role.FAMILY_OMBUD, is_active=True
-        ).order_by("last_name", "first_name")
+        administration_id = family.owner_id if family is not None else user.administration_id
+        ombuds = access.ombuds().order_by("last_name", "first_name")
+        field = self.fields["ombud"]
+        if family is None:
+            field.queryset = ombuds.filter(administration_id=administration_id)
+        else:
+            field.queryset = ombuds
+            offered = forms.ModelChoiceField(
+                queryset=ombuds.filter(administration_id=administration_id)
+            )
+            field.widget.choices = offered.choices
 
 
 class TeamAddForm(forms.Form):
+    """Offers only who can join the family's case team (`access.team_candidates`: staff of
+    the owning administration in a case role). Anyone else who is posted (a stale page, an
+    edited request) is refused by `access.team_add`, whose message explains consent and
+    sharing at the field."""
+
     user = forms.ModelChoiceField(label=_("Staff member"), queryset=User.objects.none())
 
     def __init__(self, *args, family: cm.Family, **kwargs):
+        from familjelotsen import access
+
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = (
+        field = self.fields["user"]
+        # Validated against every active staff member not on the team, so that the access
+        # module (not a generic "not a valid choice") says why someone cannot join.
+        field.queryset = (
             User.objects.filter(is_active=True, administration__isnull=False)
-            .exclude(role=User.Role.SYSTEM_ADMIN)
             .exclude(case_teams__family=family)
             .select_related("administration")
-            .order_by("administration__name", "last_name")
         )
+        offered = forms.ModelChoiceField(
+            queryset=access.team_candidates(family)
+            .exclude(case_teams__family=family)
+            .select_related("administration")
+            .order_by("last_name", "first_name"),
+        )
+        field.widget.choices = offered.choices
 
 
 class MemberForm(forms.ModelForm):

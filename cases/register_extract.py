@@ -1,9 +1,11 @@
 """Right of access (registerutdrag, GDPR art. 15): everything held about one person.
 
 Entries about other people are left out; other people named in what is included appear by
-first name only, and a person with protected identity never by name. Free text is included as
-written: the team lead reviews it (secrecy towards the person may apply, OSL 12 kap. 3 §)
-before handing the extract over.
+first name only, and a person with protected identity never by name. The person's own
+protected identity (name, personnummer, birth date, address, mobile, school) is in the
+extract only when its maker may see it (`identity`: the case team, SPEC §3.7); otherwise it
+reads "Protected identity". Free text is included as written: the maker reviews it (secrecy
+towards the person may apply, OSL 12 kap. 3 §) before handing the extract over.
 """
 
 from __future__ import annotations
@@ -26,6 +28,11 @@ def _other(person: cm.Member) -> str:
     return f"{person.first_name} ({person.get_kind_display()})"
 
 
+def masked_label() -> str:
+    """What stands in an extract for an identity its maker may not see."""
+    return str(_("Protected identity"))
+
+
 def _date(value) -> str | None:
     if value is None:
         return None
@@ -34,28 +41,37 @@ def _date(value) -> str | None:
     return value.isoformat()
 
 
-def build(member: cm.Member) -> dict[str, Any]:
+def _person(member: cm.Member, *, identity: bool) -> dict[str, Any]:
+    person = {
+        "name": f"{member.first_name} {member.last_name}",
+        "personal_number": format_full(member.personal_number) if member.personal_number else None,
+        "birth_date": _date(member.birth_date),
+        "kind": str(member.get_kind_display()),
+        "address": member.address or None,
+        "mobile": member.mobile or None,
+        "protected_identity": member.protected_identity,
+        "npf_diagnosis": member.npf_diagnosis or None,
+        "school": member.school or None,
+        "grade": member.grade,
+        "occupation": str(member.get_occupation_display()) if member.occupation else None,
+        "income_support": member.income_support,
+    }
+    if member.protected_identity and not identity:
+        # Where the person lives, goes to school or can be reached, and who they are: masked.
+        for key in ("name", "personal_number", "birth_date", "address", "mobile", "school"):
+            person[key] = masked_label()
+    return person
+
+
+def build(member: cm.Member, *, identity: bool = False) -> dict[str, Any]:
+    """The extract. `identity`: its maker may see the person's protected identity (the
+    policy's `Permissions.identity`); without it, a protected identity is masked."""
     family = member.family
     children = cm.Member.objects.filter(custody_links__custodian=member)
     custodians = member.custodians.all()
     data: dict[str, Any] = {
         "made_at": _date(timezone.now()),
-        "person": {
-            "name": f"{member.first_name} {member.last_name}",
-            "personal_number": format_full(member.personal_number)
-            if member.personal_number
-            else None,
-            "birth_date": _date(member.birth_date),
-            "kind": str(member.get_kind_display()),
-            "address": member.address or None,
-            "mobile": member.mobile or None,
-            "protected_identity": member.protected_identity,
-            "npf_diagnosis": member.npf_diagnosis or None,
-            "school": member.school or None,
-            "grade": member.grade,
-            "occupation": str(member.get_occupation_display()) if member.occupation else None,
-            "income_support": member.income_support,
-        },
+        "person": _person(member, identity=identity),
         "family": {
             "reference": family.reference,
             "status": str(family.get_status_display()),

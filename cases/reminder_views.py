@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,19 +18,14 @@ from cases import models as cm
 from familjelotsen import access
 from familjelotsen.audit import Action, log_access, log_list
 from familjelotsen.idempotency import idempotent_post
-from familjelotsen.models import User
 
-Role = User.Role
-STAFF = (Role.FAMILY_OMBUD, Role.TEAM_LEAD)
+STAFF = access.PLANNING_ROLES
 
 
-def _full_access_family(request, pk):
-    """The family, for its visits and messages: case team or the owning team lead (404 when
-    not visible, 403 when seen only through a share)."""
-    family = access.get_family_for_user(request, pk)
-    if family.access_basis not in reminders.FULL_ACCESS:
-        raise PermissionDenied
-    return family
+def _overseen_family(request, pk):
+    """The family, for its visits and messages: OVERSEE (404 when not visible, 403 when seen
+    only through a share). Not logged here: the outbox logs the family with its messages."""
+    return access.get_family_for_user(request, pk, need=access.OVERSEE, log=False)
 
 
 def _back(request, family_id: int):
@@ -45,15 +40,16 @@ def _back(request, family_id: int):
 @require_GET
 @access.require_roles(*access.CASE_ROLES)
 def family_outbox(request, pk):
-    family = _full_access_family(request, pk)
+    family = _overseen_family(request, pk)
     data = reminders.family_outbox(request.user, family)
-    log_list(user=request.user, objects=data["reminders"], request=request)
+    # The family and each message shown: one row each, one INSERT.
+    log_list(user=request.user, objects=[family, *data["reminders"]], request=request)
     return render(
         request,
         "reminders/outbox.html",
         {
             "family": family,
-            "on_team": family.access_basis == access.Basis.CASE_TEAM,
+            "can": family.can,
             "statuses": cm.SmsReminder.Status,
             **data,
         },
@@ -77,13 +73,7 @@ def reminder_retry(request, pk):
     except reminders.ReminderError as exc:
         messages.error(request, str(exc))
     else:
-        log_access(
-            user=request.user,
-            action=Action.CHANGE,
-            obj=row,
-            basis=_basis(request.user, row.family),
-            request=request,
-        )
+        _log_change(request, row)
         messages.success(request, _("The message will be tried again in a moment."))
     return _back(request, row.family_id)
 
@@ -93,27 +83,28 @@ def reminder_retry(request, pk):
 @idempotent_post
 def reminder_cancel(request, pk):
     row = _reminder_for(request, pk)
-    access.get_family_for_team(request, row.family_id)  # the case team decides on messages
+    # The case team decides on messages (DOCUMENT); 403 for the team lead.
+    access.get_family_for_team(request, row.family_id)
     try:
         reminders.reminder_cancel(reminder=row, by=request.user)
     except reminders.ReminderError as exc:
         messages.error(request, str(exc))
     else:
-        log_access(
-            user=request.user,
-            action=Action.CHANGE,
-            obj=row,
-            basis=access.Basis.CASE_TEAM,
-            request=request,
-        )
+        _log_change(request, row)
         messages.success(request, _("The message was cancelled."))
     return _back(request, row.family_id)
 
 
-def _basis(user: User, family: cm.Family) -> str:
-    if access.is_on_team(user, family):
-        return access.Basis.CASE_TEAM
-    return access.Basis.TEAM_LEAD
+def _log_change(request, row: cm.SmsReminder) -> None:
+    """A change to a message, with the basis the policy annotated on it."""
+    log_access(
+        user=request.user,
+        action=Action.CHANGE,
+        obj=row,
+        basis=row.access_basis,
+        consent_id=row.access_consent_id,
+        request=request,
+    )
 
 
 # --- Moving a visit -------------------------------------------------------------------------------
@@ -151,7 +142,8 @@ def visit_reschedule(request, pk):
                 user=request.user,
                 action=Action.CHANGE,
                 obj=visit,
-                basis=access.Basis.CASE_TEAM,
+                basis=family.access_basis,
+                consent_id=family.access_consent_id,
                 request=request,
             )
             messages.success(request, _("The visit was moved; its SMS reminders follow."))
@@ -167,7 +159,7 @@ def visit_reschedule(request, pk):
 
 
 @require_GET
-@access.require_roles(Role.TEAM_LEAD)
+@access.require_roles(*access.LEAD_ROLES)
 def failed_sends(request):
     rows = reminders.failed_sends(request.user)
     log_list(user=request.user, objects=rows, request=request)
@@ -179,7 +171,7 @@ def failed_sends(request):
 
 
 @require_POST
-@access.require_roles(Role.TEAM_LEAD)
+@access.require_roles(*access.LEAD_ROLES)
 @idempotent_post
 def digest_retry(request, pk):
     delivery = reminders.failed_digests(request.user).filter(pk=pk).first()
@@ -201,7 +193,7 @@ def digest(request):
     return render(
         request,
         "reminders/digest.html",
-        {"digest": result, "is_team_lead": request.user.role == Role.TEAM_LEAD},
+        {"digest": result, "shows_failed_sends": access.is_team_lead(request.user)},
     )
 
 

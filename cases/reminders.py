@@ -36,12 +36,10 @@ from cases import models as cm
 from cases import sms
 from familjelotsen import access
 from familjelotsen.audit import Action, log_access
-from familjelotsen.models import AccessLogEntry, User
+from familjelotsen.models import User
 
 S = cm.SmsReminder.Status
 Reason = cm.SmsReminder.CancelReason
-Basis = AccessLogEntry.Basis
-FULL_ACCESS = (Basis.CASE_TEAM, Basis.TEAM_LEAD)
 
 DAY_BEFORE_AT = dt.time(18, 0)
 TWO_HOURS = dt.timedelta(hours=2)
@@ -542,14 +540,31 @@ def dispatch_due(*, now: dt.datetime | None = None) -> int:
 # --- Selectors: outbox and failed sends -----------------------------------------------------------
 
 
-def full_access_family_ids(user: User) -> QuerySet:
-    """Families whose visits and messages the user may see: the case team and the owning
-    administration's team lead (a share with another administration does not show visits)."""
-    return access.visible_families(user).filter(access_basis__in=FULL_ACCESS).values("id")
+def oversee_families(user: User) -> QuerySet:
+    """Families whose visits and messages the user may see: the policy's OVERSEE (the case
+    team and the owning team lead; a share with another administration does not show visits),
+    annotated with the basis for the log."""
+    return access.visible_families(user, need=access.OVERSEE)
+
+
+def with_family_basis(user: User, qs: QuerySet, family_ref: str = "family_id") -> QuerySet:
+    """Annotate rows that belong to a family (messages, visits) with the access basis and
+    consent the policy finds for that family, for their access-log rows (same statement)."""
+    family = oversee_families(user).filter(pk=OuterRef(family_ref))
+    return qs.annotate(
+        access_basis=Subquery(family.values("access_basis")[:1]),
+        access_consent_id=Subquery(family.values("access_consent_id")[:1]),
+    )
 
 
 def visible_reminders(user: User) -> QuerySet:
-    return cm.SmsReminder.objects.filter(family_id__in=full_access_family_ids(user))
+    """The messages the user may see (OVERSEE on their family), each with its log basis."""
+    return with_family_basis(
+        user,
+        cm.SmsReminder.objects.filter(
+            family_id__in=access.visible(user, cm.Family, need=access.OVERSEE).values("id")
+        ),
+    )
 
 
 def _member_prefetch(user: User) -> Prefetch:
@@ -559,8 +574,9 @@ def _member_prefetch(user: User) -> Prefetch:
 def family_outbox(user: User, family: cm.Family) -> dict:
     """The family's visits to come and every message (sent, failed, cancelled, pending).
 
-    Queries: 1 messages + 1 their members (identity masking annotated) + 1 upcoming visits +
-    1 their reminder choices with recipients' count.
+    Queries: 1 messages (with the family's log basis) + 1 their members (identity masking
+    annotated) + 1 upcoming visits with their reminder choices; for a user who may not see
+    protected identity, 1 more to mask the visits' places in a family with a protected member.
     """
     reminders = list(
         visible_reminders(user)
@@ -570,8 +586,6 @@ def family_outbox(user: User, family: cm.Family) -> dict:
         .order_by("-send_at", "-id")[:500]
     )
     for row in reminders:
-        row.access_basis = family.access_basis
-        row.access_consent_id = None
         row.number_masked = sms.mask_number(row.sent_to) if row.sent_to else ""
     visits = list(
         cm.Visit.objects.filter(
@@ -580,6 +594,14 @@ def family_outbox(user: User, family: cm.Family) -> dict:
         .select_related("ombud", "reminder_choice")
         .order_by("starts_at")[:20]
     )
+    # The place may be a protected person's address: shown to those who may see identity.
+    masked = bool(
+        visits
+        and not access.family_permissions(user, family).identity
+        and family.members.filter(protected_identity=True).exists()
+    )
+    for visit in visits:
+        visit.place_shown = not masked
     counts: dict[str, int] = {}
     for row in reminders:
         counts[row.status] = counts.get(row.status, 0) + 1
@@ -596,19 +618,12 @@ def failed_sends(user: User) -> list[cm.SmsReminder]:
         .prefetch_related(_member_prefetch(user))
         .order_by("-last_attempt_at", "-id")[:200]
     )
-    for row in rows:
-        row.access_basis = (
-            Basis.TEAM_LEAD
-            if user.role == User.Role.TEAM_LEAD and row.family.owner_id == user.administration_id
-            else Basis.CASE_TEAM
-        )
-        row.access_consent_id = None
     return rows
 
 
 def failed_digests(user: User) -> QuerySet:
     """Failed digest e-mails of the team lead's administration (no case data in them)."""
-    if user.role != User.Role.TEAM_LEAD or user.administration_id is None:
+    if not access.is_team_lead(user):
         return cm.DigestDelivery.objects.none()
     return (
         cm.DigestDelivery.objects.filter(
@@ -690,15 +705,16 @@ def digest_for(user: User, on: dt.date | None = None) -> Digest:
 
     visits = [
         DigestItem(v.family_id, v.starts_at, v.get_kind_display(), v)
-        for v in cm.Visit.objects.filter(
-            family_id__in=open_team.values("id"),
-            cancelled_at__isnull=True,
-            starts_at__gte=start,
-            starts_at__lt=end,
+        for v in with_family_basis(
+            user,
+            cm.Visit.objects.filter(
+                family_id__in=open_team.values("id"),
+                cancelled_at__isnull=True,
+                starts_at__gte=start,
+                starts_at__lt=end,
+            ),
         ).order_by("starts_at")
     ]
-    for item in visits:
-        item.obj.access_basis, item.obj.access_consent_id = Basis.CASE_TEAM, None
 
     reached = cm.GoalFollowUp.objects.filter(goal_id=OuterRef("pk"), rating=5)
     goals = []
@@ -741,17 +757,22 @@ def digest_for(user: User, on: dt.date | None = None) -> Digest:
     ]
 
     actions = []
+    # The log basis of an action is its process's, as the policy finds it.
+    process = access.visible_records(user, nm.NetworkProcess).filter(pk=OuterRef("process_id"))
     for action in (
         nm.Action.objects.filter(
             process__in=access.visible(user, nm.NetworkProcess).filter(family_id__in=team),
             status=nm.Action.Status.OPEN,
             due_on__lte=on + ACTION_AHEAD,
         )
+        .annotate(
+            access_basis=Subquery(process.values("access_basis")[:1]),
+            access_consent_id=Subquery(process.values("access_consent_id")[:1]),
+        )
         .select_related("process")
         .order_by("due_on", "id")
     ):
         action.family_id = action.process.family_id
-        action.access_basis, action.access_consent_id = Basis.CASE_TEAM, None
         actions.append(
             DigestItem(
                 action.family_id, action.due_on, _("Network action"), action, action.due_on < on
@@ -789,7 +810,7 @@ def digest_for(user: User, on: dt.date | None = None) -> Digest:
         _section("consents_expiring", _("Consents ending within 30 days"), consents),
         _section("no_contact", _("Families without contact for 30 days"), quiet),
     ]
-    if user.role == User.Role.TEAM_LEAD and user.administration_id:
+    if access.is_team_lead(user):  # the administration's waiting list and caseloads
         from cases.selectors import caseloads
 
         waiting = [
@@ -867,7 +888,7 @@ def digest_recipients() -> QuerySet:
     return User.objects.filter(
         is_active=True,
         administration__isnull=False,
-        role__in=[User.Role.FAMILY_OMBUD, User.Role.TEAM_LEAD],
+        role__in=access.PLANNING_ROLES,
     ).order_by("pk")
 
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import (
-    BooleanField,
-    Case,
     Count,
     Exists,
     OuterRef,
@@ -16,8 +14,6 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
-    Value,
-    When,
 )
 from django.utils import timezone
 
@@ -53,16 +49,22 @@ def _with_contact_dates(qs: QuerySet) -> QuerySet:
     return qs.annotate(next_visit=Subquery(next_visit), last_contact=Subquery(last_contact))
 
 
+def caseload_only(user: User) -> bool:
+    """Whether the family list is the user's own caseload ("My families": the families of
+    their case teams) rather than every family they see (a team lead's list)."""
+    return not access.is_team_lead(user)
+
+
 def family_list(
     user: User, *, status: str = "", q: str = "", mine_only: bool | None = None
 ) -> QuerySet:
-    """Mina familjer: the ombud's caseload; a team lead's list is every family they see.
+    """Mina familjer: the user's caseload; a team lead's list is every family they see.
 
     Queries: 1 families (with next visit and last contact as subqueries) + 1 visible members.
     """
     qs = access.visible_families(user)
     if mine_only is None:
-        mine_only = user.role == User.Role.FAMILY_OMBUD
+        mine_only = caseload_only(user)
     if mine_only:
         qs = qs.filter(id__in=access.team_family_ids(user))
     if status == "open":
@@ -71,14 +73,9 @@ def family_list(
         qs = qs.filter(status=status)
     q = (q or "").strip()
     if q:
-        on_team = Exists(
-            cm.CaseTeamMember.objects.filter(user_id=user.pk, family_id=OuterRef("family_id"))
-        )
-        name_match = (
-            access.visible(user, cm.Member)
-            .filter(family_id=OuterRef("pk"))
-            .annotate(on_team_flag=on_team)
-            .filter(Q(protected_identity=False) | Q(on_team_flag=True))
+        # A protected member is found by name only by those who may see the name.
+        name_match = access.visible_members(user).filter(
+            family_id=OuterRef("pk"), identity_visible=True
         )
         for word in q.split()[:4]:
             name_match = name_match.filter(
@@ -95,7 +92,7 @@ def family_list(
 
 def waiting_list(user: User) -> QuerySet:
     """Open requests by priority, then the youngest child, then request date (seed 000 §2.4:
-    younger children first)."""
+    younger children first): the requests the user may act on (assign, prioritise)."""
     youngest = (
         cm.Member.objects.filter(
             family_id=OuterRef("pk"), kind__in=[cm.Member.Kind.CHILD, cm.Member.Kind.SIBLING]
@@ -104,7 +101,7 @@ def waiting_list(user: User) -> QuerySet:
         .values("birth_date")[:1]
     )
     return (
-        access.visible_families(user)
+        access.visible_families(user, access.CHANGE)
         .filter(status=cm.Family.Status.REQUEST)
         .annotate(youngest_child_birth=Subquery(youngest))
         .select_related("requesting_administration", "responsible_ombud")
@@ -117,9 +114,7 @@ def caseloads(user: User) -> list[dict]:
     """Each ombud of the administration with their open families against the planning figure."""
     figure = settings.CASELOAD_PLANNING_FIGURE
     ombuds = (
-        User.objects.filter(
-            administration_id=user.administration_id, role=User.Role.FAMILY_OMBUD, is_active=True
-        )
+        access.ombuds(user.administration_id)
         .annotate(
             open_families=Count(
                 "responsible_families", filter=Q(responsible_families__status__in=OPEN_STATUSES)
@@ -175,8 +170,10 @@ def family_detail(user: User, family: cm.Family, *, journal_page: int | str = 1)
         goal.trend = ratings[-1] - ratings[0] if len(ratings) >= 2 else None
         goal.latest = ratings[-1] if ratings else None
     now = timezone.now()
-    full = {access.Basis.CASE_TEAM, access.Basis.TEAM_LEAD}
-    has_full_access = getattr(family, "access_basis", None) in full
+    # What the user may do with the family (no query: the lookup annotated it). Visits, the
+    # case team, the status history and time are for those who run the case (OVERSEE).
+    can = access.family_permissions(user, family)
+    oversee = can.oversee
     return {
         "members": members,
         "journal": journal,
@@ -202,25 +199,25 @@ def family_detail(user: User, family: cm.Family, *, journal_page: int | str = 1)
                 family=family, cancelled_at__isnull=True, starts_at__gte=now
             ).select_related("ombud")[:3]
         )
-        if has_full_access
+        if oversee
         else [],
         "team": list(
             cm.CaseTeamMember.objects.filter(family=family).select_related(
                 "user", "user__administration"
             )
         )
-        if has_full_access
+        if oversee
         else [],
         "history": list(cm.StatusChange.objects.filter(family=family).select_related("changed_by"))
-        if has_full_access
+        if oversee
         else [],
         "time_minutes": (
             cm.TimeEntry.objects.filter(family=family).aggregate(total=Sum("minutes"))["total"] or 0
         )
-        if has_full_access
+        if oversee
         else None,
         "concern_reports": list(access.visible(user, cm.ReportOfConcern).filter(family=family)),
-        "has_full_access": has_full_access,
+        "can": can,
     }
 
 
@@ -233,28 +230,19 @@ def pupils(user: User) -> QuerySet:
 
     Queries: 1 (pupil support joined with pupil and family; identity masking annotated).
     """
-    on_team = Exists(
-        cm.CaseTeamMember.objects.filter(user_id=user.pk, family_id=OuterRef("family_id"))
-    )
     return (
         access.visible_pupil_support(user)
         .select_related("member", "family")
-        .annotate(
-            member_identity_visible=Case(
-                When(member__protected_identity=False, then=Value(True)),
-                When(on_team, then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
+        .annotate(member_identity_visible=access.identity_visible_expression(user, "member"))
         .order_by("school", "grade", "member__last_name", "id")
     )
 
 
 def shared_families(user: User) -> QuerySet:
-    """Families another administration shared with the user's administration."""
+    """Families another administration shared with the user's administration (the user's
+    own administration's families are on their own list)."""
     return (
-        _with_contact_dates(access.visible_families(user))
+        _with_contact_dates(access.visible_families(user).exclude(owner_id=user.administration_id))
         .select_related("responsible_ombud", "owner")
         .prefetch_related(_visible_members_prefetch(user))
         .order_by("reference")

@@ -69,7 +69,7 @@ def family_create_from_request(
 ) -> cm.Family:
     if by.administration_id is None:
         raise ValidationError(_("Only staff of an administration can register a request."))
-    if responsible_ombud is None and by.role == User.Role.FAMILY_OMBUD:
+    if responsible_ombud is None and access.is_ombud(by):
         responsible_ombud = by
     family = cm.Family.objects.create(
         reference=_next_reference(request_date.year),
@@ -194,7 +194,7 @@ def family_transition(
 
 @transaction.atomic
 def family_assign_ombud(*, family: cm.Family, ombud: User, by: User) -> cm.Family:
-    if ombud.role != User.Role.FAMILY_OMBUD or not ombud.is_active:
+    if not access.is_ombud(ombud):
         raise ValidationError({"ombud": _("Choose an active family ombud.")})
     family.responsible_ombud = ombud
     family.version += 1
@@ -267,6 +267,9 @@ def member_create(
     member.full_clean(exclude=["custodians"])
     member.save()
     member_set_custodians(member=member, custodians=list(custodians))
+    # A record about the whole family now concerns one more person, whose consent it needs:
+    # a share no longer covered is withdrawn in the same transaction.
+    access.family_derive(family=family, by=by)
     return member
 
 
@@ -377,6 +380,10 @@ def journal_entry_save_draft(
         _save_versioned(entry, expected_version=expected_version, fields=fields)
     entry.concerns.set(concerns)
     entry.participants.set(participants)
+    if expected_version is not None:
+        # Whom the entry concerns and its kind of information decide which consents cover
+        # a share of it: re-derive when a draft changes.
+        access.family_derive(family=family, by=by)
     return entry
 
 

@@ -1,5 +1,10 @@
-"""Cases pages. Thin: look up through familjelotsen.access (404 not visible, 403 not
-writable), call a service or selector, render. Every page with personal data is logged."""
+"""Cases pages. Thin: look up through familjelotsen.access with the need the page has (404
+not visible, 403 short of the need), call a service or selector, render. Templates read the
+record's permissions (`can`), never a role or an access basis.
+
+Every page with personal data is logged: a GET lookup through `access.get_for_user` writes
+the one access-log row of the read itself (with the basis the policy found); POSTs log what
+they did, with the basis of the record they were reached through."""
 
 from __future__ import annotations
 
@@ -22,9 +27,30 @@ from familjelotsen.forms import add_service_errors
 from familjelotsen.idempotency import idempotent_post
 from familjelotsen.models import Administration, User
 
-Role = User.Role
 CASE_ROLES = access.CASE_ROLES
-STAFF_WRITERS = (Role.FAMILY_OMBUD, Role.TEAM_LEAD)
+# Role gates of home pages only (who registers requests, whose lists these are), named by the
+# policy; what a user may do with a family is asked of the access policy.
+REGISTERS_REQUESTS = access.REQUEST_ROLES
+FAMILY_LIST_ROLES = access.FAMILY_LIST_ROLES
+PUPIL_LIST_ROLES = access.PUPIL_LIST_ROLES
+
+
+def _need(request, read=access.SEE, write=access.CHANGE):
+    """A page that shows a record on GET and changes it on POST."""
+    return read if request.method in ("GET", "HEAD") else write
+
+
+def _log_created(request, obj, via) -> None:
+    """A record made through `via` (the family, member or entry looked up with the policy):
+    logged with the basis the policy found for `via`."""
+    log_access(
+        user=request.user,
+        action=Action.CREATE,
+        obj=obj,
+        basis=via.can.basis,
+        consent_id=via.can.consent_id,
+        request=request,
+    )
 
 
 def _optional_panels(user, family) -> dict:
@@ -43,19 +69,37 @@ def _optional_panels(user, family) -> dict:
     return context
 
 
+def _share_options(user, obj) -> list[dict] | None:
+    """The share buttons of a record (consent app), for the case team that decides."""
+    try:
+        from consent.selectors import share_options
+    except ImportError:
+        return None
+    return share_options(user, obj)
+
+
 # --- Lists ---------------------------------------------------------------------------------
 
 
 @require_GET
-@access.require_roles(Role.FAMILY_OMBUD, Role.TEAM_LEAD, Role.PROJECT_LEADER)
+@access.require_roles(*FAMILY_LIST_ROLES)
 def my_families(request):
     form = forms.FamilyFilterForm(request.GET or None, initial={"status": "open"})
     status, q = "open", ""
     if form.is_valid():
         status, q = form.cleaned_data["status"], form.cleaned_data["q"]
-    families = list(selectors.family_list(request.user, status=status, q=q)[:200])
+    mine_only = selectors.caseload_only(request.user)
+    families = list(
+        selectors.family_list(request.user, status=status, q=q, mine_only=mine_only)[:200]
+    )
     log_list(user=request.user, objects=families, request=request)
-    context = {"families": families, "form": form}
+    context = {
+        "families": families,
+        "form": form,
+        # "My families" (the user's own caseload) or every family the user sees.
+        "mine_only": mine_only,
+        "registers_requests": access.in_role_gate(request.user, REGISTERS_REQUESTS),
+    }
     try:
         from consent.selectors import expiring_soon
 
@@ -69,7 +113,7 @@ def my_families(request):
 
 
 @require_GET
-@access.require_roles(Role.TEAM_LEAD)
+@access.require_roles(*access.LEAD_ROLES)
 def waiting_list(request):
     families = list(selectors.waiting_list(request.user))
     log_list(user=request.user, objects=families, request=request)
@@ -85,17 +129,21 @@ def waiting_list(request):
 
 
 @require_POST
-@access.require_roles(Role.TEAM_LEAD)
+@access.require_roles(*access.LEAD_ROLES)
 def assign_ombud(request, pk):
-    family = access.get_family_for_user(request, pk, write=True)
-    form = forms.AssignOmbudForm(request.POST, user=request.user)
+    """The team lead (or the case team) assigns the responsible ombud: a change of the
+    family itself (CHANGE). An ombud of another administration is refused by the access
+    module with a message that explains consent and sharing."""
+    family = access.get_family_for_user(request, pk, need=access.CHANGE)
+    form = forms.AssignOmbudForm(request.POST, user=request.user, family=family)
     if form.is_valid():
         try:
             services.family_assign_ombud(
                 family=family, ombud=form.cleaned_data["ombud"], by=request.user
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            add_service_errors(form, exc)
+            messages.error(request, " ".join(m for e in form.errors.values() for m in e))
         else:
             log_read(request, family, Action.CHANGE)
             messages.success(
@@ -109,7 +157,7 @@ def assign_ombud(request, pk):
 
 
 @require_GET
-@access.require_roles(Role.SCHOOL_COORDINATOR, Role.TEAM_LEAD, Role.FAMILY_OMBUD)
+@access.require_roles(*PUPIL_LIST_ROLES)
 def pupils(request):
     rows = list(selectors.pupils(request.user))
     log_list(user=request.user, objects=rows, request=request)
@@ -152,7 +200,7 @@ def shared(request):
 
 
 @require_http_methods(["GET", "POST"])
-@access.require_roles(*STAFF_WRITERS)
+@access.require_roles(*REGISTERS_REQUESTS)
 @idempotent_post
 def family_create(request):
     form = forms.FamilyRequestForm(request.POST or None, user=request.user)
@@ -183,14 +231,13 @@ def family_create(request):
 @require_GET
 @access.require_roles(*CASE_ROLES)
 def family_detail(request, pk):
-    family = access.get_family_for_user(request, pk)
-    log_read(request, family)
+    family = access.get_family_for_user(request, pk)  # logs the read
     context = {
         "family": family,
         **selectors.family_detail(request.user, family, journal_page=request.GET.get("sida", 1)),
         **_optional_panels(request.user, family),
     }
-    if context["has_full_access"]:
+    if family.can.change:
         context["transition_form"] = forms.TransitionForm(
             allowed=services.allowed_transitions(family)
         )
@@ -199,11 +246,11 @@ def family_detail(request, pk):
             if family.status == cm.Family.Status.REQUEST
             else []
         )
-    context["on_team"] = family.access_basis == access.Basis.CASE_TEAM
-    # The SIP and network summaries show those records too: one log row each.
+    # The consent, SIP and network panels show those records too: one log row each.
     log_list(
         user=request.user,
         objects=[
+            *context.get("consent_panel", {}).get("consents", []),
             *context.get("sip_summary", {}).get("plans", []),
             *context.get("network_summary", {}).get("processes", []),
         ],
@@ -215,9 +262,9 @@ def family_detail(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@access.require_roles(*STAFF_WRITERS)
+@access.require_roles(*CASE_ROLES)
 def family_edit(request, pk):
-    family = access.get_family_for_user(request, pk, write=True)
+    family = access.get_family_for_user(request, pk, need=access.CHANGE)
     form = forms.FamilyEditForm(
         request.POST or None, instance=family, initial={"version": family.version}
     )
@@ -236,14 +283,16 @@ def family_edit(request, pk):
             messages.success(request, _("The family was saved."))
             return redirect("cases:family_detail", pk=family.pk)
     return render(
-        request, "cases/family_edit.html", {"form": form, "family": family, "conflict": conflict}
+        request,
+        "cases/family_edit.html",
+        {"form": form, "family": family, "conflict": conflict, "can": family.can},
     )
 
 
 @require_http_methods(["GET", "POST"])
-@access.require_roles(*STAFF_WRITERS)
+@access.require_roles(*CASE_ROLES)
 def eligibility_edit(request, pk):
-    family = access.get_family_for_user(request, pk, write=True)
+    family = access.get_family_for_user(request, pk, need=access.CHANGE)
     form = forms.EligibilityForm(request.POST or None, family=family)
     if request.method == "POST" and form.is_valid():
         services.family_set_eligibility(
@@ -252,13 +301,17 @@ def eligibility_edit(request, pk):
         log_read(request, family, Action.CHANGE)
         messages.success(request, _("The eligibility checklist was saved."))
         return redirect("cases:family_detail", pk=family.pk)
-    return render(request, "cases/eligibility_form.html", {"form": form, "family": family})
+    return render(
+        request,
+        "cases/eligibility_form.html",
+        {"form": form, "family": family, "can": family.can},
+    )
 
 
 @require_POST
-@access.require_roles(*STAFF_WRITERS)
+@access.require_roles(*CASE_ROLES)
 def family_transition(request, pk):
-    family = access.get_family_for_user(request, pk, write=True)
+    family = access.get_family_for_user(request, pk, need=access.CHANGE)
     form = forms.TransitionForm(request.POST, allowed=list(cm.Family.Status.values))
     if form.is_valid():
         try:
@@ -281,9 +334,11 @@ def family_transition(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@access.require_roles(*STAFF_WRITERS)
+@access.require_roles(*CASE_ROLES)
 def team_edit(request, pk):
-    family = access.get_family_for_user(request, pk, write=True)
+    """The case team: run by those who run the case (OVERSEE). Only staff of the owning
+    administration can join; the access module says why anyone else cannot."""
+    family = access.get_family_for_user(request, pk, need=access.OVERSEE)
     form = forms.TeamAddForm(request.POST or None, family=family)
     if request.method == "POST":
         remove = request.POST.get("remove")
@@ -297,23 +352,33 @@ def team_edit(request, pk):
                 messages.error(request, str(exc))
             return redirect("cases:team_edit", pk=family.pk)
         if form.is_valid():
-            access.team_add(family=family, user=form.cleaned_data["user"], added_by=request.user)
-            messages.success(request, _("Added to the case team."))
-            return redirect("cases:team_edit", pk=family.pk)
+            try:
+                access.team_add(
+                    family=family, user=form.cleaned_data["user"], added_by=request.user
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Added to the case team."))
+                return redirect("cases:team_edit", pk=family.pk)
     team = cm.CaseTeamMember.objects.filter(family=family).select_related(
         "user", "user__administration", "added_by"
     )
-    return render(request, "cases/team.html", {"family": family, "team": team, "form": form})
+    return render(
+        request,
+        "cases/team.html",
+        {"family": family, "team": team, "form": form, "can": family.can},
+    )
 
 
 # --- Members ---------------------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
-@access.require_roles(*STAFF_WRITERS)
+@access.require_roles(*CASE_ROLES)
 @idempotent_post
 def member_create(request, pk):
-    family = access.get_family_for_team(request, pk)
+    family = access.get_family_for_user(request, pk, need=access.DOCUMENT)
     choices = selectors.member_choices(request.user, family)
     form = forms.MemberForm(request.POST or None, family=family, custodian_choices=choices)
     if request.method == "POST" and form.is_valid():
@@ -325,26 +390,20 @@ def member_create(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            log_access(
-                user=request.user,
-                action=Action.CREATE,
-                obj=member,
-                basis=access.Basis.CASE_TEAM,
-                request=request,
-            )
+            _log_created(request, member, family)
             messages.success(request, _("The member was added."))
             return redirect("cases:family_detail", pk=family.pk)
-    return render(request, "cases/member_form.html", {"form": form, "family": family})
+    return render(
+        request, "cases/member_form.html", {"form": form, "family": family, "can": family.can}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @access.require_roles(*CASE_ROLES)
 def member_edit(request, pk):
-    member = access.get_member_for_user(request, pk)
-    if request.method == "POST" and member.access_basis != access.Basis.CASE_TEAM:
-        raise PermissionDenied
+    """Everyone who sees the member reads the page; the case team edits (DOCUMENT)."""
+    member = access.get_member_for_user(request, pk, need=_need(request, write=access.DOCUMENT))
     family = member.family
-    log_read(request, member, Action.VIEW if request.method == "GET" else Action.CHANGE)
     choices = selectors.member_choices(request.user, family)
     form = forms.MemberForm(
         request.POST or None,
@@ -369,6 +428,7 @@ def member_edit(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            log_read(request, member, Action.CHANGE)
             messages.success(request, _("The member was saved."))
             return redirect("cases:family_detail", pk=family.pk)
     return render(
@@ -379,7 +439,7 @@ def member_edit(request, pk):
             "family": family,
             "member": member,
             "conflict": conflict,
-            "read_only": member.access_basis != access.Basis.CASE_TEAM,
+            "can": member.can,
         },
     )
 
@@ -421,10 +481,10 @@ def _save_journal(request, family, form, entry=None):
 
 
 @require_http_methods(["GET", "POST"])
-@access.require_roles(*STAFF_WRITERS)
+@access.require_roles(*CASE_ROLES)
 @idempotent_post
 def journal_new(request, pk):
-    family = access.get_family_for_team(request, pk)
+    family = access.get_family_for_user(request, pk, need=access.DOCUMENT)
     entry_id = request.POST.get("entry_id", "")
     if request.method == "POST" and entry_id.isdigit():
         # The draft already reached the server (autosave): this save edits it.
@@ -438,13 +498,7 @@ def journal_new(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            log_access(
-                user=request.user,
-                action=Action.CREATE,
-                obj=entry,
-                basis=access.Basis.CASE_TEAM,
-                request=request,
-            )
+            _log_created(request, entry, family)
             messages.success(
                 request,
                 _("The entry was signed.") if entry.is_signed else _("The draft was saved."),
@@ -457,6 +511,7 @@ def journal_new(request, pk):
             "form": form,
             "family": family,
             "entry": None,
+            "can": family.can,
             "new_draft_key": _draft_key(request) or uuid.uuid4(),
         },
     )
@@ -465,28 +520,29 @@ def journal_new(request, pk):
 @require_http_methods(["GET", "POST"])
 @access.require_roles(*CASE_ROLES)
 def journal_edit(request, pk):
-    entry = access.get_journal_entry_for_user(request, pk)
+    """Everyone who sees the entry reads it; the case team writes its draft (DOCUMENT)."""
+    entry = access.get_journal_entry_for_user(
+        request, pk, need=_need(request, write=access.DOCUMENT)
+    )
     family = entry.family
-    writable = entry.access_basis == access.Basis.CASE_TEAM
-    if request.method == "POST" and (not writable or entry.is_signed):
+    can = entry.can
+    if request.method == "POST" and entry.is_signed:
         raise PermissionDenied
-    log_read(request, entry, Action.VIEW if request.method == "GET" else Action.CHANGE)
-    if entry.is_signed or not writable:
+    if entry.is_signed or not can.document:
         members = selectors.member_choices(request.user, family)
-        return render(
-            request,
-            "cases/journal_detail.html",
-            {
-                "entry": entry,
-                "family": family,
-                "writable": writable,
-                "concerns": entry.concerns.filter(pk__in=members.values("pk")),
-                "addenda": entry.addenda.select_related("author").order_by("signed_at"),
-                "objections": entry.objections.select_related("member", "recorded_by"),
-                "addendum_form": forms.AddendumForm(),
-                "objection_form": forms.ObjectionForm(members=members),
-            },
-        )
+        context = {
+            "entry": entry,
+            "family": family,
+            "can": can,
+            "concerns": entry.concerns.filter(pk__in=members.values("pk")),
+            "addenda": entry.addenda.select_related("author").order_by("signed_at"),
+            "objections": entry.objections.select_related("member", "recorded_by"),
+            "addendum_form": forms.AddendumForm(),
+            "objection_form": forms.ObjectionForm(members=members),
+        }
+        if can.document and entry.is_signed:
+            context["share_options"] = _share_options(request.user, entry)
+        return render(request, "cases/journal_detail.html", context)
     form = _journal_form(request, family, entry=entry, data=request.POST or None)
     conflict = None
     if request.method == "POST" and form.is_valid():
@@ -500,6 +556,7 @@ def journal_edit(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            log_read(request, entry, Action.CHANGE)
             messages.success(
                 request,
                 _("The entry was signed.") if entry.is_signed else _("The draft was saved."),
@@ -508,22 +565,22 @@ def journal_edit(request, pk):
     return render(
         request,
         "cases/journal_form.html",
-        {"form": form, "family": family, "entry": entry, "conflict": conflict},
+        {"form": form, "family": family, "entry": entry, "conflict": conflict, "can": can},
     )
 
 
 @require_POST
-@access.require_roles(*STAFF_WRITERS)
+@access.require_roles(*CASE_ROLES)
 def journal_autosave(request, pk):
     """The draft autosave endpoint (JSON). Creates the draft on first save."""
-    family = access.get_family_for_team(request, pk)
+    family = access.get_family_for_user(request, pk, need=access.DOCUMENT)
     entry_id = request.POST.get("entry_id", "")
     entry = None
     if entry_id:
         if not entry_id.isdigit():
             return JsonResponse({"error": _("Unknown entry.")}, status=400)
-        entry = access.get_for_user(request.user, cm.JournalEntry, int(entry_id))
-        if entry.family_id != family.pk or entry.access_basis != access.Basis.CASE_TEAM:
+        entry = access.get_journal_entry_for_user(request, int(entry_id), need=access.DOCUMENT)
+        if entry.family_id != family.pk:
             raise PermissionDenied
         if entry.is_signed:
             return JsonResponse({"error": _("The entry is signed.")}, status=409)
@@ -539,13 +596,7 @@ def journal_autosave(request, pk):
     except ValidationError as exc:
         return JsonResponse({"error": " ".join(exc.messages)}, status=422)
     if entry is None:
-        log_access(
-            user=request.user,
-            action=Action.CREATE,
-            obj=entry_saved,
-            basis=access.Basis.CASE_TEAM,
-            request=request,
-        )
+        _log_created(request, entry_saved, family)
     return JsonResponse(
         {
             "entry_id": entry_saved.pk,
@@ -557,11 +608,9 @@ def journal_autosave(request, pk):
 
 
 @require_POST
-@access.require_roles(*STAFF_WRITERS)
+@access.require_roles(*CASE_ROLES)
 def journal_sign(request, pk):
-    entry = access.get_journal_entry_for_user(request, pk)
-    if entry.access_basis != access.Basis.CASE_TEAM:
-        raise PermissionDenied
+    entry = access.get_journal_entry_for_user(request, pk, need=access.DOCUMENT)
     try:
         services.journal_entry_sign(entry=entry, by=request.user)
     except ValidationError as exc:
@@ -573,12 +622,10 @@ def journal_sign(request, pk):
 
 
 @require_POST
-@access.require_roles(*STAFF_WRITERS)
+@access.require_roles(*CASE_ROLES)
 @idempotent_post
 def journal_addendum(request, pk):
-    entry = access.get_journal_entry_for_user(request, pk)
-    if entry.access_basis != access.Basis.CASE_TEAM:
-        raise PermissionDenied
+    entry = access.get_journal_entry_for_user(request, pk, need=access.DOCUMENT)
     form = forms.AddendumForm(request.POST)
     if form.is_valid():
         try:
@@ -588,13 +635,7 @@ def journal_addendum(request, pk):
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            log_access(
-                user=request.user,
-                action=Action.CREATE,
-                obj=addendum,
-                basis=access.Basis.CASE_TEAM,
-                request=request,
-            )
+            _log_created(request, addendum, entry)
             messages.success(request, _("The addendum was signed."))
     else:
         messages.error(request, _("Write the correction."))
@@ -602,12 +643,10 @@ def journal_addendum(request, pk):
 
 
 @require_POST
-@access.require_roles(*STAFF_WRITERS)
+@access.require_roles(*CASE_ROLES)
 @idempotent_post
 def journal_objection(request, pk):
-    entry = access.get_journal_entry_for_user(request, pk)
-    if entry.access_basis != access.Basis.CASE_TEAM:
-        raise PermissionDenied
+    entry = access.get_journal_entry_for_user(request, pk, need=access.DOCUMENT)
     form = forms.ObjectionForm(
         request.POST, members=selectors.member_choices(request.user, entry.family)
     )
@@ -621,10 +660,10 @@ def journal_objection(request, pk):
 
 
 @require_POST
-@access.require_roles(*STAFF_WRITERS)
+@access.require_roles(*CASE_ROLES)
 def journal_discard(request, pk):
-    entry = access.get_journal_entry_for_user(request, pk)
-    if entry.access_basis != access.Basis.CASE_TEAM or entry.is_signed:
+    entry = access.get_journal_entry_for_user(request, pk, need=access.DOCUMENT)
+    if entry.is_signed:
         raise PermissionDenied
     family_id = entry.family_id
     services.journal_entry_discard_draft(entry=entry)
@@ -635,8 +674,12 @@ def journal_discard(request, pk):
 # --- Visits, goals, assessments, obstacles, time --------------------------------------------
 
 
-def _family_subform(request, pk, form_class, template, save, *, needs_members=False, title=""):
-    family = access.get_family_for_team(request, pk)
+def _family_subform(
+    request, pk, form_class, template, save, *, need, needs_members=False, title=""
+):
+    """A form that adds a record to the family: GET shows it (and logs the read of the
+    family, whose reference and members' names it shows), POST creates the record."""
+    family = access.get_family_for_user(request, pk, need=need)
     kwargs = {"members": selectors.member_choices(request.user, family)} if needs_members else {}
     form = form_class(request.POST or None, **kwargs)
     if request.method == "POST" and form.is_valid():
@@ -645,20 +688,16 @@ def _family_subform(request, pk, form_class, template, save, *, needs_members=Fa
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            log_access(
-                user=request.user,
-                action=Action.CREATE,
-                obj=obj,
-                basis=access.Basis.CASE_TEAM,
-                request=request,
-            )
+            _log_created(request, obj, family)
             messages.success(request, _("Saved."))
             return redirect("cases:family_detail", pk=family.pk)
-    return render(request, template, {"form": form, "family": family, "title": title})
+    return render(
+        request, template, {"form": form, "family": family, "title": title, "can": family.can}
+    )
 
 
 @require_http_methods(["GET", "POST"])
-@access.require_roles(*STAFF_WRITERS)
+@access.require_roles(*CASE_ROLES)
 @idempotent_post
 def visit_book(request, pk):
     return _family_subform(
@@ -668,24 +707,25 @@ def visit_book(request, pk):
         "reminders/visit_form.html",  # the SMS reminder options as a group
         lambda family, data: services.visit_book(family=family, by=request.user, **data),
         needs_members=True,  # who gets the SMS reminder
+        need=access.OVERSEE,
         title=_("Book the next visit"),
     )
 
 
 @require_POST
-@access.require_roles(*STAFF_WRITERS)
+@access.require_roles(*CASE_ROLES)
 def visit_cancel(request, pk):
     visit = cm.Visit.objects.filter(pk=pk).first()
     if visit is None:
         raise Http404
-    family = access.get_family_for_team(request, visit.family_id)
+    family = access.get_family_for_user(request, visit.family_id, need=access.OVERSEE)
     services.visit_cancel(visit=visit)
     messages.success(request, _("The visit was cancelled."))
     return redirect("cases:family_detail", pk=family.pk)
 
 
 @require_http_methods(["GET", "POST"])
-@access.require_roles(*STAFF_WRITERS)
+@access.require_roles(*CASE_ROLES)
 @idempotent_post
 def goal_create(request, pk):
     return _family_subform(
@@ -695,17 +735,16 @@ def goal_create(request, pk):
         "cases/simple_form.html",
         lambda family, data: services.goal_create(family=family, by=request.user, **data),
         needs_members=True,
+        need=access.DOCUMENT,
         title=_("New goal"),
     )
 
 
 @require_http_methods(["GET", "POST"])
-@access.require_roles(*STAFF_WRITERS)
+@access.require_roles(*CASE_ROLES)
 @idempotent_post
 def goal_follow_up(request, pk):
-    goal = access.get_goal_for_user(request, pk)
-    if goal.access_basis != access.Basis.CASE_TEAM:
-        raise PermissionDenied
+    goal = access.get_goal_for_user(request, pk, need=access.DOCUMENT)
     form = forms.FollowUpForm(request.POST or None, initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -719,12 +758,18 @@ def goal_follow_up(request, pk):
     return render(
         request,
         "cases/simple_form.html",
-        {"form": form, "family": goal.family, "title": _("Follow up the goal"), "goal": goal},
+        {
+            "form": form,
+            "family": goal.family,
+            "title": _("Follow up the goal"),
+            "goal": goal,
+            "can": goal.can,
+        },
     )
 
 
 @require_http_methods(["GET", "POST"])
-@access.require_roles(*STAFF_WRITERS)
+@access.require_roles(*CASE_ROLES)
 @idempotent_post
 def assessment_create(request, pk):
     return _family_subform(
@@ -734,12 +779,13 @@ def assessment_create(request, pk):
         "cases/simple_form.html",
         lambda family, data: services.assessment_record(family=family, by=request.user, **data),
         needs_members=True,
+        need=access.DOCUMENT,
         title=_("KASAM total score"),
     )
 
 
 @require_http_methods(["GET", "POST"])
-@access.require_roles(*STAFF_WRITERS)
+@access.require_roles(*CASE_ROLES)
 @idempotent_post
 def obstacle_create(request, pk):
     return _family_subform(
@@ -748,23 +794,22 @@ def obstacle_create(request, pk):
         forms.ObstacleForm,
         "cases/simple_form.html",
         lambda family, data: services.obstacle_report(family=family, by=request.user, **data),
+        need=access.DOCUMENT,
         title=_("Report an obstacle"),
     )
 
 
 @require_POST
-@access.require_roles(*STAFF_WRITERS)
+@access.require_roles(*CASE_ROLES)
 def obstacle_resolve(request, pk):
-    obstacle = access.get_obstacle_for_user(request, pk)
-    if obstacle.access_basis != access.Basis.CASE_TEAM:
-        raise PermissionDenied
+    obstacle = access.get_obstacle_for_user(request, pk, need=access.DOCUMENT)
     services.obstacle_resolve(obstacle=obstacle, on=timezone.localdate())
     messages.success(request, _("The obstacle was marked as resolved."))
     return redirect("cases:family_detail", pk=obstacle.family_id)
 
 
 @require_http_methods(["GET", "POST"])
-@access.require_roles(*STAFF_WRITERS)
+@access.require_roles(*CASE_ROLES)
 @idempotent_post
 def time_entry_add(request, pk):
     return _family_subform(
@@ -773,6 +818,7 @@ def time_entry_add(request, pk):
         forms.TimeEntryForm,
         "cases/simple_form.html",
         lambda family, data: services.time_entry_add(family=family, by=request.user, **data),
+        need=access.OVERSEE,
         title=_("Record time"),
     )
 
@@ -781,12 +827,10 @@ def time_entry_add(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@access.require_roles(*STAFF_WRITERS)
+@access.require_roles(*CASE_ROLES)
 @idempotent_post
 def pupil_support_create(request, pk):
-    member = access.get_member_for_user(request, pk)
-    if member.access_basis != access.Basis.CASE_TEAM:
-        raise PermissionDenied
+    member = access.get_member_for_user(request, pk, need=access.DOCUMENT)
     existing = cm.PupilSupport.objects.filter(member=member).only("pk").first()
     if existing is not None:
         return redirect("cases:pupil_detail", pk=existing.pk)
@@ -805,19 +849,13 @@ def pupil_support_create(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            log_access(
-                user=request.user,
-                action=Action.CREATE,
-                obj=support,
-                basis=access.Basis.CASE_TEAM,
-                request=request,
-            )
+            _log_created(request, support, member)
             messages.success(request, _("Pupil support was saved."))
             return redirect("cases:family_detail", pk=member.family_id)
     return render(
         request,
         "cases/simple_form.html",
-        {"form": form, "family": member.family, "title": _("Pupil support")},
+        {"form": form, "family": member.family, "title": _("Pupil support"), "can": member.can},
     )
 
 
@@ -825,11 +863,10 @@ def pupil_support_create(request, pk):
 @access.require_roles(*CASE_ROLES)
 @idempotent_post
 def pupil_detail(request, pk):
-    support = access.get_pupil_support_for_user(request, pk)
-    writable = access.can_write(request.user, support)
-    if request.method == "POST" and not writable:
-        raise PermissionDenied
-    log_read(request, support, Action.VIEW if request.method == "GET" else Action.CHANGE)
+    """Everyone who sees the pupil support reads it; the case team and a school it is shared
+    with for change record support and reviews (CHANGE)."""
+    support = access.get_pupil_support_for_user(request, pk, need=_need(request))
+    can = support.can
     member = access.visible_members(request.user).filter(pk=support.member_id).first()
     form = forms.PupilSupportForm(
         request.POST if "save_support" in request.POST else None,
@@ -858,6 +895,7 @@ def pupil_detail(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            log_read(request, support, Action.CHANGE)
             messages.success(request, _("Pupil support was saved."))
             return redirect("cases:pupil_detail", pk=support.pk)
     if request.method == "POST" and "add_review" in request.POST and review_form.is_valid():
@@ -868,15 +906,22 @@ def pupil_detail(request, pk):
         except ValidationError as exc:
             add_service_errors(review_form, exc)
         else:
+            log_read(request, support, Action.CHANGE)
             messages.success(request, _("The pupil-health-team review was recorded."))
             return redirect("cases:pupil_detail", pk=support.pk)
-    interventions = []
-    try:
-        from sip.selectors import interventions_for_member
+    # The SIP interventions for the pupil that the user may see; the plans shown are logged.
+    from sip.selectors import interventions_for_member
 
-        interventions = interventions_for_member(request.user, support.member_id)
-    except ImportError:
-        pass
+    interventions = interventions_for_member(request.user, support.member_id)
+    if interventions:
+        log_list(user=request.user, objects={i.plan for i in interventions}, request=request)
+    # Back to where the user came from: the list of pupils shared with their administration,
+    # or the family page of those who hold the case.
+    back_url = (
+        reverse("cases:pupils")
+        if can.shared
+        else reverse("cases:family_detail", args=[support.family_id])
+    )
     return render(
         request,
         "cases/pupil_detail.html",
@@ -885,10 +930,12 @@ def pupil_detail(request, pk):
             "member": member,
             "form": form,
             "review_form": review_form,
-            "writable": writable,
+            "can": can,
+            "back_url": back_url,
             "conflict": conflict,
             "reviews": support.reviews.select_related("recorded_by"),
             "interventions": interventions,
+            "share_options": _share_options(request.user, support) if can.document else None,
         },
     )
 
@@ -916,26 +963,22 @@ def concern_report_new(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            log_access(
-                user=request.user,
-                action=Action.CREATE,
-                obj=report,
-                basis=access.Basis.DUTY,
-                request=request,
-            )
+            # Logged with the basis the reporter now has on the report itself (the duty, or
+            # the case team).
+            _log_created(request, report, access.get_report_of_concern_for_user(request, report.pk))
             messages.success(request, _("The report of concern was recorded."))
             return redirect("cases:concern_report_detail", pk=report.pk)
-    return render(request, "cases/concern_form.html", {"form": form, "child": child})
+    return render(
+        request, "cases/concern_form.html", {"form": form, "child": child, "can": child.can}
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @access.require_roles(*CASE_ROLES)
 def concern_report_detail(request, pk):
-    report = access.get_report_of_concern_for_user(request, pk)
-    writable = access.can_write(request.user, report)
-    if request.method == "POST" and not writable:
-        raise PermissionDenied
-    log_read(request, report, Action.VIEW if request.method == "GET" else Action.CHANGE)
+    """Everyone who sees the report reads it; the case team and the reporter record the
+    feedback (CHANGE)."""
+    report = access.get_report_of_concern_for_user(request, pk, need=_need(request))
     form = forms.ConcernFeedbackForm(
         request.POST or None,
         initial={
@@ -949,13 +992,14 @@ def concern_report_detail(request, pk):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            log_read(request, report, Action.CHANGE)
             messages.success(request, _("The feedback was recorded."))
             return redirect("cases:concern_report_detail", pk=report.pk)
     child = access.visible_members(request.user).filter(pk=report.child_id).first()
     return render(
         request,
         "cases/concern_detail.html",
-        {"report": report, "child": child, "form": form, "writable": writable},
+        {"report": report, "child": child, "form": form, "can": report.can},
     )
 
 
@@ -963,9 +1007,13 @@ def concern_report_detail(request, pk):
 
 
 @require_GET
-@access.require_roles(Role.TEAM_LEAD)
+@access.require_roles(*CASE_ROLES)
 def register_extract(request, pk, fmt):
-    """Everything held about one person, as PDF for the person or JSON, made by a team lead."""
+    """Everything held about one person, as PDF for the person or JSON.
+
+    Made by those who run the case (OVERSEE: the case team and the owning team lead), who
+    hand it over. A protected identity (name, personnummer, address, mobile) is in it only
+    for the case team; the team lead's extract masks it. Logged as one export per file."""
     import json
 
     from django.http import HttpResponse
@@ -975,15 +1023,9 @@ def register_extract(request, pk, fmt):
 
     if fmt not in ("pdf", "json"):
         raise Http404
-    member = access.get_member_for_user(request, pk)
-    log_access(
-        user=request.user,
-        action=Action.EXPORT,
-        obj=member,
-        basis=member.access_basis,
-        request=request,
-    )
-    data = build(member)
+    member = access.get_member_for_user(request, pk, need=access.OVERSEE, log=False)
+    log_read(request, member, Action.EXPORT)
+    data = build(member, identity=member.can.identity)
     name = f"registerutdrag-{member.family.reference}-{member.pk}"
     if fmt == "json":
         response = HttpResponse(
@@ -1017,17 +1059,23 @@ def register_extract(request, pk, fmt):
 
 
 @require_GET
-@access.require_roles(*STAFF_WRITERS)
+@access.require_roles(*CASE_ROLES)
 def family_history(request, pk):
     """Every change of the family's records (pghistory events), for its case team."""
-    family = access.get_family_for_team(request, pk)
+    family = access.get_family_for_user(request, pk, need=access.DOCUMENT, log=False)
+    # One row, for the history (not the family overview) that the page shows.
     log_access(
         user=request.user,
         action=Action.VIEW,
         obj=family,
-        basis=family.access_basis,
+        basis=family.can.basis,
+        consent_id=family.can.consent_id,
         request=request,
         object_type="cases.family.history",
     )
     events = selectors.family_history(family, limit=200)
-    return render(request, "cases/family_history.html", {"family": family, "events": events})
+    return render(
+        request,
+        "cases/family_history.html",
+        {"family": family, "events": events, "can": family.can},
+    )

@@ -14,7 +14,7 @@ from collections import defaultdict
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Case, Count, Exists, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,11 +23,9 @@ from cases import models as cm
 from cases.personnummer import format_full, format_masked
 from consent.models import Consent, ConsentSignature, Share
 from familjelotsen import access
-from familjelotsen.models import AccessLogEntry, Administration, User
+from familjelotsen.models import Administration, User
 
-Basis = AccessLogEntry.Basis
 EXPIRING_DAYS = 30
-FULL_ACCESS = (Basis.CASE_TEAM, Basis.TEAM_LEAD)
 
 
 class Status:
@@ -83,12 +81,6 @@ def _decorate(consent: Consent, on: dt.date) -> Consent:
     return consent
 
 
-def _on_team_of_family(user) -> Exists:
-    return Exists(
-        cm.CaseTeamMember.objects.filter(user_id=user.pk, family_id=OuterRef("family_id"))
-    )
-
-
 def _annotated(user, qs: QuerySet) -> QuerySet:
     """Consents with what lists show: the partial-custody count and whether the subject's
     identity may be shown (protected identity is masked outside the case team)."""
@@ -104,12 +96,7 @@ def _annotated(user, qs: QuerySet) -> QuerySet:
     return (
         qs.annotate(
             custodian_signatures=models.functions.Coalesce(Subquery(signed), 0),
-            subject_identity_visible=Case(
-                When(subject__protected_identity=False, then=Value(True)),
-                When(_on_team_of_family(user), then=Value(True)),
-                default=Value(False),
-                output_field=models.BooleanField(),
-            ),
+            subject_identity_visible=access.identity_visible_expression(user, "subject"),
         )
         .select_related("subject", "family")
         .prefetch_related("receiving")
@@ -119,27 +106,35 @@ def _annotated(user, qs: QuerySet) -> QuerySet:
 # --- People, masked where the law says so ----------------------------------------------------
 
 
-def _label_member(member: cm.Member) -> cm.Member:
+def _label_member(member: cm.Member, *, full_number: bool = False) -> cm.Member:
+    """`display_name` and `display_number` as the policy lets the user see them: a protected
+    identity masked (`identity_visible`, annotated by the policy), the full personnummer only
+    when `full_number` (the case team, `Permissions.identity`)."""
     visible = getattr(member, "identity_visible", not member.protected_identity)
     member.display_name = str(member) if visible else _("Protected identity")
     if not visible or not member.personal_number:
         member.display_number = ""
-    elif getattr(member, "on_team", False):
+    elif full_number:
         member.display_number = format_full(member.personal_number)
     else:
         member.display_number = format_masked(member.personal_number)
     return member
 
 
-def family_members(user, family: cm.Family) -> list[cm.Member]:
+def family_members(
+    user, family: cm.Family, can: access.Permissions | None = None
+) -> list[cm.Member]:
     """The members the user may see, each with `display_name`/`display_number` masked for a
-    protected identity unless the user is on the case team."""
+    protected identity unless the user is on the case team. `can` is the user's permissions
+    on the family (or a record of it), asked of the policy when not given."""
+    if can is None:
+        can = access.family_permissions(user, family)
     members = (
         access.visible_members(user)
         .filter(family_id=family.pk)
         .order_by("kind", "birth_date", "id")
     )
-    return [_label_member(m) for m in members]
+    return [_label_member(m, full_number=can.identity) for m in members]
 
 
 # --- Lists and detail ------------------------------------------------------------------------
@@ -151,17 +146,20 @@ def family_consents(user, family: cm.Family) -> list[Consent]:
     return [_decorate(c, on) for c in qs.order_by("-valid_from", "-id")]
 
 
-def consent_for_page(user, consent: Consent) -> Consent:
-    """The consent as the detail page shows it, with everything it names in a few queries."""
-    qs = _annotated(user, access.visible_consents(user).filter(pk=consent.pk))
-    full = (
-        qs.select_related("registered_by", "revoked_by", "oral_taken_by")
+def consent_page_queryset(user) -> QuerySet:
+    """The consents the user may see, with everything the detail page and the print name, for
+    the policy's lookup (`access.get_for_user(..., queryset=...)`): one query, and the basis
+    the policy annotates stays on the record for the log."""
+    return (
+        _annotated(user, access.visible_consents(user))
+        .select_related("registered_by", "revoked_by", "oral_taken_by")
         .prefetch_related("disclosing", "signatures")
-        .get()
     )
-    full.access_basis = consent.access_basis
-    full.access_consent_id = consent.access_consent_id
-    return _decorate(full, timezone.localdate())
+
+
+def for_page(consent: Consent) -> Consent:
+    """A consent from `consent_page_queryset`, with its status and labels for the page."""
+    return _decorate(consent, timezone.localdate())
 
 
 def signature_rows(consent: Consent, members: list[cm.Member]) -> list[dict]:
@@ -223,10 +221,10 @@ def consent_shares(consent: Consent) -> QuerySet:
     )
 
 
-# --- History (pghistory events), for the case team -------------------------------------------
+# --- History (pghistory events), for those who oversee the case ------------------------------
 
-# Why a share was withdrawn, as access.py and the views store it (plain English keys in the
-# data; shown translated).
+# Why a share was withdrawn, as familjelotsen.access and the views store it (plain English
+# keys in the data; shown translated).
 WITHDRAWN_BY_OMBUD = "withdrawn by the family ombud"
 WITHDRAWAL_REASONS = {
     WITHDRAWN_BY_OMBUD: gettext_lazy("withdrawn by the family ombud"),
@@ -234,6 +232,10 @@ WITHDRAWAL_REASONS = {
     "consent expired": gettext_lazy("the consent expired"),
     "consent no longer covers the share": gettext_lazy("no valid consent covers it"),
     "record removed": gettext_lazy("the record was removed"),
+    "no source or consent covers the share any longer": gettext_lazy(
+        "no source or valid consent wants it any longer"
+    ),
+    "re-derived by sync_access": gettext_lazy("corrected by the access check"),
 }
 
 
@@ -388,15 +390,6 @@ def _describe(event, adm_names, members, content_types):
 # --- Integration: the family page's consent panel --------------------------------------------
 
 
-def _full_access(user, family: cm.Family) -> bool:
-    basis = getattr(family, "access_basis", None)
-    if basis is not None:
-        return basis in FULL_ACCESS
-    return access.is_on_team(user, family) or (
-        user.role == User.Role.TEAM_LEAD and user.administration_id == family.owner_id
-    )
-
-
 def _record_labels(user, rows: list[Share]) -> dict[tuple[int, int], str]:
     """A short label per shared record, one query per kind of record."""
     by_ct: dict[int, set[int]] = defaultdict(set)
@@ -419,7 +412,9 @@ def _record_labels(user, rows: list[Share]) -> dict[tuple[int, int], str]:
             continue
         qs = model.objects.filter(pk__in=ids)
         if model is cm.PupilSupport:
-            qs = qs.select_related("member")
+            qs = qs.select_related("member").annotate(
+                member_identity_visible=access.identity_visible_expression(user, "member")
+            )
         for obj in qs:
             labels[(ct_id, obj.pk)] = _record_label(obj)
     return labels
@@ -428,7 +423,8 @@ def _record_labels(user, rows: list[Share]) -> dict[tuple[int, int], str]:
 def _record_label(obj) -> str:
     if isinstance(obj, cm.PupilSupport):
         member = obj.member
-        name = _("Protected identity") if member.protected_identity else str(member)
+        shown = getattr(obj, "member_identity_visible", not member.protected_identity)
+        name = str(member) if shown else _("Protected identity")
         return _("Pupil support for %(name)s") % {"name": name}
     if isinstance(obj, cm.Goal):
         return _("Goal: %(area)s") % {"area": obj.get_area_display()}
@@ -440,8 +436,13 @@ def _record_label(obj) -> str:
 def family_panel(user, family: cm.Family) -> dict:
     """The family's consents with status, and which administration sees what under which
     consent. Staff who see the family only through a share get their own administration's
-    part: the other administrations' involvement is not theirs to know (OSL)."""
-    full = _full_access(user, family)
+    part: the other administrations' involvement is not theirs to know (OSL).
+
+    `can` is the user's Permissions on the family: the consents and every administration's
+    part are for those who oversee the case (`can.oversee`). `consents` are the consents
+    shown, for the page's access log."""
+    can = access.family_permissions(user, family)
+    full = can.oversee
     consents = family_consents(user, family) if full else []
     rows = list(access.shares_of_family(family))
     if not full:
@@ -467,9 +468,7 @@ def family_panel(user, family: cm.Family) -> dict:
         "family": family,
         "consents": consents,
         "administrations": list(by_adm.values()),
-        "full_access": full,
-        "can_manage": getattr(family, "access_basis", None) == Basis.CASE_TEAM
-        or (getattr(family, "access_basis", None) is None and access.is_on_team(user, family)),
+        "can": can,
         "partial_custody": [c for c in consents if c.partial_custody and c.status != "revoked"],
     }
 
@@ -478,8 +477,10 @@ def family_panel(user, family: cm.Family) -> dict:
 
 
 def share_options(user, obj) -> list[dict]:
-    """For each administration other than the family's owner: shared (unshare button),
-    can share (button), or cannot share (disabled, with the reason from the access module)."""
+    """For each administration other than the family's owner: shared (with a "stop sharing"
+    button only for the ombud's own explicit share; a share that follows the consent, the SIP
+    or the network says so and stays while that source wants it), can share (button), or
+    cannot share (disabled, with the reason from the access module)."""
     family = obj if isinstance(obj, cm.Family) else obj.family
     ct = ContentType.objects.get_for_model(type(obj))
     label = f"{ct.app_label}.{ct.model}"
@@ -504,6 +505,10 @@ def share_options(user, obj) -> list[dict]:
                 "administration": administration,
                 "state": state,
                 "share": row,
+                # Only the ombud's explicit share can be withdrawn here; the others follow
+                # their source (`source` says which).
+                "withdrawable": row is not None and row.reason == Share.Reason.MANUAL,
+                "source": row.get_reason_display() if row is not None else "",
                 # For a share whose consent has lapsed: it goes with the next expiry run, and
                 # reads already ignore it.
                 "reason": reason,
@@ -518,7 +523,7 @@ def share_options(user, obj) -> list[dict]:
 
 
 def expiring_soon(user, days: int = EXPIRING_DAYS) -> list[Consent]:
-    """Active consents of the families where the user is on the case team that end within
+    """Active consents of the families the user documents (the case team) that end within
     `days` and have not been renewed (no later consent of the same person runs on)."""
     today = timezone.localdate()
     renewed = Consent.objects.filter(
@@ -528,12 +533,9 @@ def expiring_soon(user, days: int = EXPIRING_DAYS) -> list[Consent]:
     ).exclude(pk=OuterRef("pk"))
     qs = _annotated(
         user,
-        access.visible_consents(user)
+        access.visible_consents(user, access.DOCUMENT)
         .active(today)
-        .filter(
-            family_id__in=access.team_family_ids(user),
-            valid_until__lte=today + dt.timedelta(days=days),
-        )
+        .filter(valid_until__lte=today + dt.timedelta(days=days))
         .filter(~Exists(renewed)),
     ).order_by("valid_until", "id")
     return [_decorate(c, today) for c in qs]

@@ -1,9 +1,13 @@
 """Every write of the consent app: registering, signing, revoking, expiring and the signed scan.
 
-A consent decides access (SPEC §3.3): registering one applies the default shares of SPEC §3.4;
-revoking or expiring one withdraws, in the same transaction, every share it no longer covers
-(`access.reconcile_shares`). Nothing is deleted: the records stay with their owner, and the
-consent's history is kept by pghistory triggers.
+A consent decides access (SPEC §3.3). Shares are derived, never accumulated: registering,
+starting, revoking or expiring a consent re-derives the family's shares and grants from their
+sources (`access.family_derive`, also behind `access.apply_default_shares` and
+`access.reconcile_shares`), in the same transaction. Nothing is deleted: the records stay with
+their owner, and the consent's history is kept by pghistory triggers.
+
+The access-log basis of a change is the policy's: the basis the view's lookup annotated on the
+consent, or the acting person's permissions on the family.
 
 Written consents may be registered before the signed scan is uploaded. The ombud takes the
 signature at the home visit and scans it back at the office; refusing the registration until
@@ -108,6 +112,10 @@ class SignatureInput:
 
     signer: Member
     signed_on: dt.date
+
+
+def _basis(by: User, obj) -> str:
+    return access.acting_basis(by, obj)
 
 
 def _err(field: str, message) -> ValidationError:
@@ -289,11 +297,12 @@ def consent_register(
         user=registered_by,
         action=Action.CREATE,
         obj=consent,
-        basis=Basis.CASE_TEAM,
+        basis=_basis(registered_by, family),
         request=request,
     )
     if consent.is_active(today):
-        access.apply_default_shares(consent=consent, by=registered_by)
+        # A consent registered in advance is derived on its first day (consent_start_due).
+        access.apply_default_shares(consent=consent, by=registered_by, request=request)
     return consent
 
 
@@ -347,7 +356,9 @@ def consent_signature_add(
     )
     _bump(locked, [])
     consent.refresh_from_db()
-    log_access(user=by, action=Action.CHANGE, obj=locked, basis=Basis.CASE_TEAM, request=request)
+    log_access(
+        user=by, action=Action.CHANGE, obj=locked, basis=_basis(by, consent), request=request
+    )
     return signature
 
 
@@ -370,7 +381,9 @@ def consent_attach_scan(
         raise ValidationError({"scan": error.messages}) from None
     _bump(locked, ["scan", "scan_content_type"])
     consent.refresh_from_db()
-    log_access(user=by, action=Action.CHANGE, obj=locked, basis=Basis.CASE_TEAM, request=request)
+    log_access(
+        user=by, action=Action.CHANGE, obj=locked, basis=_basis(by, consent), request=request
+    )
     return consent
 
 
@@ -412,8 +425,10 @@ def consent_revoke(
     locked.revoke_reason = reason.strip()
     _bump(locked, ["revoked_on", "revoked_how", "revoked_by", "revoke_reason"])
     consent.refresh_from_db()
-    log_access(user=by, action=Action.CHANGE, obj=locked, basis=Basis.CASE_TEAM, request=request)
-    return access.reconcile_shares(family_id=locked.family_id, reason="consent revoked")
+    log_access(
+        user=by, action=Action.CHANGE, obj=locked, basis=_basis(by, consent), request=request
+    )
+    return access.reconcile_shares(family_id=locked.family_id, reason="consent revoked", by=by)
 
 
 def families_with_lapsed_shares(on: dt.date):
@@ -428,24 +443,25 @@ def families_with_lapsed_shares(on: dt.date):
 
 
 def consent_start_due(*, on: dt.date | None = None) -> int:
-    """Apply the default shares of consents that begin later than they were registered
-    (registered in advance) once their first day has come. Returns how many consents."""
+    """Derive the shares of consents that begin later than they were registered (registered
+    in advance) once their first day has come: `access.family_derive` for each family with
+    such a consent. A daily job, not a person: the Share rows' history keeps what it did.
+    Returns how many consents started."""
     on = on or timezone.localdate()
-    due = (
+    due = list(
         Consent.objects.active(on)
         .filter(shares__isnull=True, valid_from__gt=F("created_at__date"))
-        .select_related("family", "subject", "registered_by")
+        .values_list("family_id", flat=True)
     )
-    started = 0
-    for consent in due:
+    for family_id in sorted(set(due)):
         with transaction.atomic():
-            access.apply_default_shares(consent=consent, by=consent.registered_by)
-            started += 1
-    return started
+            access.family_derive(family=family_id, on=on)
+    return len(due)
 
 
 def consent_expire_due(*, on: dt.date | None = None) -> int:
-    """Withdraw the shares whose consents have run out (the daily `expire_consents`).
+    """Withdraw the shares whose consents have run out (the daily `expire_consents`):
+    `access.family_derive` for each family with a share resting on a lapsed consent.
 
     Reads already ignore them (the grants carry the consent's end date); this makes the share
     rows and the grants say so too. One transaction per family, so one family's trouble does
@@ -454,7 +470,5 @@ def consent_expire_due(*, on: dt.date | None = None) -> int:
     withdrawn = 0
     for family_id in list(families_with_lapsed_shares(on)):
         with transaction.atomic():
-            withdrawn += access.reconcile_shares(
-                family_id=family_id, on=on, reason="consent expired"
-            )
+            withdrawn += access.family_derive(family=family_id, on=on, reason="consent expired")
     return withdrawn

@@ -1,15 +1,17 @@
-"""Consent pages. Thin: look up through the access helpers (404 when not visible, 403 when
-visible but not writable), call a selector or service, render, log each record shown.
+"""Consent pages. Thin: look up through the access policy by need (404 when not visible,
+403 when short of the need), call a selector or service, render, log each record shown.
 
-Only the family's case team writes consents and shares (the team lead prioritises and
-assigns; the ombud holds the family's mandate)."""
+Registering, signing, revoking, uploading the scan and printing the blank form oversee the
+case (OVERSEE: the case team or the owning team lead); an explicit share of a record is the
+case team's (DOCUMENT: the ombud holds the family's mandate). The lookup logs the record it
+found on a GET; the views log the other records a page shows, and prints and downloads."""
 
 from __future__ import annotations
 
 from django.apps import apps
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,39 +21,22 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import models as cm
 from consent import forms, selectors, services
-from consent.models import Share
+from consent.models import Consent, Share
 from familjelotsen import access
-from familjelotsen.audit import log_access, log_list
+from familjelotsen.audit import log_list, log_read
 from familjelotsen.forms import add_service_errors
 from familjelotsen.models import AccessLogEntry
 from familjelotsen.pdf import render_pdf
 
 Action = AccessLogEntry.Action
-Basis = AccessLogEntry.Basis
 
 
-def _require_case_team(obj) -> None:
-    if getattr(obj, "access_basis", None) != Basis.CASE_TEAM:
-        raise PermissionDenied
-
-
-def _log(request, action: str, obj) -> None:
-    log_access(
-        user=request.user,
-        action=action,
-        obj=obj,
-        basis=obj.access_basis,
-        consent_id=obj.access_consent_id,
-        request=request,
-    )
-
-
-def _log_members(request, members, action: str = Action.VIEW) -> None:
-    if action == Action.VIEW:
-        log_list(user=request.user, objects=members, request=request)
-        return
-    for member in members:
-        _log(request, action, member)
+def _log_shown(request, obj, others=()) -> None:
+    """Log a page that shows `obj` and `others`: the lookup already logged `obj` on a GET;
+    a form shown again after a POST logs it here. One row per record."""
+    if request.method not in ("GET", "HEAD"):
+        log_read(request, obj)
+    log_list(user=request.user, objects=list(others), request=request)
 
 
 def _member_or_404(members, pk: int) -> cm.Member:
@@ -61,10 +46,22 @@ def _member_or_404(members, pk: int) -> cm.Member:
     raise Http404
 
 
-def _consent_for_write(request, pk: int):
-    consent = access.get_consent_for_user(request, pk, write=True)
-    _require_case_team(consent)
-    return consent
+def _consent_to_oversee(request, pk: int):
+    return access.get_consent_for_user(request, pk, need=access.OVERSEE)
+
+
+def _consent_page(request, pk: int, *, need=access.SEE, log: bool = True) -> Consent:
+    """The consent with all a page or print shows, looked up by the policy (404/403, and the
+    one log row of a GET unless `log=False`)."""
+    consent = access.get_for_user(
+        request,
+        Consent,
+        pk,
+        need=need,
+        queryset=selectors.consent_page_queryset(request.user),
+        log=log,
+    )
+    return selectors.for_page(consent)
 
 
 # --- Lists and detail ------------------------------------------------------------------------
@@ -73,44 +70,42 @@ def _consent_for_write(request, pk: int):
 @require_http_methods(["GET"])
 def family_consents(request, family_id: int):
     family = access.get_family_for_user(request, family_id)
+    can = family.can
     consents = selectors.family_consents(request.user, family)
-    can_manage = family.access_basis == Basis.CASE_TEAM
-    members = selectors.family_members(request.user, family) if can_manage else []
-    # One INSERT for every record shown: the family, each consent, each member named.
-    log_list(user=request.user, objects=[family, *consents, *members], request=request)
+    members = selectors.family_members(request.user, family, can) if can.oversee else []
+    # The lookup logged the family; one INSERT for each consent and each member named.
+    log_list(user=request.user, objects=[*consents, *members], request=request)
     return render(
         request,
         "consent/family_consents.html",
-        {
-            "family": family,
-            "consents": consents,
-            "members": members,
-            "can_manage": can_manage,
-            "full_access": family.access_basis in selectors.FULL_ACCESS,
-        },
+        {"family": family, "consents": consents, "members": members, "can": can},
     )
 
 
 @require_http_methods(["GET"])
 def detail(request, pk: int):
-    consent = access.get_consent_for_user(request, pk)
-    consent = selectors.consent_for_page(request.user, consent)
-    members = selectors.family_members(request.user, consent.family)
+    consent = _consent_page(request, pk)
+    can = consent.can
+    members = selectors.family_members(request.user, consent.family, can)
     signatures = selectors.signature_rows(consent, members)
-    can_manage = consent.access_basis == Basis.CASE_TEAM
-    unsigned = selectors.unsigned_custodians(consent, members) if can_manage else []
+    unsigned = selectors.unsigned_custodians(consent, members) if can.oversee else []
     shown_ids = {s["signature"].signer_id for s in signatures} | {m.pk for m in unsigned}
-    _log(request, Action.VIEW, consent)
-    _log_members(request, [m for m in members if m.pk in shown_ids and m.pk != consent.subject_id])
+    # The lookup logged the consent (and with it its subject); the others named are logged
+    # here.
+    log_list(
+        user=request.user,
+        objects=[m for m in members if m.pk in shown_ids and m.pk != consent.subject_id],
+        request=request,
+    )
     context = {
         "consent": consent,
         "signatures": signatures,
-        "shares": list(selectors.consent_shares(consent)) if can_manage else [],
-        "history": selectors.consent_history(request.user, consent) if can_manage else [],
-        "can_manage": can_manage,
+        "shares": list(selectors.consent_shares(consent)) if can.oversee else [],
+        "history": selectors.consent_history(request.user, consent) if can.oversee else [],
+        "can": can,
         "active": consent.revoked_on is None,
     }
-    if can_manage and consent.revoked_on is None and unsigned:
+    if can.oversee and consent.revoked_on is None and unsigned:
         context["signature_form"] = forms.SignatureAddForm(
             custodians=unsigned, initial={"version": consent.version}
         )
@@ -122,9 +117,8 @@ def detail(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def register(request, family_id: int, member_id: int):
-    family = access.get_family_for_user(request, family_id, write=True)
-    _require_case_team(family)
-    members = selectors.family_members(request.user, family)
+    family = access.get_family_for_user(request, family_id, need=access.OVERSEE)
+    members = selectors.family_members(request.user, family, family.can)
     subject = _member_or_404(members, member_id)
     custodians = selectors.custodians_of(subject, members) if subject.is_child else []
     form_kwargs = {
@@ -151,17 +145,17 @@ def register(request, family_id: int, member_id: int):
                 return redirect("consent:detail", pk=consent.pk)
     else:
         form = forms.ConsentForm(**form_kwargs)
-    _log_members(request, [subject, *custodians])
+    _log_shown(request, family, [subject, *custodians])
     return render(
         request,
         "consent/register.html",
-        {"family": family, "subject": subject, "form": form},
+        {"family": family, "subject": subject, "form": form, "can": family.can},
     )
 
 
 @require_http_methods(["GET", "POST"])
 def revoke(request, pk: int):
-    consent = _consent_for_write(request, pk)
+    consent = _consent_to_oversee(request, pk)
     if consent.revoked_on is not None:
         messages.info(request, _("The consent has already been revoked."))
         return redirect("consent:detail", pk=pk)
@@ -189,13 +183,13 @@ def revoke(request, pk: int):
                 return redirect("consent:detail", pk=pk)
     else:
         form = forms.RevokeForm(initial={"version": consent.version})
-    _log(request, Action.VIEW, consent)
+    _log_shown(request, consent)
     return render(request, "consent/revoke.html", {"consent": consent, "form": form})
 
 
 @require_http_methods(["GET", "POST"])
 def upload_scan(request, pk: int):
-    consent = _consent_for_write(request, pk)
+    consent = _consent_to_oversee(request, pk)
     if request.method == "POST":
         form = forms.ScanForm(request.POST, request.FILES)
         if form.is_valid():
@@ -214,15 +208,14 @@ def upload_scan(request, pk: int):
                 return redirect("consent:detail", pk=pk)
     else:
         form = forms.ScanForm(initial={"version": consent.version})
-    _log(request, Action.VIEW, consent)
+    _log_shown(request, consent)
     return render(request, "consent/upload_scan.html", {"consent": consent, "form": form})
 
 
 @require_POST
 def add_signature(request, pk: int):
-    consent = _consent_for_write(request, pk)
-    members = selectors.family_members(request.user, consent.family)
-    consent = selectors.consent_for_page(request.user, consent)
+    consent = _consent_page(request, pk, need=access.OVERSEE)
+    members = selectors.family_members(request.user, consent.family, consent.can)
     unsigned = selectors.unsigned_custodians(consent, members)
     form = forms.SignatureAddForm(request.POST, custodians=unsigned)
     if form.is_valid():
@@ -253,14 +246,14 @@ def add_signature(request, pk: int):
 
 @require_http_methods(["GET"])
 def download_scan(request, pk: int):
-    consent = access.get_consent_for_user(request, pk)
+    consent = access.get_consent_for_user(request, pk, log=False)
     if not consent.scan:
         raise Http404
     try:
         handle = consent.scan.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    _log(request, Action.DOWNLOAD, consent)
+    log_read(request, consent, Action.DOWNLOAD)
     extension = services.SCAN_TYPES.get(consent.scan_content_type, "bin")
     response = FileResponse(
         handle,
@@ -279,11 +272,21 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     return response
 
 
+# Protected identity on a consent form (SPEC §3.7, issue 14 finding 4): a consent form is
+# printed to be signed by the very person it concerns (or the child's custodians), and it is
+# the case team that takes it to the home visit. So a form printed by the case team carries
+# the names and personnummer of a person with protected identity: the person signs their own
+# consent, and a form with a masked name could not be signed or kept in the records. Printed
+# by anyone else (the team lead), the protected identity is masked like on every page. The
+# masking comes from the policy: `identity_visible` of each member (selectors.family_members)
+# and `Permissions.identity` for the full personnummer.
+
+
 @require_http_methods(["GET"])
 def print_consent(request, pk: int):
-    consent = access.get_consent_for_user(request, pk)
-    consent = selectors.consent_for_page(request.user, consent)
-    members = selectors.family_members(request.user, consent.family)
+    consent = _consent_page(request, pk, log=False)
+    can = consent.can
+    members = selectors.family_members(request.user, consent.family, can)
     subject = _member_or_404(members, consent.subject_id)
     signers = selectors.pdf_signers(subject, members, consent=consent)
     pdf = render_pdf(
@@ -302,23 +305,23 @@ def print_consent(request, pk: int):
             "valid_until": consent.valid_until,
         },
     )
-    _log(request, Action.PRINT, consent)
-    _log_members(
-        request, [s["member"] for s in signers if s["member"].pk != subject.pk], Action.PRINT
-    )
+    log_read(request, consent, Action.PRINT)
+    for signer in signers:
+        if signer["member"].pk != subject.pk:
+            log_read(request, signer["member"], Action.PRINT)
     return _pdf_response(pdf, f"samtycke-{consent.pk}.pdf")
 
 
 @require_http_methods(["GET", "POST"])
 def blank_form(request, family_id: int):
     """A pre-filled consent form to take to a home visit, before any consent exists."""
-    family = access.get_family_for_user(request, family_id, write=True)
+    family = access.get_family_for_user(request, family_id, need=access.OVERSEE)
+    members = selectors.family_members(request.user, family, family.can)
     members_qs = access.visible_members(request.user).filter(family_id=family.pk)
     if request.method == "POST":
         form = forms.BlankFormForm(request.POST, family=family, members_qs=members_qs)
         if form.is_valid():
             data = form.cleaned_data
-            members = selectors.family_members(request.user, family)
             subject = _member_or_404(members, data["member"].pk)
             signers = selectors.pdf_signers(subject, members)
             pdf = render_pdf(
@@ -337,24 +340,30 @@ def blank_form(request, family_id: int):
                     "valid_until": data.get("valid_until"),
                 },
             )
-            _log(request, Action.PRINT, family)
-            _log_members(request, [s["member"] for s in signers], Action.PRINT)
-            if subject.pk not in {s["member"].pk for s in signers}:
-                _log(request, Action.PRINT, subject)
+            log_read(request, family, Action.PRINT)
+            printed = {s["member"].pk: s["member"] for s in signers}
+            printed.setdefault(subject.pk, subject)
+            for member in printed.values():
+                log_read(request, member, Action.PRINT)
             return _pdf_response(pdf, f"samtyckesblankett-{family.pk}.pdf")
     else:
         initial = {}
         if (member := request.GET.get("member", "")).isdigit():
             initial["member"] = int(member)
         form = forms.BlankFormForm(family=family, members_qs=members_qs, initial=initial)
-    _log(request, Action.VIEW, family)
-    return render(request, "consent/blank_form.html", {"family": family, "form": form})
+    # The form names every member the user may see (the choice of whose information).
+    _log_shown(request, family, members)
+    return render(
+        request, "consent/blank_form.html", {"family": family, "form": form, "can": family.can}
+    )
 
 
 # --- Sharing a record (buttons from consent/_share_controls.html) ----------------------------
 
 
 def _share_target(request, form):
+    """The record to share: the case team's (DOCUMENT), since an explicit share is the
+    ombud's decision on the family's mandate. 404 when not visible, 403 when short."""
     label = form.cleaned_data["content_type"]
     try:
         model = apps.get_model(label)
@@ -362,9 +371,9 @@ def _share_target(request, form):
         raise Http404 from None
     if model not in access.REGISTRY:
         raise Http404
-    obj = access.get_for_user(request.user, model, form.cleaned_data["object_id"], write=True)
-    _require_case_team(obj)
-    return obj
+    return access.get_for_user(
+        request, model, form.cleaned_data["object_id"], need=access.DOCUMENT, log=False
+    )
 
 
 def _after_share(request, form, obj):
@@ -381,6 +390,34 @@ def _after_share(request, form, obj):
         return redirect(target)
     family_id = obj.pk if isinstance(obj, cm.Family) else obj.family_id
     return redirect(reverse("consent:family", args=[family_id]))
+
+
+# Why a share stays after the ombud stopped sharing: the source that still wants it.
+def _stays_message(row: Share, administration) -> str:
+    names = {"adm": administration.name}
+    if row.reason == Share.Reason.SIP:
+        return (
+            _(
+                "The share with %(adm)s stays: it follows the SIP, and stays while the SIP "
+                "has %(adm)s taking part."
+            )
+            % names
+        )
+    if row.reason == Share.Reason.NETWORK:
+        return (
+            _(
+                "The share with %(adm)s stays: it follows the network process, and stays "
+                "while %(adm)s is in the professional network."
+            )
+            % names
+        )
+    return (
+        _(
+            "The share with %(adm)s stays: it follows the consent, and stays while the "
+            "consent names %(adm)s."
+        )
+        % names
+    )
 
 
 @require_POST
@@ -418,14 +455,16 @@ def unshare(request):
         messages.info(
             request, _("The record is not shared with %(adm)s.") % {"adm": administration.name}
         )
-    else:
-        access.unshare(
-            row=row,
-            by=request.user,
-            reason=form.cleaned_data.get("reason") or selectors.WITHDRAWN_BY_OMBUD,
-            request=request,
-        )
+    elif access.unshare(
+        row=row,
+        by=request.user,
+        reason=form.cleaned_data.get("reason") or selectors.WITHDRAWN_BY_OMBUD,
+        request=request,
+    ):
         messages.success(
             request, _("No longer shared with %(adm)s.") % {"adm": administration.name}
         )
+    else:
+        row.refresh_from_db()
+        messages.info(request, _stays_message(row, administration))
     return _after_share(request, form, obj)

@@ -27,7 +27,7 @@ DECIDED_FIRST = Case(
 
 
 def visible_processes(user) -> QuerySet:
-    return access.with_basis(user, access.visible(user, nm.NetworkProcess))
+    return access.visible_records(user, nm.NetworkProcess)
 
 
 def family_processes(user, family: Family) -> list[nm.NetworkProcess]:

@@ -1,8 +1,11 @@
 """Every write to network work: typed, keyword-only, atomic.
 
 A process is shared with the administrations of its professional network (they attend the
-meetings), within consent: `access.share` decides; a refused share is a warning for the user.
-"""
+meetings), within consent: the process is a source of shares, and every change to its network
+re-derives the family's shares (`access.family_derive`); a share the consents do not allow is
+a warning for the user.
+
+Services do not ask who the user is: the views ask the access policy (DOCUMENT)."""
 
 from __future__ import annotations
 
@@ -10,14 +13,12 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Family, Member
-from consent.models import Share
 from familjelotsen import access
 from familjelotsen.models import Administration, User
 from network import models as nm
@@ -94,7 +95,7 @@ def process_create(
             {"member": _("Network work is for children and young people from 0 to 20 years.")}
         )
     _check_provision(provision, decision_reference)
-    return nm.NetworkProcess.objects.create(
+    process = nm.NetworkProcess.objects.create(
         family=family,
         owner_id=by.administration_id,
         member=member,
@@ -106,6 +107,9 @@ def process_create(
         follow_up_person=follow_up_person,
         created_by=by,
     )
+    # A new record of the family: derive, so that the sources that want it reach it at once.
+    access.family_derive(family=family, by=by)
+    return process
 
 
 @transaction.atomic

@@ -1,12 +1,16 @@
-"""Network-work pages. Thin: look up through familjelotsen.access (404 when not visible, 403
-when not writable), call a service or selector, render. Every page with personal data is
-logged."""
+"""Network-work pages. Thin: look up through the access policy by need (404 when not visible,
+403 when short of the need), call a service or selector, render. Starting and running a
+network process (its network, meetings, actions, inventories, time) is the case team's
+(DOCUMENT); reading it is SEE.
+
+The lookup logs the record it found on a GET; views log the other records a page names, and
+what they changed."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,12 +18,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from familjelotsen import access
-from familjelotsen.audit import Action, Basis, log_list, log_read
+from familjelotsen.audit import Action, log_list, log_read
 from familjelotsen.forms import add_service_errors
 from familjelotsen.idempotency import idempotent_post
 from network import forms, selectors, services
 from network import models as nm
-from sip.selectors import member_labels
+from sip.selectors import family_members, labels_of
 
 # Create forms carry a one-time token: a double click or a resent POST makes one record.
 GET_POST = require_http_methods(["GET", "POST"])
@@ -30,12 +34,35 @@ def _warn(request, warnings: list[str]) -> None:
         messages.warning(request, warning)
 
 
-def _for_write(request, pk):
-    return access.get_network_process_for_user(request, pk, write=True)
+def _to_document(request, pk):
+    """The process, for running it: the case team only."""
+    return access.get_network_process_for_user(request, pk, need=access.DOCUMENT)
+
+
+def _log_shown(request, obj, others=()) -> None:
+    """Log a page that shows `obj` and `others`: the lookup already logged `obj` on a GET;
+    a form shown again after a POST logs it here. One row per record."""
+    if request.method not in ("GET", "HEAD"):
+        log_read(request, obj)
+    log_list(user=request.user, objects=list(others), request=request)
 
 
 def _form_page(request, process, form, title, *, template="network/form.html", **extra):
-    return render(request, template, {"process": process, "form": form, "title": title, **extra})
+    return render(
+        request,
+        template,
+        {"process": process, "form": form, "title": title, "can": process.can, **extra},
+    )
+
+
+def _page_context(process) -> dict:
+    """What the process pages read: the permissions, and whether the process still runs."""
+    return {
+        "can": process.can,
+        "active": process.status == nm.NetworkProcess.Status.ACTIVE,
+        "status_choices": nm.Action.Status.choices,
+        "today": timezone.localdate(),
+    }
 
 
 def _meeting_of(process, meeting_id):
@@ -52,7 +79,7 @@ def _meeting_of(process, meeting_id):
 def family(request, family_id):
     family = access.get_family_for_user(request, family_id)
     processes = selectors.family_processes(request.user, family)
-    log_read(request, family)
+    # The lookup logged the family; one INSERT for the processes shown.
     log_list(user=request.user, objects=processes, request=request)
     return render(
         request,
@@ -60,7 +87,7 @@ def family(request, family_id):
         {
             "family": family,
             "processes": processes,
-            "can_create": family.access_basis == Basis.CASE_TEAM,
+            "can": family.can,
             "planning_hours": settings.NETWORK_HOURS_PLANNING_FIGURE,
         },
     )
@@ -69,10 +96,9 @@ def family(request, family_id):
 @GET_POST
 @idempotent_post
 def process_create(request, family_id):
-    family = access.get_family_for_user(request, family_id)
-    if family.access_basis != Basis.CASE_TEAM:
-        raise PermissionDenied
-    labels = member_labels(request.user, family.pk)
+    family = access.get_family_for_team(request, family_id)
+    members = family_members(request.user, family.pk)
+    labels = labels_of(members)
     form = forms.ProcessForm(
         request.POST or None,
         family=family,
@@ -88,10 +114,12 @@ def process_create(request, family_id):
         else:
             messages.success(request, _("The network process was started."))
             return redirect("network:process_detail", process.pk)
+    # The form names the family's members (whom the work is for).
+    _log_shown(request, family, members)
     return render(
         request,
         "network/process_form.html",
-        {"family": family, "form": form, "title": _("New network process")},
+        {"family": family, "form": form, "title": _("New network process"), "can": family.can},
     )
 
 
@@ -99,24 +127,16 @@ def process_create(request, family_id):
 def process_detail(request, pk):
     process = access.get_network_process_for_user(request, pk)
     detail = selectors.process_detail(request.user, process)
-    log_read(request, process)
     return render(
         request,
         "network/process_detail.html",
-        {
-            "process": process,
-            "detail": detail,
-            "can_write": access.can_write(request.user, process)
-            and process.status == nm.NetworkProcess.Status.ACTIVE,
-            "status_choices": nm.Action.Status.choices,
-            "today": timezone.localdate(),
-        },
+        {"process": process, "detail": detail, **_page_context(process)},
     )
 
 
 @GET_POST
 def process_edit(request, pk):
-    process = _for_write(request, pk)
+    process = _to_document(request, pk)
     initial = {name: getattr(process, name) for name in services.PROCESS_EDITABLE}
     initial["version"] = process.version
     form = forms.ProcessForm(
@@ -137,6 +157,7 @@ def process_edit(request, pk):
         else:
             log_read(request, process, Action.CHANGE)
             return redirect("network:process_detail", process.pk)
+    _log_shown(request, process)
     return render(
         request,
         "network/process_form.html",
@@ -146,13 +167,14 @@ def process_edit(request, pk):
             "form": form,
             "conflict": conflict,
             "title": _("Edit the network process"),
+            "can": process.can,
         },
     )
 
 
 @GET_POST
 def process_close(request, pk):
-    process = _for_write(request, pk)
+    process = _to_document(request, pk)
     form = forms.CloseForm(request.POST or None, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
@@ -171,7 +193,7 @@ def process_close(request, pk):
 @GET_POST
 @idempotent_post
 def participant_add(request, pk):
-    process = _for_write(request, pk)
+    process = _to_document(request, pk)
     form = forms.ParticipantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -190,7 +212,7 @@ def participant_add(request, pk):
 @GET_POST
 @idempotent_post
 def meeting_add(request, pk):
-    process = _for_write(request, pk)
+    process = _to_document(request, pk)
     form = forms.MeetingForm(
         request.POST or None,
         process=process,
@@ -212,25 +234,17 @@ def meeting_detail(request, pk, meeting_id):
     process = access.get_network_process_for_user(request, pk)
     meeting = _meeting_of(process, meeting_id)
     context = selectors.meeting_detail(process, meeting)
-    log_read(request, process)
     return render(
         request,
         "network/meeting_detail.html",
-        {
-            "process": process,
-            "can_write": access.can_write(request.user, process)
-            and process.status == nm.NetworkProcess.Status.ACTIVE,
-            "status_choices": nm.Action.Status.choices,
-            "today": timezone.localdate(),
-            **context,
-        },
+        {"process": process, **_page_context(process), **context},
     )
 
 
 @GET_POST
 @idempotent_post
 def action_add(request, pk, meeting_id):
-    process = _for_write(request, pk)
+    process = _to_document(request, pk)
     meeting = _meeting_of(process, meeting_id)
     form = forms.ActionForm(request.POST or None, process=process)
     if request.method == "POST" and form.is_valid():
@@ -246,7 +260,7 @@ def action_add(request, pk, meeting_id):
 
 @require_POST
 def action_status(request, pk, action_id):
-    process = _for_write(request, pk)
+    process = _to_document(request, pk)
     action = process.actions.filter(pk=action_id).first()
     if action is None:
         raise Http404
@@ -283,7 +297,7 @@ def action_status(request, pk, action_id):
 @GET_POST
 @idempotent_post
 def inventory_add(request, pk):
-    process = _for_write(request, pk)
+    process = _to_document(request, pk)
     form = forms.InventoryForm(
         request.POST or None, initial={"made_on": timezone.localdate(), "rated_by": "family"}
     )
@@ -315,7 +329,7 @@ def inventory_add(request, pk):
 @GET_POST
 @idempotent_post
 def time_add(request, pk):
-    process = _for_write(request, pk)
+    process = _to_document(request, pk)
     form = forms.TimeForm(request.POST or None, initial={"on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:

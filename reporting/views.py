@@ -16,10 +16,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from familjelotsen import audit
+from familjelotsen import access, audit
 from familjelotsen.access import get_report_for_user, require_roles
 from familjelotsen.forms import add_service_errors
-from familjelotsen.models import AccessLogEntry, User
+from familjelotsen.models import AccessLogEntry
 from reporting import sections, selectors, services, suppression
 from reporting.forms import (
     CostSettingsForm,
@@ -29,9 +29,10 @@ from reporting.forms import (
 )
 from reporting.models import Report
 
-REPORT_ROLES = (User.Role.PROJECT_LEADER, User.Role.TEAM_LEAD)
+# The role gate of the report pages (their home pages); what a user may do there is the
+# policy's (`access.makes_reports`, `access.edits_cost_settings`, `access.visible_reports`).
+REPORT_ROLES = access.REPORT_ROLES
 Action = AccessLogEntry.Action
-AGGREGATE = AccessLogEntry.Basis.AGGREGATE
 
 
 @require_GET
@@ -54,7 +55,7 @@ def dashboard(request):
         "flow": tables["flow"],
         "legend": suppression.legend(),
         "reports": selectors.archive(request.user)[:10],
-        "can_edit_cost": request.user.role == User.Role.PROJECT_LEADER,
+        "can_edit_cost": access.edits_cost_settings(request.user),
     }
     return render(request, "reporting/dashboard.html", context)
 
@@ -69,6 +70,8 @@ def archive(request):
 @require_http_methods(["GET", "POST"])
 @require_roles(*REPORT_ROLES)
 def report_new(request):
+    if not access.makes_reports(request.user):
+        raise PermissionDenied
     if request.method == "POST":
         form = ReportStartForm(request.POST)
         if form.is_valid():
@@ -153,7 +156,11 @@ def _save_or_export(request, report: Report, form: NarrativeForm) -> bool:
         return False
     if exporting:
         audit.log_access(
-            user=request.user, action=Action.EXPORT, obj=report, basis=AGGREGATE, request=request
+            user=request.user,
+            action=Action.EXPORT,
+            obj=report,
+            basis=report.access_basis,
+            request=request,
         )
         messages.success(request, _("The PDF is being made. You can stay on this page."))
     else:
@@ -205,7 +212,11 @@ def report_pdf(request, pk: int):
     if report.status != Report.Status.DONE:
         raise PermissionDenied
     audit.log_access(
-        user=request.user, action=Action.DOWNLOAD, obj=report, basis=AGGREGATE, request=request
+        user=request.user,
+        action=Action.DOWNLOAD,
+        obj=report,
+        basis=report.access_basis,
+        request=request,
     )
     response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="rapport-{report.pk}.pdf"'
@@ -221,7 +232,11 @@ def report_csv(request, pk: int):
     tables = selectors.report_tables(report)
     doc = sections.document(report.kind, tables, administration_id=report.administration_id)
     audit.log_access(
-        user=request.user, action=Action.EXPORT, obj=report, basis=AGGREGATE, request=request
+        user=request.user,
+        action=Action.EXPORT,
+        obj=report,
+        basis=report.access_basis,
+        request=request,
     )
     response = HttpResponse(csv_bytes(doc), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="rapport-{report.pk}.csv"'
@@ -256,7 +271,7 @@ def csv_bytes(doc: dict) -> bytes:
 def cost_key(request):
     """The distribution key and hourly cost behind the funder report."""
     cost, shares = selectors.cost_key()
-    can_edit = request.user.role == User.Role.PROJECT_LEADER
+    can_edit = access.edits_cost_settings(request.user)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied

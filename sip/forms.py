@@ -160,6 +160,38 @@ class InterventionForm(VersionedForm):
         self.fields["need"].label_from_instance = lambda n: n.description[:80]
 
 
+class InterventionReportForm(forms.Form):
+    """How an intervention stands, recorded by the administration responsible for it, and its
+    outcome at the latest follow-up (only when the plan has been followed up)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    unit = forms.CharField(label=_("Responsible unit"), required=False, max_length=120)
+    contact_person = forms.CharField(label=_("Contact person"), required=False, max_length=120)
+    start_on = forms.DateField(label=_("Start"), required=False, widget=DateInput())
+    end_on = forms.DateField(label=_("End"), required=False, widget=DateInput())
+    outcome = forms.ChoiceField(
+        label=_("Outcome at the latest follow-up"),
+        required=False,
+        choices=[("", "—"), *sm.FollowUpOutcome.Outcome.choices],
+    )
+    continues = forms.BooleanField(
+        label=_("The intervention continues"), required=False, initial=True
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, follow_up=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if follow_up is None:
+            for name in ("outcome", "continues", "note"):
+                del self.fields[name]
+        else:
+            self.fields["outcome"].help_text = _("The follow-up of %(date)s.") % {
+                "date": date_format(follow_up.held_on)
+            }
+
+
 class OtherMeasureForm(forms.Form):
     actor = forms.ChoiceField(label=_("Actor"), choices=sm.OtherMeasure.Actor.choices)
     actor_name = forms.CharField(label=_("Name of the actor"), required=False, max_length=120)

@@ -26,18 +26,34 @@ def masked_label() -> str:
 
 
 def visible_plans(user) -> QuerySet:
-    return access.with_basis(user, access.visible(user, sm.Plan))
+    return access.visible_records(user, sm.Plan)
 
 
-def member_labels(user, family_id: int, *, for_export: bool = False) -> dict[int, str]:
-    """Names of the family's members the user may see; protected identity masked for all
-    but the case team, and in exports for everyone (SPEC §3.7)."""
-    labels = {}
+def family_members(user, family_id: int) -> list:
+    """The family's members the user may see, with the policy's `identity_visible` and
+    access basis (for the log of a page that names them)."""
     rows = access.visible_members(user).filter(family_id=family_id)
-    for m in rows.only("id", "first_name", "last_name", "protected_identity"):
+    return list(
+        rows.only("id", "family_id", "first_name", "last_name", "protected_identity").order_by(
+            "kind", "birth_date", "id"
+        )
+    )
+
+
+def labels_of(members, *, for_export: bool = False) -> dict[int, str]:
+    """Names of members as the policy lets the user see them: protected identity masked for
+    all but the case team, and in exports for everyone (SPEC §3.7: the SIP is handed to the
+    family and copied to every participating organisation)."""
+    labels = {}
+    for m in members:
         shown = m.identity_visible and not (for_export and m.protected_identity)
         labels[m.pk] = f"{m.first_name} {m.last_name}" if shown else masked_label()
     return labels
+
+
+def member_labels(user, family_id: int, *, for_export: bool = False) -> dict[int, str]:
+    """Names of the family's members the user may see (see `labels_of`)."""
+    return labels_of(family_members(user, family_id), for_export=for_export)
 
 
 def label_for(labels: dict[int, str], member_id: int | None) -> str:
@@ -62,11 +78,15 @@ class PlanDetail:
     follow_ups: list
     distribution: list
     status_changes: list
+    # Members of the family named on the page besides the person the plan is for (family
+    # members taking part): the page logs one row for each.
+    named_members: list
 
 
 def plan_detail(user, plan: sm.Plan, *, for_export: bool = False) -> PlanDetail:
     """Everything about one plan, in a fixed number of queries."""
-    labels = member_labels(user, plan.family_id, for_export=for_export)
+    members = family_members(user, plan.family_id)
+    labels = labels_of(members, for_export=for_export)
     participants = list(
         plan.participants.select_related("administration", "family_member").order_by("kind", "id")
     )
@@ -78,6 +98,7 @@ def plan_detail(user, plan: sm.Plan, *, for_export: bool = False) -> PlanDetail:
             label_for(labels, p.family_member_id) if p.family_member_id else p.name
             for p in meeting.present.all()
         ]
+    named_ids = {p.family_member_id for p in participants if p.family_member_id} - {plan.member_id}
     return PlanDetail(
         plan=plan,
         member_label=label_for(labels, plan.member_id),
@@ -100,6 +121,7 @@ def plan_detail(user, plan: sm.Plan, *, for_export: bool = False) -> PlanDetail:
         ),
         distribution=list(plan.distribution.select_related("administration")),
         status_changes=list(plan.status_changes.select_related("changed_by")),
+        named_members=[m for m in members if m.pk in named_ids],
     )
 
 
@@ -355,7 +377,9 @@ def interventions_for_user(user, *, on: dt.date | None = None) -> list[sm.Interv
     user may see (for a school coordinator: only while the consent behind the share lasts).
 
     Each intervention's `plan` carries `access_basis` / `access_consent_id`, so the page
-    can log: `audit.log_list(user=..., objects={i.plan for i in rows}, request=...)`.
+    can log: `audit.log_list(user=..., objects={i.plan for i in rows}, request=...)`;
+    `writable` says whether the user may record its status and follow-up outcome
+    (`access.intervention_writable`).
     Rendered by templates/sip/_my_interventions.html as `my_interventions`.
     """
     if user.administration_id is None:
@@ -393,5 +417,36 @@ def interventions_for_user(user, *, on: dt.date | None = None) -> list[sm.Interv
         plan.member_label = shown.get(plan.member_id, _("(not shown)"))
         for intervention in plan.my_interventions:
             intervention.plan = plan
+            intervention.writable = access.intervention_writable(user, plan, intervention)
+            rows.append(intervention)
+    return rows
+
+
+def interventions_for_member(user, member_id: int) -> list[sm.Intervention]:
+    """The interventions of the SIPs in force for one person that the user may see (for the
+    pupil page: what the school and the others do, and who answers for it).
+
+    Each intervention's `plan` carries the plan's access basis, so the page logs the plans it
+    shows with `audit.log_list(..., objects={i.plan for i in rows})`; `writable` says whether
+    the user may record its status and outcome.
+    """
+    plans = list(
+        visible_plans(user)
+        .filter(member_id=member_id, status__in=sm.IN_FORCE)
+        .prefetch_related(
+            Prefetch(
+                "interventions",
+                queryset=sm.Intervention.objects.select_related(
+                    "responsible_administration"
+                ).order_by("start_on", "id"),
+            )
+        )
+        .order_by("next_follow_up_on", "id")
+    )
+    rows = []
+    for plan in plans:
+        for intervention in plan.interventions.all():
+            intervention.plan = plan
+            intervention.writable = access.intervention_writable(user, plan, intervention)
             rows.append(intervention)
     return rows

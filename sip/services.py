@@ -1,8 +1,12 @@
 """Every write to SIP plans: typed, keyword-only, atomic.
 
 A SIP is shared with the administrations that take part in it (participants, responsible
-huvudmän, the overall-responsible huvudman), within consent: `access.share` decides; a share
-the consents do not allow comes back as a warning for the user, never as a crash.
+huvudmän, the overall-responsible huvudman), within consent: the plan is a source of shares,
+and every change to who takes part re-derives the family's shares (`access.family_derive`);
+a share the consents do not allow comes back as a warning for the user, never as a crash.
+
+Services do not ask who the user is: the views ask the access policy (DOCUMENT for writing
+the plan; `access.intervention_writable` for `intervention_report`).
 """
 
 from __future__ import annotations
@@ -11,7 +15,6 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -19,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Family, Member
-from consent.models import Consent, Share
+from consent.models import Consent
 from familjelotsen import access
 from familjelotsen.models import Administration, User
 from sip import models as sm
@@ -241,9 +244,10 @@ def agreement_problems(plan: sm.Plan, on: dt.date | None = None) -> list[str]:
         problems.append(_("The linked consent is not the consent of the person the plan is for."))
         return problems
     receiving = set(consent.receiving.values_list("id", flat=True))
+    cover = access.consent_cover(plan, on=on)
     for administration in participating_administrations(plan):
         try:
-            access.covering_consents(plan, administration, on=on)
+            cover.covering(plan, administration)
         except access.ShareRefused as refused:
             problems.append(str(refused))
             continue
@@ -489,6 +493,63 @@ def intervention_update(
         fields=[f"{n}_id" if n in ("responsible_administration", "need") else n for n in fields],
     )
     return plan_share_with_participants(plan=plan, by=by, request=request)
+
+
+# What the administration responsible for an intervention records itself (SPEC §1: the
+# coordinator "sees and contributes to ... SIP interventions they are responsible for"): how
+# its intervention stands (unit, contact person, when it started and ended) and its outcome at
+# the latest follow-up. What the intervention is, its goal and who answers for it are agreed in
+# the plan and stay with the case team (`intervention_update`).
+INTERVENTION_STATUS_FIELDS = frozenset({"unit", "contact_person", "start_on", "end_on"})
+
+
+@transaction.atomic
+def intervention_report(
+    *,
+    intervention: sm.Intervention,
+    expected_version: int,
+    by: User,
+    outcome: str = "",
+    continues: bool = True,
+    note: str = "",
+    **fields: Any,
+) -> sm.FollowUpOutcome | None:
+    """Record the status of one intervention and, when given, its outcome at the plan's latest
+    follow-up (replacing the outcome recorded there). Who may do it is the caller's question
+    (`access.intervention_writable`: the case team, or a receiving administration for the
+    intervention it is responsible for); no DOCUMENT is needed. Returns the outcome row."""
+    plan = intervention.plan
+    _require_open(plan)
+    unknown = set(fields) - INTERVENTION_STATUS_FIELDS
+    if unknown:
+        raise ValueError(f"not recorded here: {sorted(unknown)}")
+    start = fields.get("start_on", intervention.start_on)
+    end = fields.get("end_on", intervention.end_on)
+    errors: dict[str, str] = {}
+    if start and end and end < start:
+        errors["end_on"] = _("The end cannot be before the start.")
+    latest = None
+    if outcome:
+        if outcome not in sm.FollowUpOutcome.Outcome.values:
+            errors["outcome"] = _("Choose an outcome.")
+        latest = plan.follow_ups.order_by("-held_on", "-id").first()
+        if latest is None:
+            errors["outcome"] = _(
+                "The plan has not been followed up yet: the outcome is recorded at the follow-up."
+            )
+    if errors:
+        raise ValidationError(errors)
+    for name, value in fields.items():
+        setattr(intervention, name, value)
+    save_versioned(intervention, expected_version=expected_version, fields=list(fields))
+    if latest is None:
+        return None
+    row, _created = sm.FollowUpOutcome.objects.update_or_create(
+        follow_up=latest,
+        intervention=intervention,
+        defaults={"outcome": outcome, "continues": continues, "note": note.strip()},
+    )
+    return row
 
 
 @transaction.atomic

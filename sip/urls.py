@@ -26,6 +26,11 @@ urlpatterns = [
         views.intervention_edit,
         name="intervention_edit",
     ),
+    path(
+        "<int:pk>/insatser/<int:intervention_id>/lage/",
+        views.intervention_report,
+        name="intervention_report",
+    ),
     path("<int:pk>/andra-aktorer/ny/", views.measure_add, name="measure_add"),
     path("<int:pk>/moten/ny/", views.meeting_add, name="meeting_add"),
     path("<int:pk>/uppfoljning/ny/", views.follow_up_add, name="follow_up_add"),

@@ -1,5 +1,10 @@
-"""SIP pages. Thin: look up through familjelotsen.access (404 when not visible, 403 when not
-writable), call a service or selector, render. Every page with personal data is logged."""
+"""SIP pages. Thin: look up through the access policy by need (404 when not visible, 403 when
+short of the need), call a service or selector, render. Creating and editing plans and their
+parts is the case team's (DOCUMENT); reading them is SEE; the administration responsible for
+an intervention records its status and outcome (`access.intervention_writable`).
+
+The lookup logs the record it found on a GET; views log the other records a page names, and
+what they changed or exported."""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from familjelotsen import access
-from familjelotsen.audit import Action, Basis, log_list, log_read
+from familjelotsen.audit import Action, log_list, log_read
 from familjelotsen.forms import add_service_errors
 from familjelotsen.idempotency import idempotent_post
 from familjelotsen.pdf import render_pdf
@@ -28,21 +33,25 @@ def _warn(request, warnings: list[str]) -> None:
         messages.warning(request, warning)
 
 
-def _family_for_team(request, family_id):
-    """Writing a family's plans is for its case team (the team lead assigns, the team
-    documents): 404 when not visible, 403 when visible but not on the team."""
-    family = access.get_family_for_user(request, family_id)
-    if family.access_basis != Basis.CASE_TEAM:
-        raise PermissionDenied
-    return family
+def _plan_to_document(request, pk):
+    """The plan, for writing it: the case team only."""
+    return access.get_plan_for_user(request, pk, need=access.DOCUMENT)
 
 
-def _plan_for_write(request, pk):
-    return access.get_plan_for_user(request, pk, write=True)
+def _log_shown(request, obj, others=()) -> None:
+    """Log a page that shows `obj` and `others`: the lookup already logged `obj` on a GET;
+    a form shown again after a POST logs it here. One row per record."""
+    if request.method not in ("GET", "HEAD"):
+        log_read(request, obj)
+    log_list(user=request.user, objects=list(others), request=request)
 
 
 def _form_page(request, plan, form, title, *, template="sip/form.html", **extra):
-    return render(request, template, {"plan": plan, "form": form, "title": title, **extra})
+    return render(
+        request,
+        template,
+        {"plan": plan, "form": form, "title": title, "can": plan.can, **extra},
+    )
 
 
 # --- The family perspective and the plan -------------------------------------------------------
@@ -52,24 +61,17 @@ def _form_page(request, plan, form, title, *, template="sip/form.html", **extra)
 def family(request, family_id):
     family = access.get_family_for_user(request, family_id)
     data = selectors.family_perspective(request.user, family)
-    log_read(request, family)
+    # The lookup logged the family; one INSERT for the plans shown.
     log_list(user=request.user, objects=data["plans"], request=request)
-    return render(
-        request,
-        "sip/family.html",
-        {
-            "family": family,
-            "can_create": family.access_basis == Basis.CASE_TEAM,
-            **data,
-        },
-    )
+    return render(request, "sip/family.html", {"family": family, "can": family.can, **data})
 
 
 @GET_POST
 @idempotent_post
 def plan_create(request, family_id):
-    family = _family_for_team(request, family_id)
-    labels = selectors.member_labels(request.user, family.pk)
+    family = access.get_family_for_team(request, family_id)
+    members = selectors.family_members(request.user, family.pk)
+    labels = selectors.labels_of(members)
     form = forms.PlanForm(
         request.POST or None,
         family=family,
@@ -85,26 +87,34 @@ def plan_create(request, family_id):
         else:
             messages.success(request, _("The SIP draft was created."))
             return redirect("sip:plan_detail", plan.pk)
+    # The form names the family's members (whom the plan is for, whose consent).
+    _log_shown(request, family, members)
     return render(
         request,
         "sip/plan_form.html",
-        {"family": family, "form": form, "title": _("New SIP")},
+        {"family": family, "form": form, "title": _("New SIP"), "can": family.can},
     )
 
 
 def _detail_context(request, plan, transition_form=None) -> dict:
     detail = selectors.plan_detail(request.user, plan)
-    can_write = access.can_write(request.user, plan)
+    can = plan.can
+    for intervention in detail.interventions:
+        intervention.reportable = plan.is_open and access.intervention_writable(
+            request.user, plan, intervention
+        )
     transitions = services.allowed_transitions(plan)
     return {
         "plan": plan,
         "detail": detail,
-        "can_write": can_write,
+        "can": can,
+        "intervention_actions": any(i.reportable for i in detail.interventions)
+        or (can.document and plan.is_open),
         "transitions": [(s, sm.Plan.Status(s).label) for s in transitions],
         # The checklist of what the law asks for, shown while the plan is being prepared.
         "agreement_problems": (
             services.agreement_problems(plan)
-            if can_write and plan.status in (sm.Plan.Status.DRAFT, sm.Plan.Status.PREPARED)
+            if can.document and plan.status in (sm.Plan.Status.DRAFT, sm.Plan.Status.PREPARED)
             else []
         ),
         "transition_form": transition_form
@@ -117,13 +127,14 @@ def _detail_context(request, plan, transition_form=None) -> dict:
 def plan_detail(request, pk):
     plan = access.get_plan_for_user(request, pk)
     context = _detail_context(request, plan)
-    log_read(request, plan)
+    # The lookup logged the plan (and its person); family members taking part are named too.
+    log_list(user=request.user, objects=context["detail"].named_members, request=request)
     return render(request, "sip/plan_detail.html", context)
 
 
 @GET_POST
 def plan_edit(request, pk):
-    plan = _plan_for_write(request, pk)
+    plan = _plan_to_document(request, pk)
     labels = selectors.member_labels(request.user, plan.family_id)
     initial = {name: getattr(plan, name) for name in services.PLAN_EDITABLE}
     initial["version"] = plan.version
@@ -147,6 +158,8 @@ def plan_edit(request, pk):
             _warn(request, warnings)
             messages.success(request, _("The plan was saved."))
             return redirect("sip:plan_detail", plan.pk)
+    # The edit form names the plan's person only (the consents are theirs): the plan's row.
+    _log_shown(request, plan)
     return render(
         request,
         "sip/plan_form.html",
@@ -156,13 +169,14 @@ def plan_edit(request, pk):
             "form": form,
             "conflict": conflict,
             "title": _("Edit the SIP"),
+            "can": plan.can,
         },
     )
 
 
 @require_POST
 def plan_transition(request, pk):
-    plan = _plan_for_write(request, pk)
+    plan = _plan_to_document(request, pk)
     form = forms.TransitionForm(request.POST)
     if form.is_valid():
         try:
@@ -181,23 +195,27 @@ def plan_transition(request, pk):
             _warn(request, warnings)
             messages.success(request, _("The status of the plan was changed."))
             return redirect("sip:plan_detail", plan.pk)
+    # The plan page again, with the reasons: a POST, so the lookup did not log the read.
     plan = access.get_plan_for_user(request, pk)
     context = _detail_context(request, plan, transition_form=form)
-    log_read(request, plan)
+    _log_shown(request, plan, context["detail"].named_members)
     return render(request, "sip/plan_detail.html", context, status=400)
 
 
 @require_GET
 def plan_pdf(request, pk):
     """The plan for the family and each participant, readable by a parent. Protected
-    identity is masked in every export, whoever prints it."""
-    plan = access.get_plan_for_user(request, pk)
+    identity is masked in every export, whoever prints it: the plan is handed to the family
+    and copied to every participating organisation (SPEC §3.7, "never in exports")."""
+    plan = access.get_plan_for_user(request, pk, log=False)
     detail = selectors.plan_detail(request.user, plan, for_export=True)
     pdf = render_pdf(
         "sip/plan_pdf.html",
         {"plan": plan, "detail": detail, "printed_on": timezone.localdate()},
     )
     log_read(request, plan, Action.EXPORT)
+    for member in detail.named_members:
+        log_read(request, member, Action.EXPORT)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="sip-{plan.pk}.pdf"'
     return response
@@ -209,8 +227,9 @@ def plan_pdf(request, pk):
 @GET_POST
 @idempotent_post
 def participant_add(request, pk):
-    plan = _plan_for_write(request, pk)
-    labels = selectors.member_labels(request.user, plan.family_id)
+    plan = _plan_to_document(request, pk)
+    members = selectors.family_members(request.user, plan.family_id)
+    labels = selectors.labels_of(members)
     form = forms.ParticipantForm(request.POST or None, family=plan.family, labels=labels)
     if request.method == "POST" and form.is_valid():
         try:
@@ -223,12 +242,14 @@ def participant_add(request, pk):
             log_read(request, plan, Action.CHANGE)
             _warn(request, warnings)
             return redirect("sip:plan_detail", plan.pk)
+    # The form names the family's members (who may take part).
+    _log_shown(request, plan, [m for m in members if m.pk != plan.member_id])
     return _form_page(request, plan, form, _("Add a participant"))
 
 
 @require_POST
 def participant_remove(request, pk, participant_id):
-    plan = _plan_for_write(request, pk)
+    plan = _plan_to_document(request, pk)
     participant = plan.participants.filter(pk=participant_id).first()
     if participant is None:
         raise Http404
@@ -247,7 +268,7 @@ def participant_remove(request, pk, participant_id):
 @GET_POST
 @idempotent_post
 def need_add(request, pk):
-    plan = _plan_for_write(request, pk)
+    plan = _plan_to_document(request, pk)
     form = forms.NeedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -263,7 +284,7 @@ def need_add(request, pk):
 @GET_POST
 @idempotent_post
 def intervention_add(request, pk):
-    plan = _plan_for_write(request, pk)
+    plan = _plan_to_document(request, pk)
     form = forms.InterventionForm(request.POST or None, plan=plan)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -282,7 +303,7 @@ def intervention_add(request, pk):
 
 @GET_POST
 def intervention_edit(request, pk, intervention_id):
-    plan = _plan_for_write(request, pk)
+    plan = _plan_to_document(request, pk)
     intervention = plan.interventions.filter(pk=intervention_id).first()
     if intervention is None:
         raise Http404
@@ -313,9 +334,61 @@ def intervention_edit(request, pk, intervention_id):
 
 
 @GET_POST
+def intervention_report(request, pk, intervention_id):
+    """The administration responsible for an intervention records how it stands and its
+    outcome at the latest follow-up (SPEC §1); the case team may too. 404 when the plan is
+    not visible or the intervention not in it, 403 when the user may not record it."""
+    plan = access.get_plan_for_user(request, pk)
+    intervention = (
+        plan.interventions.select_related("responsible_administration")
+        .filter(pk=intervention_id)
+        .first()
+    )
+    if intervention is None:
+        raise Http404
+    if not access.intervention_writable(request.user, plan, intervention):
+        raise PermissionDenied
+    if not plan.is_open:
+        messages.info(request, _("The plan is closed and can no longer be changed."))
+        return redirect("sip:plan_detail", plan.pk)
+    latest = plan.follow_ups.order_by("-held_on", "-id").first()
+    recorded = latest.outcomes.filter(intervention=intervention).first() if latest else None
+    initial = {name: getattr(intervention, name) for name in services.INTERVENTION_STATUS_FIELDS}
+    initial["version"] = intervention.version
+    if recorded is not None:
+        initial.update(outcome=recorded.outcome, continues=recorded.continues, note=recorded.note)
+    form = forms.InterventionReportForm(request.POST or None, follow_up=latest, initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version")
+        try:
+            services.intervention_report(
+                intervention=intervention, expected_version=version, by=request.user, **data
+            )
+        except services.Conflict as exc:
+            conflict = exc.current
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            # Logged with the basis the policy found (a share, and the consent behind it).
+            log_read(request, plan, Action.CHANGE)
+            messages.success(request, _("The intervention was updated."))
+            return redirect("sip:plan_detail", plan.pk)
+    _log_shown(request, plan)
+    return _form_page(
+        request,
+        plan,
+        form,
+        _("Record how the intervention stands: %(what)s") % {"what": intervention.description},
+        conflict=conflict,
+    )
+
+
+@GET_POST
 @idempotent_post
 def measure_add(request, pk):
-    plan = _plan_for_write(request, pk)
+    plan = _plan_to_document(request, pk)
     form = forms.OtherMeasureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -331,7 +404,7 @@ def measure_add(request, pk):
 @GET_POST
 @idempotent_post
 def meeting_add(request, pk):
-    plan = _plan_for_write(request, pk)
+    plan = _plan_to_document(request, pk)
     detail = selectors.plan_detail(request.user, plan)
     form = forms.MeetingForm(
         request.POST or None,
@@ -347,13 +420,15 @@ def meeting_add(request, pk):
         else:
             log_read(request, plan, Action.CHANGE)
             return redirect("sip:plan_detail", plan.pk)
+    # The form names the participants, family members among them.
+    _log_shown(request, plan, detail.named_members)
     return _form_page(request, plan, form, _("Record a meeting"))
 
 
 @GET_POST
 @idempotent_post
 def follow_up_add(request, pk):
-    plan = _plan_for_write(request, pk)
+    plan = _plan_to_document(request, pk)
     interventions = plan.interventions.select_related("responsible_administration").order_by(
         "start_on", "id"
     )
@@ -389,7 +464,7 @@ def follow_up_add(request, pk):
 @GET_POST
 @idempotent_post
 def distribution_add(request, pk):
-    plan = _plan_for_write(request, pk)
+    plan = _plan_to_document(request, pk)
     form = forms.DistributionForm(request.POST or None, initial={"sent_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:

@@ -338,7 +338,7 @@ def test_family_page_query_count_is_constant_in_the_number_of_entries(
 def test_sync_access_reports_no_drift_then_repairs_a_forged_grant(world, adm_region):
     from django.contrib.auth.models import Permission
 
-    assert access.sync_access() == {"missing": [], "unjustified": [], "groups": []}
+    assert access.sync_access() == {"missing": [], "unjustified": [], "shares": [], "groups": []}
     cm.FamilyGroupObjectPermission.objects.create(
         group=adm_region.group,
         content_object=world["family"],

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from cases import models as cm
 from cases import retention, services
+from cases.personnummer import format_full
 from familjelotsen import access
 from familjelotsen.models import AccessLogEntry
 from tests.factories import (
@@ -131,13 +132,71 @@ def test_the_register_extract_of_a_parent_holds_their_entries_not_the_childs_pro
     )
 
 
-def test_only_a_team_lead_makes_a_register_extract(ombud, client):
+def test_the_register_extract_is_made_by_those_who_run_the_case(
+    ombud, team_lead, school_coordinator, colleague_not_on_team, adm_school, client
+):
+    """OVERSEE: the case team and the owning team lead make it; a share to school lets its
+    coordinator see the person, not export everything held about them (403); anyone else
+    does not see the person at all (404)."""
     family = FamilyFactory(responsible_ombud=ombud)
-    parent = CustodianFactory(family=family)
-    client.force_login(ombud)
-    assert (
-        client.get(reverse("cases:register_extract", args=[parent.pk, "json"])).status_code == 403
+    child = MemberFactory(family=family)
+    consent = ConsentFactory(subject=child, receiving=[adm_school])
+    access.apply_default_shares(consent=consent, by=ombud)
+    url = reverse("cases:register_extract", args=[child.pk, "json"])
+    for user, expected in (
+        (ombud, 200),
+        (team_lead, 200),
+        (school_coordinator, 403),
+        (colleague_not_on_team, 404),
+    ):
+        client.force_login(user)
+        assert client.get(url).status_code == expected, user.username
+    rows = AccessLogEntry.objects.filter(action="export", member_id=child.pk)
+    assert {(r.user_id, r.basis) for r in rows} == {
+        (ombud.pk, "case_team"),
+        (team_lead.pk, "team_lead"),
+    }
+
+
+def test_a_protected_persons_extract_shows_their_identity_to_the_case_team_only(
+    ombud, team_lead, client
+):
+    family = FamilyFactory(responsible_ombud=ombud)
+    child = MemberFactory(
+        family=family,
+        first_name="Hemlig",
+        last_name="Skyddsson",
+        protected_identity=True,
+        address="Skyddad väg 1",
+        mobile="0701234567",
     )
+    digits = child.personal_number
+    pnr = format_full(digits)
+    for fmt in ("json", "pdf"):
+        url = reverse("cases:register_extract", args=[child.pk, fmt])
+        client.force_login(team_lead)
+        body = client.get(url).content
+        text = (
+            body.decode()
+            if fmt == "json"
+            else " ".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
+        )
+        for secret in ("Hemlig", "Skyddsson", "Skyddad väg", "0701234567", pnr, digits):
+            assert secret not in text, (fmt, secret)
+        assert "Protected identity" in text
+        client.force_login(ombud)
+        body = client.get(url).content
+        text = (
+            body.decode()
+            if fmt == "json"
+            else " ".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
+        )
+        assert "Hemlig" in text and "Skyddad väg" in text
+    data = json.loads(
+        client.get(reverse("cases:register_extract", args=[child.pk, "json"])).content
+    )
+    assert data["person"]["mobile"] == "0701234567"
+    assert data["person"]["personal_number"] == pnr
 
 
 # --- Retention -------------------------------------------------------------------------------

@@ -115,15 +115,15 @@ def test_an_empty_scan_is_refused_with_a_message(as_user, ombud, consent):
     assert not consent.scan
 
 
-def test_only_the_case_team_uploads_a_scan(as_user, team_lead, colleague_not_on_team, consent):
-    assert (
-        _upload(as_user(team_lead), consent, "s.pdf", PDF_BYTES, "application/pdf").status_code
-        == 403
-    )
-    outsider = _upload(
-        as_user(colleague_not_on_team), consent, "s.pdf", PDF_BYTES, "application/pdf"
-    )
-    assert outsider.status_code == 404
+def test_those_who_oversee_the_case_upload_a_scan_and_no_one_else(
+    as_user, team_lead, colleague_not_on_team, school_coordinator, consent
+):
+    lead = _upload(as_user(team_lead), consent, "s.pdf", PDF_BYTES, "application/pdf")
+    assert lead.status_code == 302
+    consent.refresh_from_db()
+    for user in (colleague_not_on_team, school_coordinator):
+        response = _upload(as_user(user), consent, "s.pdf", PDF_BYTES, "application/pdf")
+        assert response.status_code == 404
 
 
 # --- Download ---------------------------------------------------------------------------------
@@ -306,3 +306,41 @@ def test_the_blank_form_is_not_for_outsiders(
     url = reverse("consent:blank_form", args=[family.pk])
     assert as_user(colleague_not_on_team).get(url).status_code == 404
     assert as_user(school_coordinator).get(url).status_code == 404
+
+
+def test_the_blank_form_is_not_for_an_administration_the_family_is_shared_with(
+    as_user, school_coordinator, family, mother, register, adm_school
+):
+    register(mother, [adm_school])
+    url = reverse("consent:blank_form", args=[family.pk])
+    assert as_user(school_coordinator).get(url).status_code == 403
+
+
+def test_the_blank_form_printed_by_the_team_lead_masks_a_protected_identity(
+    as_user, team_lead, ombud, family, adm_school
+):
+    hidden = CustodianFactory(
+        family=family, first_name="Dold", last_name="Skyddad", protected_identity=True
+    )
+    body = {
+        "member": hidden.pk,
+        "receiving": [adm_school.pk],
+        "disclosing": [family.owner_id],
+        "categories": ["social"],
+        "purpose": "Samordning",
+    }
+    url = reverse("consent:blank_form", args=[family.pk])
+    lead_text = _pdf_text(as_user(team_lead).post(url, body))
+    assert "Protected identity" in lead_text
+    assert "Dold" not in lead_text and "Skyddad" not in lead_text
+    # The case team prints it for the person to sign: with the name (see print_consent).
+    assert "Dold Skyddad" in _pdf_text(as_user(ombud).post(url, body))
+
+
+def test_printing_a_consent_writes_print_rows_only(as_user, ombud, consent, mother):
+    before = AccessLogEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    as_user(ombud).get(reverse("consent:print", args=[consent.pk]))
+    rows = AccessLogEntry.objects.filter(user=ombud, id__gt=before)
+    assert [(r.action, r.object_type, r.object_id) for r in rows] == [
+        ("print", "consent.consent", consent.pk)
+    ]

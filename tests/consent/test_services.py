@@ -373,6 +373,35 @@ def test_a_consent_registered_in_advance_starts_sharing_on_its_first_day(
         assert list(access.visible(school_coordinator, cm.Member)) == [mother]
 
 
+def test_a_consent_starting_later_restores_the_ombuds_explicit_share_too(
+    register, family, mother, adm_school, school_coordinator, ombud, today
+):
+    # Derived, not accumulated: when the new consent begins, every source it covers comes
+    # back, the ombud's explicit share of a journal entry included.
+    first = register(mother, [adm_school], categories=["coordination", "social"])
+    note = JournalEntryFactory(family=family, category=cm.InfoCategory.SOCIAL)
+    note.concerns.set([mother])
+    access.share(obj=note, administration=adm_school, shared_by=ombud)
+    services.consent_revoke(
+        consent=first, by=ombud, revoked_on=today, how="Per telefon", reason="Vill vänta"
+    )
+    assert not access.visible(school_coordinator, cm.JournalEntry).exists()
+    register(
+        mother,
+        [adm_school],
+        categories=["coordination", "social"],
+        valid_from=today + dt.timedelta(days=2),
+        valid_until=today + dt.timedelta(days=100),
+    )
+
+    with time_machine.travel(today + dt.timedelta(days=2), tick=False):
+        assert services.consent_start_due() == 1
+        assert list(access.visible(school_coordinator, cm.JournalEntry)) == [note]
+        row = Share.objects.get(content_type__model="journalentry", withdrawn_at__isnull=True)
+        assert row.reason == Share.Reason.MANUAL
+        assert not access.family_drift(family)[0]
+
+
 # --- History ----------------------------------------------------------------------------------
 
 

@@ -248,12 +248,48 @@ def test_a_written_consent_can_carry_its_scan_at_registration(
     assert "signed" not in consent.scan.name  # the original name is never kept
 
 
-def test_only_the_case_team_registers_consents(
-    as_user, team_lead, colleague_not_on_team, family, child
+def test_those_who_oversee_the_case_register_consents_and_no_one_else(
+    as_user,
+    team_lead,
+    colleague_not_on_team,
+    school_coordinator,
+    family,
+    child,
+    mother,
+    register,
+    adm_school,
 ):
+    # OVERSEE (SPEC §3, issue 14): the case team or the owning team lead run the consents.
+    register(mother, [adm_school])  # school sees the family overview through the consent
     url = reverse("consent:register", args=[family.pk, child.pk])
-    assert as_user(team_lead).get(url).status_code == 403
+    assert as_user(team_lead).get(url).status_code == 200
     assert as_user(colleague_not_on_team).get(url).status_code == 404
+    # School sees the family through a share, but a share never runs the case.
+    assert as_user(school_coordinator).get(url).status_code == 403
+
+
+def test_a_consent_registered_by_the_team_lead_is_logged_with_the_team_lead_basis(
+    as_user, team_lead, family, mother, adm_school, today
+):
+    response = as_user(team_lead).post(
+        reverse("consent:register", args=[family.pk, mother.pk]),
+        _register_post(family, adm_school, today, **{f"signed_on_{mother.pk}": today.isoformat()}),
+    )
+    assert response.status_code == 302
+    consent = Consent.objects.get()
+    row = AccessLogEntry.objects.get(user=team_lead, action="create", object_id=consent.pk)
+    assert row.basis == "team_lead"
+
+
+def test_the_register_form_logs_the_family_and_each_person_named_once(
+    as_user, ombud, family, child, mother, father
+):
+    as_user(ombud).get(reverse("consent:register", args=[family.pk, child.pk]))
+    rows = AccessLogEntry.objects.filter(user=ombud, action="view")
+    assert rows.filter(object_type="cases.family", object_id=family.pk).count() == 1
+    for member in (child, mother, father):
+        assert rows.filter(object_type="cases.member", object_id=member.pk).count() == 1
+    assert rows.count() == 4
 
 
 def test_a_member_of_another_family_cannot_be_registered_here(as_user, ombud, family):
@@ -303,21 +339,32 @@ def test_the_detail_page_shows_the_history_to_the_case_team(
     assert "withdrawn (the consent was revoked)" in page
     # The revocation was made by the ombud, recorded by the request context.
     assert str(ombud) in page.split("History", 1)[1]
-    # The team lead sees the consent but not the history.
+    # The team lead oversees the case: the consents and their history are theirs to see.
     lead_page = as_user(team_lead).get(reverse("consent:detail", args=[consent.pk]))
     assert lead_page.status_code == 200
-    assert b"Consent registered" not in lead_page.content
+    assert b"Consent registered" in lead_page.content
 
 
 def test_the_detail_page_logs_one_view_of_the_consent(as_user, ombud, mother, register, adm_school):
     consent = register(mother, [adm_school])
     as_user(ombud).get(reverse("consent:detail", args=[consent.pk]))
-    assert (
-        AccessLogEntry.objects.filter(
-            user=ombud, action="view", object_type="consent.consent", object_id=consent.pk
-        ).count()
-        == 1
-    )
+    rows = AccessLogEntry.objects.filter(user=ombud, action="view")
+    assert rows.filter(object_type="consent.consent", object_id=consent.pk).count() == 1
+    # The adult consented for themselves: the consent's row names her; nothing else is shown.
+    assert rows.count() == 1
+
+
+def test_the_consent_pages_of_the_team_lead_are_logged_once_with_their_basis(
+    as_user, team_lead, child, mother, father, register, adm_school
+):
+    consent = register(child, [adm_school])
+    as_user(team_lead).get(reverse("consent:detail", args=[consent.pk]))
+    rows = AccessLogEntry.objects.filter(user=team_lead, action="view")
+    assert [(r.object_type, r.object_id, r.basis) for r in rows.order_by("object_type", "id")] == [
+        ("cases.member", min(mother.pk, father.pk), "team_lead"),
+        ("cases.member", max(mother.pk, father.pk), "team_lead"),
+        ("consent.consent", consent.pk, "team_lead"),
+    ]
 
 
 def test_a_revocation_without_reason_keeps_the_input_and_says_why(
@@ -350,12 +397,13 @@ def test_a_stale_revocation_shows_the_conflict(as_user, ombud, mother, register,
     assert b"Someone else changed this consent" in response.content
 
 
-def test_only_the_case_team_revokes(
-    as_user, team_lead, school_coordinator, mother, register, adm_school
+def test_those_who_oversee_the_case_revoke(
+    as_user, team_lead, other_team_lead, school_coordinator, mother, register, adm_school
 ):
     consent = register(mother, [adm_school])
     url = reverse("consent:revoke", args=[consent.pk])
-    assert as_user(team_lead).get(url).status_code == 403
+    assert as_user(team_lead).get(url).status_code == 200
+    assert as_user(other_team_lead).get(url).status_code == 404
     assert as_user(school_coordinator).get(url).status_code == 404
 
 
@@ -446,3 +494,58 @@ def test_a_consent_factory_consent_lists_without_signatures(as_user, ombud, fami
     # Consents imported without signatures (e.g. from an older system) still list.
     ConsentFactory(subject=child, receiving=[])
     assert as_user(ombud).get(reverse("consent:family", args=[family.pk])).status_code == 200
+
+
+def test_stopping_a_share_the_consent_also_wants_says_it_stays_and_why(
+    as_user, ombud, family, child, mother, father, register, adm_school, school_coordinator
+):
+    register(child, [adm_school])
+    body = {
+        "content_type": "cases.family",
+        "object_id": family.pk,
+        "administration": adm_school.pk,
+        "next": f"/samtycke/familj/{family.pk}/",
+    }
+    client = as_user(ombud)
+    client.post(reverse("consent:share"), body)
+    assert Share.objects.get(object_id=family.pk, withdrawn_at__isnull=True).reason == "manual"
+
+    response = client.post(reverse("consent:unshare"), body, follow=True)
+    assert b"it follows the consent" in response.content
+    row = Share.objects.get(
+        content_type__model="family", object_id=family.pk, withdrawn_at__isnull=True
+    )
+    assert row.reason == "default"
+    assert access.visible(school_coordinator, cm.Family).filter(pk=family.pk).exists()
+
+
+def test_the_share_controls_offer_withdrawal_only_for_the_ombuds_own_share(
+    as_user, ombud, family, child, mother, father, register, adm_school
+):
+    from consent import selectors
+
+    register(child, [adm_school])
+    options = {o["administration"].pk: o for o in selectors.share_options(ombud, family)}
+    assert options[adm_school.pk]["state"] == "shared"
+    assert not options[adm_school.pk]["withdrawable"]
+    assert options[adm_school.pk]["source"] == "Default share under the consent"
+
+    response = as_user(ombud).post(
+        reverse("consent:share"),
+        {"content_type": "cases.family", "object_id": family.pk, "administration": adm_school.pk},
+        HTTP_HX_REQUEST="true",
+    )
+    assert b"Stop sharing with Skolan" in response.content
+    assert b"Shared by the family ombud" in response.content
+
+
+def test_the_blank_form_page_logs_the_family_and_each_member_named_once(
+    as_user, team_lead, family, child, mother
+):
+    response = as_user(team_lead).get(reverse("consent:blank_form", args=[family.pk]))
+    assert response.status_code == 200
+    rows = AccessLogEntry.objects.filter(user=team_lead, action="view")
+    assert rows.filter(object_type="cases.family", object_id=family.pk).count() == 1
+    assert rows.filter(object_type="cases.member", object_id=child.pk).count() == 1
+    assert rows.filter(object_type="cases.member", object_id=mother.pk).count() == 1
+    assert rows.count() == 3

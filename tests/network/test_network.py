@@ -415,3 +415,47 @@ def test_creating_a_process_on_the_page_keeps_the_input_on_error(as_user, family
     assert "A decided intervention needs its decision reference." in body
     assert "Stötta skolgången" in body
     assert not nm.NetworkProcess.objects.exists()
+
+
+def test_the_new_process_form_logs_the_family_and_each_member_named_once(
+    as_user, family, child, ombud
+):
+    sibling = MemberFactory(family=family, first_name="Ebba")
+    assert (
+        as_user(ombud).get(reverse("network:process_create", args=[family.pk])).status_code == 200
+    )
+    rows = AccessLogEntry.objects.filter(user=ombud)
+    assert sorted((r.action, r.object_type, r.object_id, r.basis) for r in rows) == sorted(
+        [
+            ("view", "cases.family", family.pk, "case_team"),
+            ("view", "cases.member", child.pk, "case_team"),
+            ("view", "cases.member", sibling.pk, "case_team"),
+        ]
+    )
+
+
+def test_the_family_and_meeting_pages_log_their_record_once(as_user, process, family, ombud):
+    meeting = NetworkMeetingFactory(process=process)
+    client = as_user(ombud)
+    client.get(reverse("network:family", args=[family.pk]))
+    client.get(reverse("network:meeting_detail", args=[process.pk, meeting.pk]))
+    rows = AccessLogEntry.objects.filter(user=ombud, action="view")
+    assert rows.filter(object_type="cases.family", object_id=family.pk).count() == 1
+    assert rows.filter(object_type="network.networkprocess", object_id=process.pk).count() == 2
+
+
+def test_the_region_reading_a_shared_process_sees_no_buttons_to_run_it(
+    as_user, process, child, ombud, adm_region, region_coordinator
+):
+    ConsentFactory(subject=child, receiving=[adm_region], categories=[InfoCategory.SOCIAL])
+    services.participant_add(
+        process=process, by=ombud, side="professional", name="BUP", administration=adm_region
+    )
+    page = as_user(region_coordinator).get(reverse("network:process_detail", args=[process.pk]))
+    assert reverse("network:meeting_add", args=[process.pk]) not in page.content.decode()
+    family_page = as_user(region_coordinator).get(
+        reverse("network:family", args=[process.family_id])
+    )
+    assert reverse("network:process_create", args=[process.family_id]) not in (
+        family_page.content.decode()
+    )

@@ -199,6 +199,22 @@ def test_each_event_in_a_fetch_is_logged(ombud, family, planned):
     assert set(logged.values_list("basis", flat=True)) == {"case_team"}
 
 
+def test_the_team_leads_fetch_is_logged_with_the_basis_the_policy_found(team_lead, family, planned):
+    _feed(calendar_feed.token_create(user=team_lead))
+    logged = AccessLogEntry.objects.filter(user=team_lead, action="view")
+    assert logged.filter(object_type="cases.visit").exists()
+    assert set(logged.values_list("basis", flat=True)) == {"team_lead"}
+
+
+def test_no_place_is_shown_to_the_team_lead_either_for_a_protected_family(ombud, team_lead, book):
+    family = FamilyFactory(responsible_ombud=ombud)
+    MemberFactory(family=family, protected_identity=True, first_name="Hemlig")
+    book(family, place="Gömdvägen 3")
+    body = _feed(calendar_feed.token_create(user=team_lead)).content.decode()
+    assert family.reference in body
+    assert "Gömdvägen" not in body and "Hemlig" not in body and "LOCATION" not in body
+
+
 def test_the_feed_takes_the_same_number_of_queries_for_many_events(
     ombud, book, django_assert_max_num_queries
 ):

@@ -296,3 +296,58 @@ def test_the_family_page_links_to_the_outbox(family, ombud, as_user):
 
 def test_the_masked_number_shows_only_its_ends():
     assert sms.mask_number("+46701234567") == "+467…67"
+
+
+# --- The policy decides, and the log carries its basis (issue 14) ---------------------------------
+
+
+def test_the_outbox_logs_the_family_and_each_message_once_with_the_policys_basis(
+    family, booked, team_lead, ombud, as_user
+):
+    url = reverse("cases:sms_outbox", args=[family.pk])
+    for user, basis in ((ombud, "case_team"), (team_lead, "team_lead")):
+        as_user(user).get(url)
+        rows = AccessLogEntry.objects.filter(user=user, family_id=family.pk)
+        assert list(rows.filter(object_type="cases.family").values_list("basis", flat=True)) == [
+            basis
+        ]
+        messages = rows.filter(object_type="cases.smsreminder")
+        assert messages.count() == 2
+        assert set(messages.values_list("basis", flat=True)) == {basis}
+
+
+def test_the_place_of_a_visit_is_masked_for_a_team_lead_when_a_member_is_protected(
+    family, book, team_lead, ombud, as_user
+):
+    CustodianFactory(family=family, protected_identity=True)
+    book(family, place="Gömdvägen 3")
+    url = reverse("cases:sms_outbox", args=[family.pk])
+    assert "Gömdvägen 3" not in as_user(team_lead).get(url).content.decode()
+    assert "Gömdvägen 3" in as_user(ombud).get(url).content.decode()
+
+
+def test_a_retry_is_logged_with_the_basis_the_policy_found(
+    family, booked, team_lead, ombud, as_user
+):
+    first, second = cm.SmsReminder.objects.filter(visit=booked).order_by("send_at")
+    _fail(first)
+    _fail(second)
+    as_user(team_lead).post(reverse("cases:sms_retry", args=[first.pk]))
+    as_user(ombud).post(reverse("cases:sms_retry", args=[second.pk]))
+    changes = AccessLogEntry.objects.filter(action="change", object_type="cases.smsreminder")
+    assert set(changes.values_list("user", "object_id", "basis")) == {
+        (team_lead.pk, first.pk, "team_lead"),
+        (ombud.pk, second.pk, "case_team"),
+    }
+
+
+def test_the_form_to_move_a_visit_logs_one_read_of_the_family(family, booked, ombud, as_user):
+    as_user(ombud).get(reverse("cases:visit_reschedule", args=[booked.pk]))
+    rows = AccessLogEntry.objects.filter(user=ombud, family_id=family.pk)
+    assert list(rows.values_list("object_type", "basis")) == [("cases.family", "case_team")]
+
+
+def test_only_the_team_lead_is_offered_the_failed_sends(ombud, team_lead, as_user):
+    link = reverse("cases:sms_failed")
+    assert link in as_user(team_lead).get(reverse("cases:digest")).content.decode()
+    assert link not in as_user(ombud).get(reverse("cases:digest")).content.decode()

@@ -379,6 +379,16 @@ def test_a_team_lead_reads_the_distribution_key_but_cannot_change_it(client, tea
     assert client.post(reverse("reporting:cost_key"), {"hourly_cost": "1"}).status_code == 403
 
 
+def test_the_policy_decides_who_edits_the_distribution_key(client, team_lead, project_leader):
+    """Not a role string in the view or template: `access.edits_cost_settings`."""
+    for user, edits in ((project_leader, True), (team_lead, False)):
+        client.force_login(user)
+        response = client.get(reverse("reporting:cost_key"))
+        assert response.context["can_edit"] is edits
+        assert ('name="hourly_cost"' in response.content.decode()) is edits
+        assert client.get(reverse("reporting:dashboard")).context["can_edit_cost"] is edits
+
+
 def test_the_export_request_only_queues_the_render_for_the_worker(
     client, project_leader, report, settings, django_capture_on_commit_callbacks
 ):

@@ -401,3 +401,155 @@ def test_the_family_summary_counts_plans_and_lists_the_next_follow_ups(agreed_pl
     assert summary["count"] == 1
     assert summary["next_follow_ups"][0]["date"] == agreed_plan.next_follow_up_on
     assert summary["url"] == reverse("sip:family", args=[family.pk])
+
+
+# --- Forms log what they show ------------------------------------------------------------------
+
+
+def test_the_new_plan_form_logs_the_family_and_each_member_named_once(
+    as_user, family, child, ombud
+):
+    sibling = MemberFactory(family=family, first_name="Alva")
+    response = as_user(ombud).get(reverse("sip:plan_create", args=[family.pk]))
+    assert response.status_code == 200
+    rows = AccessLogEntry.objects.filter(user=ombud)
+    assert sorted((r.action, r.object_type, r.object_id, r.basis) for r in rows) == sorted(
+        [
+            ("view", "cases.family", family.pk, "case_team"),
+            ("view", "cases.member", child.pk, "case_team"),
+            ("view", "cases.member", sibling.pk, "case_team"),
+        ]
+    )
+
+
+def test_the_family_perspective_logs_the_family_once(as_user, ready_plan, family, ombud):
+    as_user(ombud).get(reverse("sip:family", args=[family.pk]))
+    rows = AccessLogEntry.objects.filter(user=ombud)
+    assert rows.filter(object_type="cases.family", object_id=family.pk).count() == 1
+    assert rows.filter(object_type="sip.plan", object_id=ready_plan.pk).count() == 1
+
+
+def test_a_plan_page_logs_each_family_member_taking_part(as_user, ready_plan, family, ombud):
+    mother = MemberFactory(family=family, first_name="Mona", kind="custodian")
+    services.participant_add(plan=ready_plan, by=ombud, kind="person", family_member=mother)
+    as_user(ombud).get(reverse("sip:plan_detail", args=[ready_plan.pk]))
+    rows = AccessLogEntry.objects.filter(user=ombud, action="view")
+    assert rows.filter(object_type="sip.plan", object_id=ready_plan.pk).count() == 1
+    assert rows.filter(object_type="cases.member", object_id=mother.pk).count() == 1
+
+
+# --- The responsible administration records its intervention (issue 14, finding 7) -----------
+
+
+def _intervention(plan, adm):
+    return plan.interventions.get(responsible_administration=adm)
+
+
+def test_the_region_records_the_status_of_the_intervention_it_answers_for(
+    as_user, agreed_plan, region_coordinator, adm_region, consent
+):
+    intervention = _intervention(agreed_plan, adm_region)
+    client = as_user(region_coordinator)
+    page = client.get(reverse("sip:plan_detail", args=[agreed_plan.pk])).content.decode()
+    url = reverse("sip:intervention_report", args=[agreed_plan.pk, intervention.pk])
+    assert f'href="{url}"' in page
+    edit_url = reverse("sip:intervention_edit", args=[agreed_plan.pk, intervention.pk])
+    assert f'href="{edit_url}"' not in page
+
+    assert client.get(url).status_code == 200
+    today = timezone.localdate()
+    response = client.post(
+        url,
+        {
+            "version": intervention.version,
+            "unit": "BUP Linköping",
+            "contact_person": "Dr Berg",
+            "start_on": today.isoformat(),
+            "end_on": "",
+        },
+    )
+    assert response.status_code == 302
+    intervention.refresh_from_db()
+    assert (intervention.contact_person, intervention.start_on) == ("Dr Berg", today)
+    row = AccessLogEntry.objects.get(user=region_coordinator, action="change")
+    assert (row.object_type, row.object_id, row.basis, row.consent_id) == (
+        "sip.plan",
+        agreed_plan.pk,
+        "share",
+        consent.pk,
+    )
+
+
+def test_the_region_records_the_outcome_of_its_intervention_at_the_latest_follow_up(
+    as_user, agreed_plan, region_coordinator, adm_region, adm_school, ombud
+):
+    region_part = _intervention(agreed_plan, adm_region)
+    school_part = _intervention(agreed_plan, adm_school)
+    today = timezone.localdate()
+    services.follow_up_record(
+        plan=agreed_plan,
+        by=ombud,
+        held_on=today,
+        next_follow_up_on=today + dt.timedelta(days=60),
+        outcomes={
+            region_part.pk: ("not_started", True, ""),
+            school_part.pk: ("partly", True, ""),
+        },
+    )
+    region_part.refresh_from_db()
+    response = as_user(region_coordinator).post(
+        reverse("sip:intervention_report", args=[agreed_plan.pk, region_part.pk]),
+        {"version": region_part.version, "outcome": "achieved", "note": "Klar med utredningen"},
+    )
+    assert response.status_code == 302
+    outcome = sm.FollowUpOutcome.objects.get(intervention=region_part)
+    assert (outcome.outcome, outcome.note, outcome.continues) == (
+        "achieved",
+        "Klar med utredningen",
+        False,
+    )
+    assert sm.FollowUpOutcome.objects.get(intervention=school_part).outcome == "partly"
+
+
+def test_a_receiving_administration_cannot_record_another_administrations_intervention(
+    as_user, agreed_plan, region_coordinator, school_coordinator, adm_school, adm_region
+):
+    school_part = _intervention(agreed_plan, adm_school)
+    url = reverse("sip:intervention_report", args=[agreed_plan.pk, school_part.pk])
+    assert as_user(region_coordinator).get(url).status_code == 403
+    assert as_user(region_coordinator).post(url, {"version": 1}).status_code == 403
+    assert as_user(school_coordinator).get(url).status_code == 200
+    region_url = reverse(
+        "sip:intervention_report", args=[agreed_plan.pk, _intervention(agreed_plan, adm_region).pk]
+    )
+    assert as_user(school_coordinator).get(region_url).status_code == 403
+    # Recording an intervention is not writing the plan.
+    assert (
+        as_user(region_coordinator)
+        .get(reverse("sip:intervention_edit", args=[agreed_plan.pk, school_part.pk]))
+        .status_code
+        == 403
+    )
+
+
+def test_only_those_who_see_the_plan_reach_the_intervention_form(
+    as_user, ready_plan, colleague_not_on_team, team_lead, region_coordinator, adm_region
+):
+    intervention = _intervention(ready_plan, adm_region)
+    url = reverse("sip:intervention_report", args=[ready_plan.pk, intervention.pk])
+    # Not shared yet (no default share of a plan, no derivation ran): the Region gets 404.
+    assert as_user(region_coordinator).get(url).status_code == 404
+    assert as_user(colleague_not_on_team).get(url).status_code == 404
+    # The team lead sees the plan but neither documents it nor answers for the intervention.
+    assert as_user(team_lead).get(url).status_code == 403
+    other = SipInterventionFactory(responsible_administration=adm_region)
+    wrong_plan = reverse("sip:intervention_report", args=[ready_plan.pk, other.pk])
+    assert as_user(team_lead).get(wrong_plan).status_code == 404
+
+
+def test_the_my_interventions_page_offers_recording_the_status(
+    as_user, agreed_plan, region_coordinator, adm_region
+):
+    intervention = _intervention(agreed_plan, adm_region)
+    page = as_user(region_coordinator).get(reverse("sip:my_interventions")).content.decode()
+    assert reverse("sip:intervention_report", args=[agreed_plan.pk, intervention.pk]) in page

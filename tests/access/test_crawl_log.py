@@ -1,0 +1,198 @@
+"""A crawl test (issue 14): every page of every demo persona that shows a name wrote exactly one
+access-log row per record it read (SPEC.md §3.8).
+
+Each persona, signed in on the demo data, walks the site breadth-first from "/" along the
+same-site links of the pages it gets. For every HTML page that shows a demo member's full name
+or personnummer, the rows that one request wrote must exist, hold no record twice, and cover the
+family of every member shown. Failure messages name the persona, the URL (ids only) and member
+pks, never a name.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from collections import Counter, deque
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+from django.urls import Resolver404, resolve
+
+from cases.models import Member
+from cases.personnummer import format_full
+from familjelotsen.models import AccessLogEntry, User
+
+pytestmark = pytest.mark.django_db
+
+#: persona -> does case work (must see at least one name on the crawl).
+PERSONAS = {
+    "ombud": True,
+    "ombud2": True,
+    "teamledare": True,
+    "skola": True,
+    "region": True,
+    "projektledare": False,
+}
+MAX_PAGES = 60
+PER_PATTERN = 3  # the same URL pattern (route), with other ids or query strings
+MIN_PAGES_CASE_WORK = 5
+# As tests/conftest.py sets per test (the module-scoped seed runs outside that fixture).
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+HREF = re.compile(r'href="(/[^"]*)"')
+SKIP_PREFIXES = ("/static/", "/media/", "/admin/", "/konto/", "/i18n/", "/health/", "/robots.txt")
+SKIP_SUFFIXES = (".pdf", ".csv", ".ics", ".json", ".xlsx", ".zip")
+# File downloads and exports under paths without a suffix: not pages.
+SKIP_URL_NAMES = {"plan_pdf", "report_pdf", "report_csv", "download_scan", "access_log_csv"}
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo municipality, loaded once for the module inside a transaction that is rolled
+    back at its end; each test runs in a savepoint of it (pytest-django), so tests stay
+    isolated from each other and from the rest of the suite."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            # seed_demo runs only with DEBUG (and gives the demo users their authenticator
+            # then, which lets force_login past the second-factor middleware).
+            with override_settings(DEBUG=True, TASKS=IMMEDIATE_TASKS):
+                call_command("seed_demo", stdout=io.StringIO())
+            yield _shown_markers()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _shown_markers() -> list[tuple[re.Pattern, int, int]]:
+    """(pattern, member pk, family pk) for what identifies a demo member on a page: the full
+    name and the personnummer (12 digits, YYYYMMDD-NNNN, YYMMDD-NNNN; the masked YYYYMMDD-****
+    of lists is a birth date, not an identity number). Whole words only: "Ali Berg" is not
+    shown by "Ali Bergström"."""
+    markers = []
+    for m in Member.objects.all():
+        pnr = m.personal_number
+        texts = {f"{m.first_name} {m.last_name}"}
+        if len(pnr) == 12:
+            texts |= {pnr, format_full(pnr), f"{pnr[2:8]}-{pnr[8:]}"}
+        for text in texts:
+            markers.append((re.compile(rf"(?<!\w){re.escape(text)}(?!\w)"), m.pk, m.family_id))
+    assert markers, "the demo data has no members"
+    return markers
+
+
+def _route(path: str) -> str | None:
+    """The URL pattern a path resolves to (namespace:name), or None when it is not crawled."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    if match.url_name in SKIP_URL_NAMES or match.url_name in {"account_logout", "set_language"}:
+        return None
+    return match.view_name
+
+
+def _crawlable(url: str) -> str | None:
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc:
+        return None
+    path = parts.path
+    if path.startswith(SKIP_PREFIXES) or path.lower().endswith(SKIP_SUFFIXES):
+        return None
+    return path + (f"?{parts.query}" if parts.query else "")
+
+
+def _links(base: str, body: str) -> list[str]:
+    found = []
+    for raw in HREF.findall(body):
+        url = _crawlable(urljoin(base, html.unescape(raw).split("#", 1)[0]))
+        if url:
+            found.append(url)
+    return found
+
+
+def _key(row: AccessLogEntry) -> tuple:
+    # A row without a record id (a page about a family as a whole) is keyed by its family.
+    return (row.action, row.object_type, row.object_id, None if row.object_id else row.family_id)
+
+
+def crawl(client, persona: str, markers) -> tuple[list[str], list[str], list[str]]:
+    """Visit the site as the signed-in persona; returns (pages visited, pages showing a name,
+    problems found)."""
+    seen: set[str] = {"/"}
+    per_route: Counter[str] = Counter()
+    # Breadth-first, but a URL of a pattern not yet queued goes before a second id of a known
+    # one, so that the page budget reaches as many different pages as it can.
+    fresh, again = deque(["/"]), deque()
+    visited, with_names, problems = [], [], []
+    while (fresh or again) and len(visited) < MAX_PAGES:
+        url = (fresh or again).popleft()
+        last_id = AccessLogEntry.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        response = client.get(url)
+        rows = list(AccessLogEntry.objects.filter(id__gt=last_id))
+        if response.status_code in (301, 302, 303, 307, 308):
+            targets = [_crawlable(urljoin(url, response["Location"]))]
+        elif response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            visited.append(url)
+            body = html.unescape(response.content.decode())
+            problems += _check(persona, url, body, rows, markers, with_names)
+            targets = _links(url, response.content.decode())
+        else:
+            continue
+        for target in targets:
+            if not target or target in seen:
+                continue
+            route = _route(urlsplit(target).path)
+            if route is None or per_route[route] >= PER_PATTERN:
+                continue
+            seen.add(target)
+            (again if per_route[route] else fresh).append(target)
+            per_route[route] += 1
+    return visited, with_names, problems
+
+
+def _check(persona, url, body, rows, markers, with_names) -> list[str]:
+    shown = {(member, family) for pattern, member, family in markers if pattern.search(body)}
+    if not shown:
+        return []
+    with_names.append(url)
+    where = f"{persona} GET {url}"
+    members = sorted(m for m, _ in shown)
+    if not rows:
+        return [f"{where}: shows members {members} but wrote no access-log row"]
+    problems = []
+    duplicates = [key for key, n in Counter(_key(r) for r in rows).items() if n > 1]
+    if duplicates:
+        problems.append(
+            f"{where}: the same record logged more than once: {sorted(duplicates, key=str)}"
+        )
+    logged_families = {r.family_id for r in rows}
+    missing = sorted({(m, f) for m, f in shown if f not in logged_families})
+    if missing:
+        problems.append(
+            f"{where}: no row for the family of the members shown (member pk, family pk): "
+            f"{missing}; rows written: {sorted({_key(r) for r in rows}, key=str)}"
+        )
+    return problems
+
+
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_every_page_showing_a_name_wrote_one_row_per_record(client, demo, persona):
+    client.force_login(User.objects.get(username=persona))
+
+    visited, with_names, problems = crawl(client, persona, demo)
+
+    assert not problems, "\n".join(problems)
+    if PERSONAS[persona]:
+        assert len(visited) >= MIN_PAGES_CASE_WORK, (
+            f"{persona}: the crawl reached only {len(visited)} pages: {visited}"
+        )
+        assert with_names, f"{persona}: no page of the crawl showed a name: {visited}"
+    else:
+        assert visited, f"{persona}: the crawl reached no page"

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from django.db import models
 
+from familjelotsen.client_address import client_ip
 from familjelotsen.models import AccessLogEntry, User
 
 Action = AccessLogEntry.Action
@@ -20,8 +21,6 @@ def _remote_addr(request) -> str | None:
     """The client's address, behind the trusted proxies (FL_TRUSTED_PROXY_COUNT)."""
     if request is None:
         return None
-    from familjelotsen.security import client_ip
-
     return client_ip(request)
 
 

@@ -28,8 +28,9 @@ ADMINISTRATIONS = [
 # 6 digits, 30 s), so testers and the browser tests can log in. The current code:
 #     .venv/bin/python manage.py demo_totp ombud
 # or add the secret to any authenticator app. Production (DEBUG false) refuses a login whose
-# authenticator uses it (familjelotsen.security.AuthenticateForm), and seed() below gives it
-# to nobody there.
+# authenticator uses it (familjelotsen.two_factor.AuthenticateForm, which knows it only by its
+# SHA-256 digest in PUBLISHED_TOTP_SECRET_DIGESTS: change both together; a test compares them),
+# and seed() below gives it to nobody there.
 DEMO_TOTP_SECRET = "FAMILJELOTSENDEMOTOTPHEMLIGHET22"
 
 # username, role, administration, first name, last name, title

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from familjelotsen.security import has_second_factor
+from familjelotsen.two_factor import has_second_factor
 
 
 class NoStoreForAuthenticatedMiddleware:
@@ -29,7 +29,7 @@ class SecondFactorRequiredMiddleware:
 
     "Enrolled" suffices: allauth never completes the login of an enrolled user without the
     second factor, so every authenticated session of an enrolled user passed it. The flag comes
-    with the user row (familjelotsen.security.AuthenticationBackend): no extra query.
+    with the user row (familjelotsen.two_factor.AuthenticationBackend): no extra query.
     """
 
     #: URL names a not-yet-enrolled user may reach: enrolment itself, what it needs

@@ -11,8 +11,8 @@ from django.contrib.auth.models import Permission
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from familjelotsen.history import history_context, protect_history_sql
 from familjelotsen.models import Administration, AdministrationEvent, User, UserEvent
-from familjelotsen.security import history_context, protect_history_sql
 from tests.factories import AdministrationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,6 +4,7 @@ refused in production."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 import pytest
@@ -14,6 +15,7 @@ from django.urls import reverse
 
 from familjelotsen.demo import DEMO_TOTP_SECRET, give_demo_authenticator
 from familjelotsen.models import User
+from familjelotsen.two_factor import PUBLISHED_TOTP_SECRET_DIGESTS
 from tests.factories import FamilyFactory, UserFactory
 from tests.security.twofactor import (
     confirm_password,
@@ -188,6 +190,12 @@ def test_development_accepts_the_demo_secret(client, ombud, settings, frozen):
     assert client.session["_auth_user_id"] == str(ombud.pk)
 
 
+def test_the_refused_digest_is_the_digest_of_the_demo_secret():
+    # two_factor keeps only a digest of the published secret: it must follow the demo secret.
+    digest = hashlib.sha256(DEMO_TOTP_SECRET.encode()).hexdigest()
+    assert digest in PUBLISHED_TOTP_SECRET_DIGESTS
+
+
 def test_demo_totp_command_prints_the_code_the_login_accepts(ombud, settings, frozen):
     Authenticator.objects.filter(user=ombud).delete()
     give_demo_authenticator(ombud)
@@ -209,7 +217,7 @@ def test_demo_totp_command_refuses_in_production_and_for_real_users(ombud, setti
 
 def test_demo_seed_gives_every_demo_user_the_documented_authenticator(settings):
     from familjelotsen import demo
-    from familjelotsen.security import uses_demo_secret
+    from familjelotsen.two_factor import uses_demo_secret
 
     settings.DEBUG = True
     users = demo.seed()["users"]

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cases import reminders
 from cases.tasks import send_digest
-from familjelotsen.security import history_context
+from familjelotsen.history import history_context
 
 
 class Command(BaseCommand):

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from cases import reminders
-from familjelotsen.security import history_context
+from cases import tasks
+from familjelotsen.history import history_context
 
 
 class Command(BaseCommand):
@@ -15,5 +15,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with history_context("send_due_reminders"):
-            count = reminders.dispatch_due()
+            count = tasks.dispatch_due()
         self.stdout.write(self.style.SUCCESS(f"Queued {count} due SMS reminders."))

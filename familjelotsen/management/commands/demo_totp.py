@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from familjelotsen.demo import DEMO_TOTP_SECRET
 from familjelotsen.models import User
-from familjelotsen.security import uses_demo_secret
+from familjelotsen.two_factor import uses_demo_secret
 
 
 def current_code(secret: str = DEMO_TOTP_SECRET, at: float | None = None) -> str:

@@ -1,6 +1,7 @@
 """Pages for reminders (issue 9): a family's SMS outbox, moving a visit, the team lead's
 failed sends, the daily digest, and the private calendar feed. Thin: look up through
-familjelotsen.access, call cases.reminders / cases.calendar_feed, render, log."""
+familjelotsen.access, call cases.reminders / cases.calendar_feed (work to queue through
+cases.tasks), render, log."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import calendar_feed, forms, reminders, services
+from cases import calendar_feed, forms, reminders, tasks
 from cases import models as cm
 from familjelotsen import access
 from familjelotsen.audit import Action, log_access, log_list
@@ -69,7 +70,7 @@ def _reminder_for(request, pk) -> cm.SmsReminder:
 def reminder_retry(request, pk):
     row = _reminder_for(request, pk)
     try:
-        reminders.reminder_retry(reminder=row, by=request.user)
+        tasks.reminder_retry(reminder=row, by=request.user)
     except reminders.ReminderError as exc:
         messages.error(request, str(exc))
     else:
@@ -130,7 +131,7 @@ def visit_reschedule(request, pk):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.visit_reschedule(visit=visit, by=request.user, **form.cleaned_data)
+            tasks.visit_reschedule(visit=visit, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
                 for name, errors in exc.message_dict.items():
@@ -177,7 +178,7 @@ def digest_retry(request, pk):
     delivery = reminders.failed_digests(request.user).filter(pk=pk).first()
     if delivery is None:
         raise Http404
-    reminders.digest_retry(delivery=delivery, by=request.user)
+    tasks.digest_retry(delivery=delivery, by=request.user)
     messages.success(request, _("The digest will be sent again in a moment."))
     return redirect("cases:sms_failed")
 

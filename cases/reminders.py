@@ -12,8 +12,11 @@ SMS rules, all enforced here and checked again when a message is about to go out
 - moving or cancelling the visit replans or cancels its messages; a failing gateway marks the
   message failed with the reason and retries with backoff, never touching the visit.
 
-Background work: `cases.tasks` runs `reminder_send` (ids only); `dispatch_due` is the safety
-sweep (`manage.py send_due_reminders`) for messages whose deferred task was lost.
+Background work: services here do the work and never queue it. `cases.tasks` queues and runs
+it: booking or moving a visit there queues what `planned_sends` lists; its send task calls
+`reminder_attempt` (ids only) and queues a retry when the attempt asks for one; its sweep
+(`manage.py send_due_reminders`) queues what `due_reminder_ids` finds, for messages whose
+deferred task was lost.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from django.utils.translation import gettext as _
 
 from cases import models as cm
 from cases import sms
+from cases.selectors import caseloads
 from familjelotsen import access
 from familjelotsen.audit import Action, log_access
 from familjelotsen.models import User
@@ -207,25 +211,6 @@ def _slot_times(visit: cm.Visit, choice: cm.VisitReminderChoice) -> list[tuple[s
     return slots
 
 
-def _enqueue_send(reminder_id: int, at: dt.datetime) -> None:
-    """Queue the send task for `at`. Backends that cannot defer (tests, development without
-    the worker) get nothing for a future time: the sweep sends it when it is due."""
-    from cases.tasks import send_sms_reminder
-
-    task = send_sms_reminder
-    if at > timezone.now() + dt.timedelta(seconds=5):
-        if not task.get_backend().supports_defer:
-            return
-        task = task.using(run_after=at)
-    task.enqueue(reminder_id)
-
-
-def _enqueue_on_commit(rows: Iterable[tuple[int, dt.datetime]]) -> None:
-    rows = list(rows)
-    if rows:
-        transaction.on_commit(lambda: [_enqueue_send(pk, at) for pk, at in rows])
-
-
 def _plan(
     visit: cm.Visit,
     choice: cm.VisitReminderChoice,
@@ -255,7 +240,6 @@ def _plan(
                     text=text,
                 )
             )
-    _enqueue_on_commit((r.pk, r.send_at) for r in made)
     return made
 
 
@@ -271,7 +255,8 @@ def reminders_schedule(
     now: dt.datetime | None = None,
 ) -> list[cm.SmsReminder]:
     """Record the reminder choice of a newly booked visit and plan its messages (called by
-    `cases.services.visit_book` inside its transaction; sending is queued on commit)."""
+    `cases.services.visit_book` inside its transaction; `cases.tasks.visit_book` queues the
+    sending on commit)."""
     members = list(members)
     if not members and not (day_before or two_hours_before):
         return []
@@ -340,6 +325,16 @@ def reminders_replan(*, visit: cm.Visit, now: dt.datetime | None = None) -> list
     return _plan(visit, choice, now=now, recipients=recipients)
 
 
+def planned_sends(visit: cm.Visit) -> list[tuple[int, dt.datetime]]:
+    """(id, send time) of the visit's messages waiting for their time: right after booking or
+    moving the visit, exactly the ones just planned (moving cancels every unsent one first)."""
+    return list(
+        cm.SmsReminder.objects.filter(visit=visit, status=S.PENDING)
+        .order_by("pk")  # the order they were planned in
+        .values_list("pk", "send_at")
+    )
+
+
 def replan_check(*, visit: cm.Visit, place: str) -> None:
     """Before a visit with reminders moves: the new place must be fit for an SMS."""
     choice = cm.VisitReminderChoice.objects.filter(visit=visit).first()
@@ -366,13 +361,13 @@ def reminder_cancel(*, reminder: cm.SmsReminder, by: User) -> cm.SmsReminder:
 
 @transaction.atomic
 def reminder_retry(*, reminder: cm.SmsReminder, by: User) -> cm.SmsReminder:
-    """Try a failed message again now (from the failed-sends page)."""
+    """Make a failed message due again now (from the failed-sends page). Queueing its send is
+    the caller's: `cases.tasks.reminder_retry`."""
     row = cm.SmsReminder.objects.select_for_update().get(pk=reminder.pk)
     if row.status != S.FAILED:
         raise ReminderError(_("Only a failed message can be tried again."))
     row.next_attempt_at = timezone.now()
     row.save(update_fields=["next_attempt_at", "updated_at"])
-    _enqueue_on_commit([(row.pk, row.next_attempt_at)])
     return row
 
 
@@ -473,16 +468,29 @@ def _retry_at(row: cm.SmsReminder, now: dt.datetime) -> dt.datetime | None:
     return at
 
 
-def reminder_send(*, reminder_id: int, backend: sms.SmsBackend | None = None) -> str:
+@dataclass(frozen=True)
+class SendAttempt:
+    """What `reminder_attempt` did: the message's status, when to try again (a failure that
+    may be retried; queueing it is the caller's), and an unexpected error of the SMS backend
+    (recorded on the message; the caller raises it so the task shows it too)."""
+
+    status: str
+    retry_at: dt.datetime | None = None
+    error: BaseException | None = None
+
+
+def reminder_attempt(*, reminder_id: int, backend: sms.SmsBackend | None = None) -> SendAttempt:
     """Send one message if it is due and still may go. Safe to run any number of times for
-    the same id: only the run that moves it to SENDING talks to the gateway."""
+    the same id: only the run that moves it to SENDING talks to the gateway. Queues nothing:
+    `cases.tasks.reminder_send` queues the retry the attempt asks for."""
     now = timezone.now()
     row, status = _claim(reminder_id, now)
     if row is None:
-        return status
+        return SendAttempt(status)
     failure: sms.SmsError | None = None
     result = None
     unexpected: BaseException | None = None
+    retry_at: dt.datetime | None = None
     try:
         result = (backend or sms.get_backend()).send(
             to=row.sent_to, text=row.text, idempotency_key=str(row.idempotency_key)
@@ -498,8 +506,8 @@ def reminder_send(*, reminder_id: int, backend: sms.SmsBackend | None = None) ->
             .select_related("visit")
             .get(pk=row.pk)
         )
-        if row.status != S.SENDING:
-            return row.status
+        if row.status != S.SENDING:  # another run recorded it meanwhile: nothing to raise
+            return SendAttempt(row.status)
         if failure is None:
             _move(
                 row,
@@ -512,18 +520,14 @@ def reminder_send(*, reminder_id: int, backend: sms.SmsBackend | None = None) ->
         else:
             retry_at = None if failure.permanent else _retry_at(row, timezone.now())
             _move(row, S.FAILED, failure_reason=failure.reason, next_attempt_at=retry_at)
-            if retry_at is not None:
-                _enqueue_on_commit([(row.pk, retry_at)])
-    if unexpected is not None:
-        raise unexpected
-    return row.status
+    return SendAttempt(row.status, retry_at=retry_at, error=unexpected)
 
 
-def dispatch_due(*, now: dt.datetime | None = None) -> int:
-    """Queue every message that is due (the sweep behind deferred tasks): pending ones past
-    their time, failed ones whose retry is due, and attempts whose worker died."""
-    now = now or timezone.now()
-    ids = list(
+def due_reminder_ids(*, now: dt.datetime) -> list[int]:
+    """The messages that are due, for the sweep behind deferred tasks
+    (`cases.tasks.dispatch_due`): pending ones past their time, failed ones whose retry is due,
+    and attempts whose worker died."""
+    return list(
         cm.SmsReminder.objects.filter(
             Q(status=S.PENDING, send_at__lte=now)
             | Q(status=S.FAILED, next_attempt_at__lte=now)
@@ -532,9 +536,6 @@ def dispatch_due(*, now: dt.datetime | None = None) -> int:
         .order_by("send_at")
         .values_list("pk", flat=True)
     )
-    for pk in ids:
-        _enqueue_send(pk, now)
-    return len(ids)
 
 
 # --- Selectors: outbox and failed sends -----------------------------------------------------------
@@ -811,8 +812,6 @@ def digest_for(user: User, on: dt.date | None = None) -> Digest:
         _section("no_contact", _("Families without contact for 30 days"), quiet),
     ]
     if access.is_team_lead(user):  # the administration's waiting list and caseloads
-        from cases.selectors import caseloads
-
         waiting = [
             DigestItem(f.pk, f.request_date, _("Request waiting"), f)
             for f in access.visible_families(user)
@@ -943,9 +942,7 @@ def digest_send(*, user_id: int, on: dt.date) -> cm.DigestDelivery | None:
         return delivery
 
 
-def digest_retry(*, delivery: cm.DigestDelivery, by: User) -> None:
+def digest_retry_check(*, delivery: cm.DigestDelivery) -> None:
+    """A digest may be sent again only after it failed (`cases.tasks.digest_retry` queues it)."""
     if delivery.status != cm.DigestDelivery.Status.FAILED:
         raise ReminderError(_("Only a failed digest can be sent again."))
-    from cases.tasks import send_digest
-
-    transaction.on_commit(lambda: send_digest.enqueue(delivery.user_id, delivery.on.isoformat()))

@@ -126,7 +126,8 @@ def report_export(
     expected_version: int,
     language: str = "sv",
 ) -> Report:
-    """Save the narrative and queue the PDF; rendering runs as a background task."""
+    """Save the narrative and mark the report pending for rendering. Queueing the render is
+    the caller's: `reporting.tasks.report_export` (services never queue)."""
     if not report.is_editable:
         raise ValidationError(_("This report is already being rendered or archived."))
     summary, comments = _clean_narrative(summary, comments)
@@ -141,10 +142,6 @@ def report_export(
         exported_at=timezone.now(),
         language=language,
     )
-    from reporting.tasks import render_report
-
-    report_id = report.pk
-    transaction.on_commit(lambda: render_report.enqueue(report_id))
     return report
 
 

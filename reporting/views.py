@@ -20,7 +20,7 @@ from familjelotsen import access, audit
 from familjelotsen.access import get_report_for_user, require_roles
 from familjelotsen.forms import add_service_errors
 from familjelotsen.models import AccessLogEntry
-from reporting import sections, selectors, services, suppression
+from reporting import sections, selectors, services, suppression, tasks
 from reporting.forms import (
     CostSettingsForm,
     FunderShareFormSet,
@@ -125,7 +125,7 @@ def _save_or_export(request, report: Report, form: NarrativeForm) -> bool:
     exporting = request.POST.get("action") == "export"
     try:
         if exporting:
-            services.report_export(
+            tasks.report_export(
                 report=report,
                 user=request.user,
                 summary=data["summary"],

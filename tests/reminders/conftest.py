@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone, translation
 
-from cases import services, sms
+from cases import sms, tasks
 from tests.factories import CustodianFactory, FamilyFactory, MemberFactory
 
 
@@ -51,7 +51,7 @@ def book(ombud):
     def _book(
         family, *, members=(), days=3, hour=10, place="Hemma hos familjen", by=None, **kwargs
     ):
-        return services.visit_book(
+        return tasks.visit_book(
             family=family,
             by=by or ombud,
             starts_at=at_local(days, hour),

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 
 from cases import models as cm
-from cases import reminders, sms
+from cases import reminders, sms, tasks
 
 pytestmark = pytest.mark.django_db
 S = cm.SmsReminder.Status
@@ -25,7 +25,7 @@ def reminder(family, parent, book):
 
 def _send_when_due(reminder, at=None):
     with time_machine.travel(at or reminder.send_at + dt.timedelta(minutes=1)):
-        reminders.dispatch_due()
+        tasks.dispatch_due()
     reminder.refresh_from_db()
     return reminder
 
@@ -130,8 +130,8 @@ def test_a_failed_message_can_be_retried_by_hand(gateway, reminder, team_lead):
     assert not reminder.will_retry
 
     with time_machine.travel(reminder.send_at + dt.timedelta(minutes=5)):
-        reminders.reminder_retry(reminder=reminder, by=team_lead)
-        reminders.dispatch_due()
+        tasks.reminder_retry(reminder=reminder, by=team_lead)
+        tasks.dispatch_due()
     reminder.refresh_from_db()
     assert reminder.status == S.SENT and len(gateway.delivered) == 1
 

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from cases import models as cm
-from cases import reminders, services
+from cases import reminders, services, tasks
 from tests.factories import CustodianFactory, MemberFactory, UserFactory
 from tests.reminders.conftest import at_local
 
@@ -55,10 +55,10 @@ def test_a_reminder_is_sent_when_due_and_only_then(family, parent, book, outbox)
     visit = book(family, members=[parent], remind_day_before=True)
     reminder = _rows(visit)[0]
 
-    assert reminders.dispatch_due() == 0
+    assert tasks.dispatch_due() == 0
     assert outbox.sent == []
     with time_machine.travel(reminder.send_at + dt.timedelta(seconds=30)):
-        assert reminders.dispatch_due() == 1
+        assert tasks.dispatch_due() == 1
 
     reminder.refresh_from_db()
     assert reminder.status == S.SENT
@@ -75,7 +75,7 @@ def test_moving_the_visit_cancels_the_old_reminders_and_plans_new_ones(
     visit = book(family, members=[parent], remind_day_before=True, remind_two_hours_before=True)
     old = _rows(visit)
 
-    services.visit_reschedule(visit=visit, by=ombud, starts_at=at_local(6, 14))
+    tasks.visit_reschedule(visit=visit, by=ombud, starts_at=at_local(6, 14))
 
     for row in old:
         row.refresh_from_db()
@@ -89,10 +89,10 @@ def test_moving_the_visit_cancels_the_old_reminders_and_plans_new_ones(
 
     # At the old reminder's time nothing goes out; at the new one the new time does.
     with time_machine.travel(old[0].send_at + dt.timedelta(minutes=1)):
-        reminders.dispatch_due()
+        tasks.dispatch_due()
     assert outbox.sent == []
     with time_machine.travel(new[0].send_at + dt.timedelta(minutes=1)):
-        reminders.dispatch_due()
+        tasks.dispatch_due()
     assert len(outbox.sent) == 1 and "14:00" in outbox.sent[0]["text"]
 
 
@@ -103,7 +103,7 @@ def test_cancelling_the_visit_cancels_its_reminders(family, parent, book, outbox
 
     assert {(r.status, r.cancel_reason) for r in _rows(visit)} == {(S.CANCELLED, "visit_cancelled")}
     with time_machine.travel(visit.starts_at - dt.timedelta(hours=1)):
-        assert reminders.dispatch_due() == 0
+        assert tasks.dispatch_due() == 0
     assert outbox.sent == []
 
 
@@ -113,8 +113,8 @@ def test_a_sent_reminder_stays_sent_when_the_visit_moves_and_a_new_one_follows(
     visit = book(family, members=[parent], remind_day_before=True)
     first = _rows(visit)[0]
     with time_machine.travel(first.send_at + dt.timedelta(minutes=1)):
-        reminders.dispatch_due()
-        services.visit_reschedule(visit=visit, by=ombud, starts_at=at_local(8, 9))
+        tasks.dispatch_due()
+        tasks.visit_reschedule(visit=visit, by=ombud, starts_at=at_local(8, 9))
 
     first.refresh_from_db()
     assert first.status == S.SENT
@@ -128,13 +128,13 @@ def test_a_reminder_whose_time_has_passed_when_the_visit_moves_is_not_planned(
     new_time = at_local(1, 9, 30)
     with time_machine.travel(at_local(1, 8)):
         # Moved to 09:30 the same day: 18:00 the day before has passed, 07:30 too.
-        services.visit_reschedule(visit=visit, by=ombud, starts_at=new_time)
+        tasks.visit_reschedule(visit=visit, by=ombud, starts_at=new_time)
     assert [r.status for r in _rows(visit)] == [S.CANCELLED, S.CANCELLED]
 
 
 def test_the_visit_is_moved_even_when_it_has_no_reminders(family, book, ombud):
     visit = book(family)
-    services.visit_reschedule(visit=visit, by=ombud, starts_at=at_local(4), place="Skolan")
+    tasks.visit_reschedule(visit=visit, by=ombud, starts_at=at_local(4), place="Skolan")
     visit.refresh_from_db()
     assert (visit.starts_at, visit.place) == (at_local(4), "Skolan")
 
@@ -143,7 +143,7 @@ def test_a_cancelled_visit_cannot_be_moved(family, book, ombud):
     visit = book(family)
     services.visit_cancel(visit=visit)
     with pytest.raises(ValidationError):
-        services.visit_reschedule(visit=visit, by=ombud, starts_at=at_local(4))
+        tasks.visit_reschedule(visit=visit, by=ombud, starts_at=at_local(4))
 
 
 # --- Who may get a reminder -----------------------------------------------------------------------
@@ -219,7 +219,7 @@ def test_consent_withdrawn_after_booking_cancels_the_reminder_when_it_is_due(
     services.member_update(member=parent, expected_version=parent.version, sms_reminders=False)
     reminder = _rows(visit)[0]
     with time_machine.travel(reminder.send_at + dt.timedelta(minutes=1)):
-        reminders.dispatch_due()
+        tasks.dispatch_due()
     reminder.refresh_from_db()
     assert (reminder.status, reminder.cancel_reason) == (S.CANCELLED, "no_consent")
     assert outbox.sent == []
@@ -232,7 +232,7 @@ def test_a_member_who_got_protected_identity_after_booking_gets_nothing(
     cm.Member.objects.filter(pk=parent.pk).update(protected_identity=True)
     reminder = _rows(visit)[0]
     with time_machine.travel(reminder.send_at + dt.timedelta(minutes=1)):
-        reminders.dispatch_due()
+        tasks.dispatch_due()
     reminder.refresh_from_db()
     assert (reminder.status, reminder.cancel_reason) == (S.CANCELLED, "protected")
 
@@ -244,7 +244,7 @@ def test_a_reminder_is_not_sent_when_the_ombud_has_left_the_case_team(
     cm.CaseTeamMember.objects.filter(family=family, user=colleague_on_team).delete()
     reminder = _rows(visit)[0]
     with time_machine.travel(reminder.send_at + dt.timedelta(minutes=1)):
-        reminders.dispatch_due()
+        tasks.dispatch_due()
     reminder.refresh_from_db()
     assert reminder.cancel_reason == "ombud_left"
 
@@ -254,7 +254,7 @@ def test_a_reminder_for_a_closed_case_is_not_sent(family, parent, book, outbox):
     cm.Family.objects.filter(pk=family.pk).update(status=cm.Family.Status.CLOSED)
     reminder = _rows(visit)[0]
     with time_machine.travel(reminder.send_at + dt.timedelta(minutes=1)):
-        reminders.dispatch_due()
+        tasks.dispatch_due()
     reminder.refresh_from_db()
     assert reminder.cancel_reason == "case_closed"
 
@@ -262,7 +262,7 @@ def test_a_reminder_for_a_closed_case_is_not_sent(family, parent, book, outbox):
 def test_a_reminder_found_after_the_visit_began_is_not_sent(family, parent, book, outbox):
     visit = book(family, members=[parent], remind_day_before=True)
     with time_machine.travel(visit.starts_at + dt.timedelta(minutes=5)):
-        reminders.dispatch_due()
+        tasks.dispatch_due()
     assert _rows(visit)[0].cancel_reason == "too_late"
     assert outbox.sent == []
 
@@ -279,7 +279,7 @@ def test_the_text_holds_time_place_and_the_ombuds_first_name_only(
     visit = book(family, members=[parent], remind_day_before=True, place="Familjecentralen")
     reminder = _rows(visit)[0]
     with time_machine.travel(reminder.send_at + dt.timedelta(minutes=1)):
-        reminders.dispatch_due()
+        tasks.dispatch_due()
     text = outbox.sent[0]["text"]
 
     assert "10:00" in text and "Familjecentralen" in text and "Anna" in text
@@ -320,7 +320,7 @@ def test_a_name_that_turns_up_in_the_place_later_stops_the_message(family, paren
     MemberFactory(family=family, kind=cm.Member.Kind.SIBLING, first_name="Signe")
     reminder = _rows(visit)[0]
     with time_machine.travel(reminder.send_at + dt.timedelta(minutes=1)):
-        reminders.dispatch_due()
+        tasks.dispatch_due()
     reminder.refresh_from_db()
     assert reminder.cancel_reason == "unsafe_text" and outbox.sent == []
 
@@ -333,8 +333,8 @@ def test_sending_the_same_reminder_again_sends_nothing_more(family, parent, book
     reminder = _rows(visit)[0]
     with time_machine.travel(reminder.send_at + dt.timedelta(minutes=1)):
         for _ in range(3):
-            reminders.reminder_send(reminder_id=reminder.pk)
-            reminders.dispatch_due()
+            tasks.reminder_send(reminder_id=reminder.pk)
+            tasks.dispatch_due()
     assert len(outbox.sent) == 1
 
 
@@ -348,11 +348,11 @@ def test_a_message_another_worker_is_sending_is_left_alone_until_it_is_stale(
         status=S.SENDING, attempts=1, last_attempt_at=due
     )
     with time_machine.travel(due + dt.timedelta(minutes=1)):
-        assert reminders.reminder_send(reminder_id=reminder.pk) == S.SENDING
+        assert tasks.reminder_send(reminder_id=reminder.pk) == S.SENDING
     assert outbox.sent == []
     # The worker died: after ten minutes the same message (same key) is tried again.
     with time_machine.travel(due + dt.timedelta(minutes=11)):
-        assert reminders.dispatch_due() == 1
+        assert tasks.dispatch_due() == 1
     reminder.refresh_from_db()
     assert reminder.status == S.SENT and reminder.attempts == 2
     assert outbox.sent[0]["key"] == str(reminder.idempotency_key)

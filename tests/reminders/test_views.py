@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from cases import models as cm
-from cases import reminders, sms
+from cases import sms, tasks
 from familjelotsen.models import AccessLogEntry
 from tests.factories import ConsentFactory, CustodianFactory, FamilyFactory
 from tests.reminders.conftest import at_local
@@ -242,7 +242,7 @@ def test_the_team_lead_lists_failed_sends_and_retries_one(
     response = client.post(reverse("cases:sms_retry", args=[reminder.pk]), {"next": "failed"})
     assert response.status_code == 302 and response["Location"] == reverse("cases:sms_failed")
     with time_machine.travel(reminder.send_at + dt.timedelta(minutes=1)):
-        reminders.dispatch_due()
+        tasks.dispatch_due()
     reminder.refresh_from_db()
     assert reminder.status == S.SENT and len(outbox.sent) == 1
 

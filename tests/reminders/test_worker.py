@@ -13,7 +13,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from cases import models as cm
-from cases import reminders
+from cases import tasks
 
 # serialized_rollback: the flush after each test must not lose what migrations seeded.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -52,11 +52,11 @@ def test_exactly_one_message_even_when_the_worker_runs_twice(family, parent, boo
     reminder = cm.SmsReminder.objects.get(visit=visit)
     with time_machine.travel(reminder.send_at + dt.timedelta(minutes=1)):
         # The sweep queues the same message again beside its deferred task.
-        assert reminders.dispatch_due() == 1
+        assert tasks.dispatch_due() == 1
         assert DBTaskResult.objects.ready().count() == 2
         run_worker()
         run_worker()
-        reminders.dispatch_due()
+        tasks.dispatch_due()
         run_worker()
 
     reminder.refresh_from_db()

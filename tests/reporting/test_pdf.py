@@ -12,7 +12,7 @@ from django.utils import translation
 from pypdf import PdfReader
 
 from cases import models as cm
-from reporting import services
+from reporting import tasks
 from reporting.models import Report, ReportKind
 from tests.factories import ReportFactory
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def export(report: Report, capture, **narrative) -> Report:
     with capture(execute=True):
-        services.report_export(
+        tasks.report_export(
             report=report,
             user=report.created_by,
             summary=narrative.get("summary", ""),

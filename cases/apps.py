@@ -6,3 +6,12 @@ class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Cases")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The demo municipality (familjelotsen.slots.DEMO): families first, reminders of
+        # their visits after every other app's demo.
+        from cases import demo
+        from familjelotsen import slots
+
+        slots.provide(slots.DEMO, "cases", demo.seed, order=10)
+        slots.provide(slots.DEMO, "reminders", demo.seed_reminders, order=90)

@@ -13,7 +13,7 @@ import random
 from django.utils import timezone
 
 from cases import models as cm
-from cases import services
+from cases import reminders, services, sms, tasks
 from cases.personnummer import with_check_digit
 
 MARKER = "[demo:"
@@ -218,7 +218,7 @@ def seed(base: dict) -> dict:
             _journal_year(family, ombud, kids, adults, rng, today)
             _goals(family, ombud, kids, rng, today)
             if status in ("active", "phasing_out"):
-                services.visit_book(
+                tasks.visit_book(
                     family=family,
                     by=ombud,
                     starts_at=timezone.now() + dt.timedelta(days=2 + index % 5, hours=index % 4),
@@ -326,8 +326,6 @@ def seed_reminders(base: dict) -> dict:
     that failed at the gateway. Idempotent: does nothing when demo reminders exist.
 
     Run after `seed` (it needs base["families"] and base["users"])."""
-    from cases import reminders, sms
-
     families = base.get("families") or {}
     if (
         not families
@@ -358,7 +356,7 @@ def seed_reminders(base: dict) -> dict:
         parent = sms_parent(family) if family else None
         if parent is None or family.status != cm.Family.Status.ACTIVE:
             continue
-        visit = services.visit_book(
+        visit = tasks.visit_book(
             family=family,
             by=ombud,
             starts_at=at(days, hour),
@@ -373,7 +371,7 @@ def seed_reminders(base: dict) -> dict:
     berg = families.get("berg")
     parent = sms_parent(berg) if berg else None
     if parent is not None and berg.status == cm.Family.Status.ACTIVE:
-        moved = services.visit_book(
+        moved = tasks.visit_book(
             family=berg,
             by=ombud,
             starts_at=at(9, 10),
@@ -381,7 +379,7 @@ def seed_reminders(base: dict) -> dict:
             reminder_members=[parent],
             remind_day_before=True,
         )
-        services.visit_reschedule(visit=moved, by=ombud, starts_at=at(10, 14))
+        tasks.visit_reschedule(visit=moved, by=ombud, starts_at=at(10, 14))
         # Last week's visit: the day-before reminder went out; the two-hours one failed at
         # the gateway (as if the worker had run then). Written directly: the services only
         # book visits in the future.

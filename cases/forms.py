@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases import models as cm
+from cases.personnummer import format_full
+from cases.reminders import member_sms_state
+from cases.services import resolve_identifier
 from familjelotsen import access
 from familjelotsen.models import Administration, User
 
@@ -176,8 +180,6 @@ class TeamAddForm(forms.Form):
     user = forms.ModelChoiceField(label=_("Staff member"), queryset=User.objects.none())
 
     def __init__(self, *args, family: cm.Family, **kwargs):
-        from familjelotsen import access
-
         super().__init__(*args, **kwargs)
         field = self.fields["user"]
         # Validated against every active staff member not on the team, so that the access
@@ -253,8 +255,6 @@ class MemberForm(forms.ModelForm):
                 self.instance.custodians.values_list("pk", flat=True)
             )
             if self.instance.personal_number and not self.is_bound:
-                from cases.personnummer import format_full
-
                 self.initial["personal_number"] = format_full(self.instance.personal_number)
         self.fields["custodians"].queryset = qs.exclude(
             kind__in=[cm.Member.Kind.CHILD, cm.Member.Kind.SIBLING]
@@ -272,10 +272,6 @@ class MemberForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        from django.core.exceptions import ValidationError
-
-        from cases.services import resolve_identifier
-
         id_type = cleaned.get("id_type")
         if id_type:
             try:
@@ -448,8 +444,6 @@ class VisitForm(forms.Form):
 
 
 def _sms_recipient_label(member: cm.Member) -> str:
-    from cases.reminders import member_sms_state
-
     state = member_sms_state(member)
     notes = {
         "no_consent": _("has not agreed to SMS"),

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import forms, selectors, services
+from cases import forms, selectors, services, tasks
 from cases import models as cm
-from familjelotsen import access
+from familjelotsen import access, slots
 from familjelotsen.audit import Action, log_access, log_list, log_read
 from familjelotsen.forms import add_service_errors
 from familjelotsen.idempotency import idempotent_post
@@ -53,29 +53,9 @@ def _log_created(request, obj, via) -> None:
     )
 
 
-def _optional_panels(user, family) -> dict:
-    """Panels from the consent, SIP and network apps, when those apps provide them."""
-    context = {}
-    for module, attr, key in (
-        ("consent.selectors", "family_panel", "consent_panel"),
-        ("sip.selectors", "family_summary", "sip_summary"),
-        ("network.selectors", "family_summary", "network_summary"),
-    ):
-        try:
-            selector = getattr(__import__(module, fromlist=[attr]), attr)
-        except (ImportError, AttributeError):
-            continue
-        context[key] = selector(user, family)
-    return context
-
-
 def _share_options(user, obj) -> list[dict] | None:
-    """The share buttons of a record (consent app), for the case team that decides."""
-    try:
-        from consent.selectors import share_options
-    except ImportError:
-        return None
-    return share_options(user, obj)
+    """The share buttons of a record (provided by the consent app), for the case team."""
+    return slots.gather(slots.RECORD_SHARING, user, obj)[0].get("share_options")
 
 
 # --- Lists ---------------------------------------------------------------------------------
@@ -100,12 +80,9 @@ def my_families(request):
         "mine_only": mine_only,
         "registers_requests": access.in_role_gate(request.user, REGISTERS_REQUESTS),
     }
-    try:
-        from consent.selectors import expiring_soon
-
-        context["expiring_consents"] = expiring_soon(request.user, days=30)
-    except ImportError:
-        pass
+    extra, shown = slots.gather(slots.FAMILY_LIST, request.user)
+    context.update(extra)
+    log_list(user=request.user, objects=shown, request=request)
     template = "cases/my_families.html"
     if request.htmx:
         template += "#family-table"
@@ -162,17 +139,9 @@ def pupils(request):
     rows = list(selectors.pupils(request.user))
     log_list(user=request.user, objects=rows, request=request)
     context = {"pupils": rows}
-    try:
-        from sip.selectors import interventions_for_user
-
-        context["my_interventions"] = interventions_for_user(request.user)
-        log_list(
-            user=request.user,
-            objects={i.plan for i in context["my_interventions"]},
-            request=request,
-        )
-    except ImportError:
-        pass
+    extra, shown = slots.gather(slots.WORK_LISTS, request.user)
+    context.update(extra)
+    log_list(user=request.user, objects=shown, request=request)
     return render(request, "cases/pupils.html", context)
 
 
@@ -182,17 +151,9 @@ def shared(request):
     families = list(selectors.shared_families(request.user))
     log_list(user=request.user, objects=families, request=request)
     context = {"families": families}
-    try:
-        from sip.selectors import interventions_for_user
-
-        context["my_interventions"] = interventions_for_user(request.user)
-        log_list(
-            user=request.user,
-            objects={i.plan for i in context["my_interventions"]},
-            request=request,
-        )
-    except ImportError:
-        pass
+    extra, shown = slots.gather(slots.WORK_LISTS, request.user)
+    context.update(extra)
+    log_list(user=request.user, objects=shown, request=request)
     return render(request, "cases/shared.html", context)
 
 
@@ -235,8 +196,9 @@ def family_detail(request, pk):
     context = {
         "family": family,
         **selectors.family_detail(request.user, family, journal_page=request.GET.get("sida", 1)),
-        **_optional_panels(request.user, family),
     }
+    panels, shown = slots.gather(slots.FAMILY_PAGE, request.user, family)
+    context.update(panels)
     if family.can.change:
         context["transition_form"] = forms.TransitionForm(
             allowed=services.allowed_transitions(family)
@@ -246,16 +208,8 @@ def family_detail(request, pk):
             if family.status == cm.Family.Status.REQUEST
             else []
         )
-    # The consent, SIP and network panels show those records too: one log row each.
-    log_list(
-        user=request.user,
-        objects=[
-            *context.get("consent_panel", {}).get("consents", []),
-            *context.get("sip_summary", {}).get("plans", []),
-            *context.get("network_summary", {}).get("processes", []),
-        ],
-        request=request,
-    )
+    # The panels of the apps above (consent, SIP, network) show their records: one row each.
+    log_list(user=request.user, objects=shown, request=request)
     if request.htmx and request.GET.get("sida"):
         return render(request, "cases/family_detail.html#journal", context)
     return render(request, "cases/family_detail.html", context)
@@ -705,7 +659,7 @@ def visit_book(request, pk):
         pk,
         forms.VisitForm,
         "reminders/visit_form.html",  # the SMS reminder options as a group
-        lambda family, data: services.visit_book(family=family, by=request.user, **data),
+        lambda family, data: tasks.visit_book(family=family, by=request.user, **data),
         needs_members=True,  # who gets the SMS reminder
         need=access.OVERSEE,
         title=_("Book the next visit"),
@@ -910,11 +864,8 @@ def pupil_detail(request, pk):
             messages.success(request, _("The pupil-health-team review was recorded."))
             return redirect("cases:pupil_detail", pk=support.pk)
     # The SIP interventions for the pupil that the user may see; the plans shown are logged.
-    from sip.selectors import interventions_for_member
-
-    interventions = interventions_for_member(request.user, support.member_id)
-    if interventions:
-        log_list(user=request.user, objects={i.plan for i in interventions}, request=request)
+    pupil_parts, shown = slots.gather(slots.PUPIL_PAGE, request.user, support.member_id)
+    log_list(user=request.user, objects=shown, request=request)
     # Back to where the user came from: the list of pupils shared with their administration,
     # or the family page of those who hold the case.
     back_url = (
@@ -934,7 +885,7 @@ def pupil_detail(request, pk):
             "back_url": back_url,
             "conflict": conflict,
             "reviews": support.reviews.select_related("recorded_by"),
-            "interventions": interventions,
+            "interventions": pupil_parts.get("interventions", []),
             "share_options": _share_options(request.user, support) if can.document else None,
         },
     )
@@ -1001,58 +952,6 @@ def concern_report_detail(request, pk):
         "cases/concern_detail.html",
         {"report": report, "child": child, "form": form, "can": report.can},
     )
-
-
-# --- Right of access (registerutdrag) --------------------------------------------------------
-
-
-@require_GET
-@access.require_roles(*CASE_ROLES)
-def register_extract(request, pk, fmt):
-    """Everything held about one person, as PDF for the person or JSON.
-
-    Made by those who run the case (OVERSEE: the case team and the owning team lead), who
-    hand it over. A protected identity (name, personnummer, address, mobile) is in it only
-    for the case team; the team lead's extract masks it. Logged as one export per file."""
-    import json
-
-    from django.http import HttpResponse
-
-    from cases.register_extract import build
-    from familjelotsen.pdf import render_pdf
-
-    if fmt not in ("pdf", "json"):
-        raise Http404
-    member = access.get_member_for_user(request, pk, need=access.OVERSEE, log=False)
-    log_read(request, member, Action.EXPORT)
-    data = build(member, identity=member.can.identity)
-    name = f"registerutdrag-{member.family.reference}-{member.pk}"
-    if fmt == "json":
-        response = HttpResponse(
-            json.dumps(data, ensure_ascii=False, indent=2),
-            content_type="application/json; charset=utf-8",
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.json"'
-        return response
-    labels = {
-        "name": _("Name"),
-        "personal_number": _("Personal identity number"),
-        "birth_date": _("Birth date"),
-        "kind": _("Kind"),
-        "address": _("Address"),
-        "mobile": _("Mobile number"),
-        "protected_identity": _("Protected identity"),
-        "npf_diagnosis": _("NPF diagnosis"),
-        "school": _("School"),
-        "grade": _("Grade"),
-        "occupation": _("Occupation"),
-        "income_support": _("Income support"),
-    }
-    person_rows = [(labels.get(k, k), v) for k, v in data["person"].items()]
-    pdf = render_pdf("cases/register_extract_pdf.html", {"data": data, "person_rows": person_rows})
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    return response
 
 
 # --- Change history (case team) --------------------------------------------------------------

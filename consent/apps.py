@@ -6,3 +6,24 @@ class ConsentConfig(AppConfig):
     name = "consent"
     verbose_name = _("Consent")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # What consent adds to the pages of cases (familjelotsen.slots): imported here, once
+        # the apps are loaded.
+        from consent import demo, selectors
+        from familjelotsen import slots
+
+        slots.provide(
+            slots.FAMILY_PAGE,
+            "consent_panel",
+            selectors.family_panel,
+            shows=lambda panel: panel.get("consents", []),
+        )
+        slots.provide(
+            slots.FAMILY_LIST,
+            "expiring_consents",
+            selectors.expiring_soon,
+            shows=lambda consents: consents,
+        )
+        slots.provide(slots.RECORD_SHARING, "share_options", selectors.share_options)
+        slots.provide(slots.DEMO, "consent", demo.seed, order=20)

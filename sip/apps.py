@@ -6,3 +6,26 @@ class SipConfig(AppConfig):
     name = "sip"
     verbose_name = _("SIP plans")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # What SIP adds to the pages of cases (familjelotsen.slots): imported here, once the
+        # apps are loaded.
+        from familjelotsen import slots
+        from sip import demo, selectors
+
+        def plans(interventions):
+            return {i.plan for i in interventions}
+
+        slots.provide(
+            slots.FAMILY_PAGE,
+            "sip_summary",
+            selectors.family_summary,
+            shows=lambda summary: summary.get("plans", []),
+        )
+        slots.provide(
+            slots.WORK_LISTS, "my_interventions", selectors.interventions_for_user, shows=plans
+        )
+        slots.provide(
+            slots.PUPIL_PAGE, "interventions", selectors.interventions_for_member, shows=plans
+        )
+        slots.provide(slots.DEMO, "sip", demo.seed, order=30)

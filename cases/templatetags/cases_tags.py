@@ -7,6 +7,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from cases.models import LegalReference
 from cases.personnummer import format_full, format_masked
 
 register = template.Library()
@@ -69,8 +70,6 @@ def minutes_as_hours(minutes) -> str:
 @register.inclusion_tag("partials/legal_ref.html")
 def legal_ref(key: str) -> dict:
     """The current citation for a legal duty, from the editable LegalReference table."""
-    from cases.models import LegalReference
-
     return {"ref": LegalReference.objects.filter(key=key).first()}
 
 

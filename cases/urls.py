@@ -36,9 +36,6 @@ urlpatterns = [
     path("hinder/<int:pk>/lost/", views.obstacle_resolve, name="obstacle_resolve"),
     path("<int:pk>/tid/", views.time_entry_add, name="time_entry_add"),
     path("medlem/<int:pk>/orosanmalan/", views.concern_report_new, name="concern_report_new"),
-    path(
-        "medlem/<int:pk>/registerutdrag.<str:fmt>", views.register_extract, name="register_extract"
-    ),
     path("orosanmalan/<int:pk>/", views.concern_report_detail, name="concern_report_detail"),
     path("", include("cases.reminder_urls")),
 ]

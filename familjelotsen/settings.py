@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "consent",
     "sip",
     "network",
+    "privacy",
     "reporting",
 ]
 
@@ -120,7 +121,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "familjelotsen.context_processors.navigation",
-                "familjelotsen.security.session_timeout",
+                "familjelotsen.sessions.session_timeout",
             ],
             # {% form_token %} in every template without {% load %} (familjelotsen.idempotency).
             "builtins": ["familjelotsen.templatetags.idempotency"],
@@ -149,7 +150,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # allauth's backend (username + password, constant-time for unknown users), loading the
     # signed-in user together with whether they have a second factor (no extra query).
-    "familjelotsen.security.AuthenticationBackend",
+    "familjelotsen.two_factor.AuthenticationBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 PASSWORD_HASHERS = [
@@ -206,7 +207,7 @@ MFA_TOTP_ISSUER = "Familjelotsen"
 MFA_TOTP_TOLERANCE = 0
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
-MFA_FORMS = {"authenticate": "familjelotsen.security.AuthenticateForm"}
+MFA_FORMS = {"authenticate": "familjelotsen.two_factor.AuthenticateForm"}
 
 # django-axes: lock a username from one IP address after 5 failures for 15 minutes; the same
 # username from another address is not affected. Unknown usernames count the same way (no
@@ -216,8 +217,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/lockout.html"
-AXES_CLIENT_IP_CALLABLE = "familjelotsen.security.client_ip"
-AXES_CLIENT_STR_CALLABLE = "familjelotsen.security.axes_client_str"
+AXES_CLIENT_IP_CALLABLE = "familjelotsen.client_address.client_ip"
+AXES_CLIENT_STR_CALLABLE = "familjelotsen.client_address.axes_client_str"
 AXES_VERBOSE = False
 
 # django-guardian: no anonymous user, direct foreign-key permission tables only.
@@ -368,7 +369,7 @@ LOGGING = {
 # --- Change history (django-pghistory): append-only, with the acting user as context -------
 # Every event model gets triggers that refuse UPDATE and DELETE (pgtrigger.Protect), unless a
 # model opts out explicitly. The request user and URL come from pghistory's middleware;
-# background work names itself with familjelotsen.security.history_context(label).
+# background work names itself with familjelotsen.history.history_context(label).
 PGHISTORY_APPEND_ONLY = True
 # Triggers on auto-created many-to-many tables (pghistory.track(...)(Model.field.through)) get
 # no migration; installing every registered trigger after `migrate` puts them in place too,

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from familjelotsen import access_views, security, views
+from familjelotsen import health, sessions, views
 
 # /admin/ has no login form of its own: it sends to allauth's login (password, second factor,
 # throttling), and refuses signed-in non-staff.
@@ -16,15 +16,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("robots.txt", views.robots),
     path("konto/", include("allauth.urls")),
-    path("konto/session/", security.session_ping, name="session_ping"),
-    path("health/", security.health, name="health"),
+    path("konto/session/", sessions.session_ping, name="session_ping"),
+    path("health/", health.health, name="health"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
-    # Loggkontroll: the log page, its CSV export and the recorded reviews
-    # (with the family log extract in access_urls).
-    path("loggkontroll/export.csv", access_views.access_log_csv, name="access_log_csv"),
-    path("loggkontroll/granskningar/", access_views.access_log_reviews, name="access_log_reviews"),
-    path("", include("familjelotsen.access_urls")),
+    # Loggkontroll, log and register extracts (the privacy app).
+    path("", include("privacy.urls")),
     path("familjer/", include("cases.urls")),
     path("samtycke/", include("consent.urls")),
     path("sip/", include("sip.urls")),

@@ -19,7 +19,10 @@ from django.utils.translation import gettext as _
 
 from cases import models as cm
 from cases.personnummer import format_full
+from consent.models import Consent
 from familjelotsen.models import AccessLogEntry
+from network.models import NetworkProcess
+from sip.models import Plan
 
 
 def _other(person: cm.Member) -> str:
@@ -102,8 +105,6 @@ def build(member: cm.Member, *, identity: bool = False) -> dict[str, Any]:
         }
         for e in entries
     ]
-    from consent.models import Consent
-
     data["consents"] = [
         {
             "valid_from": _date(c.valid_from),
@@ -177,10 +178,6 @@ def build(member: cm.Member, *, identity: bool = False) -> dict[str, Any]:
 
 
 def _sip_plans(member) -> list[dict]:
-    try:
-        from sip.models import Plan
-    except ImportError:
-        return []
     return [
         {
             "status": str(p.get_status_display()),
@@ -207,10 +204,6 @@ def _sip_plans(member) -> list[dict]:
 
 
 def _network_processes(member) -> list[dict]:
-    try:
-        from network.models import NetworkProcess
-    except ImportError:
-        return []
     return [
         {
             "purpose": n.purpose,

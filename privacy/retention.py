@@ -26,6 +26,7 @@ from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
 from django.db.models import Case, Max, Value, When
 from django.utils import timezone
+from pghistory.models import Event
 
 from cases import models as cm
 
@@ -131,18 +132,12 @@ def _family_path(model: type[models.Model], depth: int = 3) -> str | None:
 
 
 def _is_history_model(model) -> bool:
-    from pghistory.models import Event
-
     return issubclass(model, Event)
 
 
 def _case_models():
     for app_label in CASE_APPS:
-        try:
-            config = apps.get_app_config(app_label)
-        except LookupError:
-            continue
-        yield from config.get_models()
+        yield from apps.get_app_config(app_label).get_models()
 
 
 def _redact_fields(model) -> list[models.Field]:

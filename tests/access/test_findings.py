@@ -233,7 +233,7 @@ def test_a_renewed_consent_restores_the_sip_share_without_touching_the_plan(
 def test_the_register_extract_masks_a_protected_member_for_the_team_lead(
     family, ombud, mother, team_lead, client
 ):
-    url = reverse("cases:register_extract", args=[mother.pk, "json"])
+    url = reverse("register_extract", args=[mother.pk, "json"])
     client.force_login(team_lead)
     answer = client.get(url)
     assert answer.status_code in (200, 403)
@@ -253,7 +253,7 @@ def test_the_register_extract_pdf_masks_a_protected_member_for_the_team_lead(
 ):
     from pypdf import PdfReader
 
-    url = reverse("cases:register_extract", args=[mother.pk, "pdf"])
+    url = reverse("register_extract", args=[mother.pk, "pdf"])
     client.force_login(team_lead)
     answer = client.get(url)
     if answer.status_code == 200:

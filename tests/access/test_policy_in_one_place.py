@@ -18,7 +18,7 @@ from pathlib import Path
 from familjelotsen.models import AccessLogEntry, User
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("cases", "consent", "sip", "network", "reporting", "familjelotsen")
+APPS = ("cases", "consent", "sip", "network", "privacy", "reporting", "familjelotsen")
 ACCESS_PACKAGE = ROOT / "familjelotsen" / "access"
 
 ROLE_VALUES = frozenset(User.Role.values)
@@ -36,7 +36,6 @@ ALLOWLIST = {
     "familjelotsen/views.py": "the start page sends each role to its home page",
     "familjelotsen/models.py": "defines the roles and that staff belong to an administration",
     "familjelotsen/management/commands/seed_demo.py": "creates the demo staff in their roles",
-    "familjelotsen/management/commands/seed_scale.py": "creates the bench staff in their roles",
 }
 
 

@@ -15,10 +15,11 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from cases import models as cm
-from cases import retention, services
+from cases import services
 from cases.personnummer import format_full
 from familjelotsen import access
 from familjelotsen.models import AccessLogEntry
+from privacy import retention
 from tests.factories import (
     ConsentFactory,
     CustodianFactory,
@@ -114,16 +115,14 @@ def test_the_register_extract_of_a_parent_holds_their_entries_not_the_childs_pro
     about_child = JournalEntryFactory(family=family, facts="Enbart om barnets skolgång.")
     about_child.concerns.set([child])
     client.force_login(team_lead)
-    data = json.loads(
-        client.get(reverse("cases:register_extract", args=[parent.pk, "json"])).content
-    )
+    data = json.loads(client.get(reverse("register_extract", args=[parent.pk, "json"])).content)
     text = json.dumps(data, ensure_ascii=False)
     assert data["person"]["name"] == "Lena Berg"
     assert "Lena fick hjälp med ansökan." in text
     assert "Enbart om barnets skolgång." not in text
     assert "Hemlig" not in text and "Skyddad väg" not in text
     assert child.personal_number not in text
-    pdf = client.get(reverse("cases:register_extract", args=[parent.pk, "pdf"]))
+    pdf = client.get(reverse("register_extract", args=[parent.pk, "pdf"]))
     pdf_text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Lena" in pdf_text and "Hemlig" not in pdf_text
     assert (
@@ -142,7 +141,7 @@ def test_the_register_extract_is_made_by_those_who_run_the_case(
     child = MemberFactory(family=family)
     consent = ConsentFactory(subject=child, receiving=[adm_school])
     access.apply_default_shares(consent=consent, by=ombud)
-    url = reverse("cases:register_extract", args=[child.pk, "json"])
+    url = reverse("register_extract", args=[child.pk, "json"])
     for user, expected in (
         (ombud, 200),
         (team_lead, 200),
@@ -173,7 +172,7 @@ def test_a_protected_persons_extract_shows_their_identity_to_the_case_team_only(
     digits = child.personal_number
     pnr = format_full(digits)
     for fmt in ("json", "pdf"):
-        url = reverse("cases:register_extract", args=[child.pk, fmt])
+        url = reverse("register_extract", args=[child.pk, fmt])
         client.force_login(team_lead)
         body = client.get(url).content
         text = (
@@ -192,9 +191,7 @@ def test_a_protected_persons_extract_shows_their_identity_to_the_case_team_only(
             else " ".join(p.extract_text() for p in PdfReader(io.BytesIO(body)).pages)
         )
         assert "Hemlig" in text and "Skyddad väg" in text
-    data = json.loads(
-        client.get(reverse("cases:register_extract", args=[child.pk, "json"])).content
-    )
+    data = json.loads(client.get(reverse("register_extract", args=[child.pk, "json"])).content)
     assert data["person"]["mobile"] == "0701234567"
     assert data["person"]["personal_number"] == pnr
 

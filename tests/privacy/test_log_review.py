@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from familjelotsen.access_views import MANY_FAMILIES, PER_PAGE
 from familjelotsen.models import AccessLogEntry, AccessLogReview
+from privacy.log_review import MANY_FAMILIES, PER_PAGE
 from tests.factories import FamilyFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db

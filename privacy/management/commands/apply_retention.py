@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from cases import retention
+from privacy import retention
 
 
 class Command(BaseCommand):

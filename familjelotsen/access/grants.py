@@ -33,6 +33,7 @@ from cases import models as cm
 from consent.models import Consent, ExplicitShare, Share
 from familjelotsen.access.policy import acting_basis
 from familjelotsen.access.registry import REGISTRY, model_by_label
+from familjelotsen.audit import log_access
 from familjelotsen.models import AccessLogEntry, Administration, User
 from network import models as network_models
 from sip import models as sip_models
@@ -429,8 +430,6 @@ def _log_share(*, by: User | None, obj, basis: str, consent_id=None, request=Non
     are kept by the Share rows' own history."""
     if by is None:
         return
-    from familjelotsen.audit import log_access
-
     log_access(
         user=by,
         action=AccessLogEntry.Action.SHARE,
@@ -482,8 +481,6 @@ def family_derive(
         share.withdrawn_reason = reason[:200]
         share.save(update_fields=["withdrawn_at", "withdrawn_reason", "updated_at"])
         if by is not None:
-            from familjelotsen.audit import log_access
-
             log_access(
                 user=by,
                 action=AccessLogEntry.Action.UNSHARE,

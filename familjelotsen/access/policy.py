@@ -38,7 +38,9 @@ from django.utils import timezone
 from cases import models as cm
 from consent.models import Share
 from familjelotsen.access.registry import REGISTRY
+from familjelotsen.audit import log_read
 from familjelotsen.models import AccessLogEntry, Administration, User
+from reporting.models import Report
 
 Basis = AccessLogEntry.Basis
 Role = User.Role
@@ -390,8 +392,6 @@ def get_for_user(
     if not obj.can.allows(need):
         raise PermissionDenied
     if log and request is not None and request.method in ("GET", "HEAD"):
-        from familjelotsen.audit import log_read
-
         log_read(request, obj)
     return obj
 
@@ -443,8 +443,6 @@ def require_roles(*roles):
 def visible_reports(user) -> QuerySet:
     """Reports hold suppressed aggregates only and belong to no family. The project leader
     sees the whole archive; a team lead the reports made in their administration."""
-    from reporting.models import Report
-
     if not sees_cases(user):
         return Report.objects.none()
     reports = Report.objects.annotate(access_basis=Value(Basis.AGGREGATE))
@@ -456,8 +454,6 @@ def visible_reports(user) -> QuerySet:
 
 
 def get_report_for_user(request, pk):
-    from reporting.models import Report
-
     try:
         return visible_reports(request.user).get(pk=pk)
     except (Report.DoesNotExist, ValueError, TypeError, OverflowError):

@@ -1,5 +1,5 @@
 """Benchmark: server time and SQL queries of the main pages, their SQL floor, and the
-visibility selector against django-guardian, on the scale dataset (manage.py seed_scale).
+visibility selector against django-guardian, on the scale dataset (bench/seed_scale.py).
 
     DATABASE_URL=<bench db> .venv/bin/python bench/bench_pages.py [--runs 30] [--out FILE]
 

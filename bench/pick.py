@@ -1,4 +1,4 @@
-"""Pick the benchmark's users and records from the scale dataset (manage.py seed_scale).
+"""Pick the benchmark's users and records from the scale dataset (bench/seed_scale.py).
 
 Users with realistic caseloads: the ombud, school coordinator and team lead whose workload is
 the median of their kind, so a measurement is neither the emptiest nor the busiest account.
@@ -36,7 +36,7 @@ def _median_pick(rows: list[tuple[int, int]]) -> tuple[int, int]:
     """(id, load) closest to the median load; ties to the lowest id."""
     rows = [r for r in rows if r[1] > 0]
     if not rows:
-        raise SystemExit("No user with a workload: build the dataset first (manage.py seed_scale).")
+        raise SystemExit("No user with a workload: build the dataset first (bench/seed_scale.py).")
     median = statistics.median(r[1] for r in rows)
     return min(rows, key=lambda r: (abs(r[1] - median), r[0]))
 

@@ -44,7 +44,7 @@ DJANGO_DEBUG=true "$PY" manage.py migrate --noinput >/dev/null
 has_families="$(DJANGO_DEBUG=true "$PY" manage.py shell -c 'from cases.models import Family; print(int(Family.objects.exists()))' | tail -n 1)"
 if [[ "$has_families" == "0" ]]; then
   echo "== seed_scale --families $FAMILIES"
-  DJANGO_DEBUG=true "$PY" manage.py seed_scale --families "$FAMILIES" | tee "$out/seed-$FAMILIES.txt"
+  DJANGO_DEBUG=true "$PY" bench/seed_scale.py --families "$FAMILIES" | tee "$out/seed-$FAMILIES.txt"
 else
   echo "== $BENCH_DB already holds families: measuring what is there (RESEED=1 rebuilds)"
 fi

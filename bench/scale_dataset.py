@@ -1,7 +1,9 @@
 """Build a national-scale, entirely fictional dataset for the benchmarks (bench/), quickly.
 
-    DATABASE_URL=<bench database> manage.py seed_scale --families 50000
-    DATABASE_URL=<bench database> manage.py seed_scale --families 2000    # to try it out
+    DATABASE_URL=<bench database> python bench/seed_scale.py --families 50000
+    DATABASE_URL=<bench database> python bench/seed_scale.py --families 2000    # to try it out
+
+(a benchmark tool, not part of the app: `make bench` runs it through bench/run.sh)
 
 500 staff in 40 administrations (8 municipalities of five administrations each, the five demo
 administrations among them), families across every status with case teams (each ombud ~8 open
@@ -9,7 +11,8 @@ families), ~4 members per family, ~40 journal entries per family (most signed, w
 members they concern), goals and follow-ups, KASAM scores, obstacles, pupil support and
 pupil-health reviews, booked visits, time entries, ~2 consents per family with receiving and
 disclosing administrations and signatures, the shares they imply (consent.Share rows and the
-django-guardian group permission rows with `valid_until`, exactly as access.share makes them;
+django-guardian group permission rows with `valid_until`, re-derived at the end by
+access.sync_access exactly as the services would make them;
 shares of expired or revoked consents withdrawn as access.reconcile_shares leaves them), SIPs
 and network processes, and access-log rows.
 
@@ -47,8 +50,8 @@ from cases import models as cm
 from cases.personnummer import with_check_digit
 from consent.models import Consent
 from familjelotsen import access, services
+from familjelotsen.history import history_context
 from familjelotsen.models import Administration, User
-from familjelotsen.security import history_context
 from sip import models as sm
 
 # The benchmark's published authenticator-app secret (base32). Public like the demo secret:

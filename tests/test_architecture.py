@@ -48,7 +48,6 @@ FUNCTION_IMPORTS_ALLOWED = {
 OVERSIZE_ALLOWED = {
     "reporting.figures": 1162,
     "cases.models": 1158,
-    "cases.views": 1040,
     "cases.reminders": 960,
     "cases.services": 780,
     "sip.services": 710,

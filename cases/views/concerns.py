@@ -1,0 +1,84 @@
+"""Reports of concern (orosanmälan)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cases import forms, services
+from cases.views.common import (
+    CASE_ROLES,
+    log_created,
+    need_for,
+)
+from familjelotsen import access
+from familjelotsen.audit import Action, log_read
+from familjelotsen.forms import add_service_errors
+from familjelotsen.idempotency import idempotent_post
+
+# --- Reports of concern ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*CASE_ROLES)
+@idempotent_post
+def concern_report_new(request, pk):
+    """Anyone who sees the child may report: no consent check (the duty overrides secrecy)."""
+    child = access.get_member_for_user(request, pk)
+    if not child.is_child:
+        raise Http404
+    form = forms.ReportOfConcernForm(
+        request.POST or None,
+        initial={"reported_at": timezone.localtime().replace(second=0, microsecond=0)},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = services.report_of_concern_record(
+                child=child, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            # Logged with the basis the reporter now has on the report itself (the duty, or
+            # the case team).
+            log_created(request, report, access.get_report_of_concern_for_user(request, report.pk))
+            messages.success(request, _("The report of concern was recorded."))
+            return redirect("cases:concern_report_detail", pk=report.pk)
+    return render(
+        request, "cases/concern_form.html", {"form": form, "child": child, "can": child.can}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*CASE_ROLES)
+def concern_report_detail(request, pk):
+    """Everyone who sees the report reads it; the case team and the reporter record the
+    feedback (CHANGE)."""
+    report = access.get_report_of_concern_for_user(request, pk, need=need_for(request))
+    form = forms.ConcernFeedbackForm(
+        request.POST or None,
+        initial={
+            "received_on": report.feedback_received_on or timezone.localdate(),
+            "feedback": report.feedback,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_of_concern_feedback(report=report, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            log_read(request, report, Action.CHANGE)
+            messages.success(request, _("The feedback was recorded."))
+            return redirect("cases:concern_report_detail", pk=report.pk)
+    child = access.visible_members(request.user).filter(pk=report.child_id).first()
+    return render(
+        request,
+        "cases/concern_detail.html",
+        {"report": report, "child": child, "form": form, "can": report.can},
+    )

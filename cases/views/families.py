@@ -1,0 +1,189 @@
+"""The family: registering a request, the family page, its details, status and case team."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases import forms, selectors, services
+from cases import models as cm
+from cases.views.common import (
+    CASE_ROLES,
+    REGISTERS_REQUESTS,
+)
+from familjelotsen import access, slots
+from familjelotsen.audit import Action, log_list, log_read
+from familjelotsen.forms import add_service_errors
+from familjelotsen.idempotency import idempotent_post
+from familjelotsen.models import User
+
+# --- Family ----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*REGISTERS_REQUESTS)
+@idempotent_post
+def family_create(request):
+    form = forms.FamilyRequestForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            family = services.family_create_from_request(
+                by=request.user,
+                requesting_administration=data["requesting_administration"],
+                requesting_contact=data["requesting_contact"],
+                request_date=data["request_date"],
+                priority=data["priority"],
+                background=data["background"],
+                placements_at_risk_at_start=data["placements_at_risk_at_start"],
+                eligibility=forms.eligibility_answers(data),
+                responsible_ombud=data["responsible_ombud"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("The request %(ref)s was registered.") % {"ref": family.reference}
+            )
+            return redirect("cases:family_detail", pk=family.pk)
+    return render(request, "cases/family_form.html", {"form": form, "creating": True})
+
+
+@require_GET
+@access.require_roles(*CASE_ROLES)
+def family_detail(request, pk):
+    family = access.get_family_for_user(request, pk)  # logs the read
+    context = {
+        "family": family,
+        **selectors.family_detail(request.user, family, journal_page=request.GET.get("sida", 1)),
+    }
+    panels, shown = slots.gather(slots.FAMILY_PAGE, request.user, family)
+    context.update(panels)
+    if family.can.change:
+        context["transition_form"] = forms.TransitionForm(
+            allowed=services.allowed_transitions(family)
+        )
+        context["mandatory_missing"] = (
+            [cm.Eligibility.Criterion(c).label for c in services.mandatory_criteria_missing(family)]
+            if family.status == cm.Family.Status.REQUEST
+            else []
+        )
+    # The panels of the apps above (consent, SIP, network) show their records: one row each.
+    log_list(user=request.user, objects=shown, request=request)
+    if request.htmx and request.GET.get("sida"):
+        return render(request, "cases/family_detail.html#journal", context)
+    return render(request, "cases/family_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*CASE_ROLES)
+def family_edit(request, pk):
+    family = access.get_family_for_user(request, pk, need=access.CHANGE)
+    form = forms.FamilyEditForm(
+        request.POST or None, instance=family, initial={"version": family.version}
+    )
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.family_update(
+                family=family, expected_version=form.cleaned_data["version"], **fields
+            )
+        except services.Conflict as exc:
+            conflict = exc.current
+            form.add_error(None, str(exc))
+        else:
+            log_read(request, family, Action.CHANGE)
+            messages.success(request, _("The family was saved."))
+            return redirect("cases:family_detail", pk=family.pk)
+    return render(
+        request,
+        "cases/family_edit.html",
+        {"form": form, "family": family, "conflict": conflict, "can": family.can},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*CASE_ROLES)
+def eligibility_edit(request, pk):
+    family = access.get_family_for_user(request, pk, need=access.CHANGE)
+    form = forms.EligibilityForm(request.POST or None, family=family)
+    if request.method == "POST" and form.is_valid():
+        services.family_set_eligibility(
+            family=family, answers=forms.eligibility_answers(form.cleaned_data)
+        )
+        log_read(request, family, Action.CHANGE)
+        messages.success(request, _("The eligibility checklist was saved."))
+        return redirect("cases:family_detail", pk=family.pk)
+    return render(
+        request,
+        "cases/eligibility_form.html",
+        {"form": form, "family": family, "can": family.can},
+    )
+
+
+@require_POST
+@access.require_roles(*CASE_ROLES)
+def family_transition(request, pk):
+    family = access.get_family_for_user(request, pk, need=access.CHANGE)
+    form = forms.TransitionForm(request.POST, allowed=list(cm.Family.Status.values))
+    if form.is_valid():
+        try:
+            services.family_transition(
+                family=family,
+                to_status=form.cleaned_data["to_status"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            return render(
+                request,
+                "cases/transition_refused.html",
+                {"family": family, "errors": exc.messages, "form": form},
+                status=400,
+            )
+        log_read(request, family, Action.CHANGE)
+        messages.success(request, _("The status was changed."))
+    return redirect("cases:family_detail", pk=family.pk)
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*CASE_ROLES)
+def team_edit(request, pk):
+    """The case team: run by those who run the case (OVERSEE). Only staff of the owning
+    administration can join; the access module says why anyone else cannot."""
+    family = access.get_family_for_user(request, pk, need=access.OVERSEE)
+    form = forms.TeamAddForm(request.POST or None, family=family)
+    if request.method == "POST":
+        remove = request.POST.get("remove")
+        if remove:
+            user = User.objects.filter(pk=remove).first() if remove.isdigit() else None
+            if user is None:
+                return HttpResponseBadRequest()
+            try:
+                access.team_remove(family=family, user=user)
+            except PermissionDenied as exc:
+                messages.error(request, str(exc))
+            return redirect("cases:team_edit", pk=family.pk)
+        if form.is_valid():
+            try:
+                access.team_add(
+                    family=family, user=form.cleaned_data["user"], added_by=request.user
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Added to the case team."))
+                return redirect("cases:team_edit", pk=family.pk)
+    team = cm.CaseTeamMember.objects.filter(family=family).select_related(
+        "user", "user__administration", "added_by"
+    )
+    return render(
+        request,
+        "cases/team.html",
+        {"family": family, "team": team, "form": form, "can": family.can},
+    )

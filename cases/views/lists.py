@@ -1,0 +1,118 @@
+"""The lists: my families, the waiting list, pupils, what is shared with me."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cases import forms, selectors, services
+from cases.views.common import (
+    CASE_ROLES,
+    FAMILY_LIST_ROLES,
+    PUPIL_LIST_ROLES,
+    REGISTERS_REQUESTS,
+)
+from familjelotsen import access, slots
+from familjelotsen.audit import Action, log_list, log_read
+from familjelotsen.forms import add_service_errors
+
+# --- Lists ---------------------------------------------------------------------------------
+
+
+@require_GET
+@access.require_roles(*FAMILY_LIST_ROLES)
+def my_families(request):
+    form = forms.FamilyFilterForm(request.GET or None, initial={"status": "open"})
+    status, q = "open", ""
+    if form.is_valid():
+        status, q = form.cleaned_data["status"], form.cleaned_data["q"]
+    mine_only = selectors.caseload_only(request.user)
+    families = list(
+        selectors.family_list(request.user, status=status, q=q, mine_only=mine_only)[:200]
+    )
+    log_list(user=request.user, objects=families, request=request)
+    context = {
+        "families": families,
+        "form": form,
+        # "My families" (the user's own caseload) or every family the user sees.
+        "mine_only": mine_only,
+        "registers_requests": access.in_role_gate(request.user, REGISTERS_REQUESTS),
+    }
+    extra, shown = slots.gather(slots.FAMILY_LIST, request.user)
+    context.update(extra)
+    log_list(user=request.user, objects=shown, request=request)
+    template = "cases/my_families.html"
+    if request.htmx:
+        template += "#family-table"
+    return render(request, template, context)
+
+
+@require_GET
+@access.require_roles(*access.LEAD_ROLES)
+def waiting_list(request):
+    families = list(selectors.waiting_list(request.user))
+    log_list(user=request.user, objects=families, request=request)
+    return render(
+        request,
+        "cases/waiting_list.html",
+        {
+            "families": families,
+            "caseloads": selectors.caseloads(request.user),
+            "assign_form": forms.AssignOmbudForm(user=request.user),
+        },
+    )
+
+
+@require_POST
+@access.require_roles(*access.LEAD_ROLES)
+def assign_ombud(request, pk):
+    """The team lead (or the case team) assigns the responsible ombud: a change of the
+    family itself (CHANGE). An ombud of another administration is refused by the access
+    module with a message that explains consent and sharing."""
+    family = access.get_family_for_user(request, pk, need=access.CHANGE)
+    form = forms.AssignOmbudForm(request.POST, user=request.user, family=family)
+    if form.is_valid():
+        try:
+            services.family_assign_ombud(
+                family=family, ombud=form.cleaned_data["ombud"], by=request.user
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            messages.error(request, " ".join(m for e in form.errors.values() for m in e))
+        else:
+            log_read(request, family, Action.CHANGE)
+            messages.success(
+                request,
+                _("%(ref)s was assigned to %(name)s.")
+                % {"ref": family.reference, "name": form.cleaned_data["ombud"].get_full_name()},
+            )
+    else:
+        messages.error(request, _("Choose a family ombud."))
+    return redirect("cases:waiting_list")
+
+
+@require_GET
+@access.require_roles(*PUPIL_LIST_ROLES)
+def pupils(request):
+    rows = list(selectors.pupils(request.user))
+    log_list(user=request.user, objects=rows, request=request)
+    context = {"pupils": rows}
+    extra, shown = slots.gather(slots.WORK_LISTS, request.user)
+    context.update(extra)
+    log_list(user=request.user, objects=shown, request=request)
+    return render(request, "cases/pupils.html", context)
+
+
+@require_GET
+@access.require_roles(*CASE_ROLES)
+def shared(request):
+    families = list(selectors.shared_families(request.user))
+    log_list(user=request.user, objects=families, request=request)
+    context = {"families": families}
+    extra, shown = slots.gather(slots.WORK_LISTS, request.user)
+    context.update(extra)
+    log_list(user=request.user, objects=shown, request=request)
+    return render(request, "cases/shared.html", context)

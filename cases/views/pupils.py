@@ -1,0 +1,138 @@
+"""Pupil support and the pupil page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cases import forms, services
+from cases import models as cm
+from cases.views.common import (
+    CASE_ROLES,
+    log_created,
+    need_for,
+    share_options,
+)
+from familjelotsen import access, slots
+from familjelotsen.audit import Action, log_list, log_read
+from familjelotsen.forms import add_service_errors
+from familjelotsen.idempotency import idempotent_post
+from familjelotsen.models import Administration
+
+# --- Pupil support ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*CASE_ROLES)
+@idempotent_post
+def pupil_support_create(request, pk):
+    member = access.get_member_for_user(request, pk, need=access.DOCUMENT)
+    existing = cm.PupilSupport.objects.filter(member=member).only("pk").first()
+    if existing is not None:
+        return redirect("cases:pupil_detail", pk=existing.pk)
+    school = Administration.objects.filter(kind=Administration.Kind.SCHOOL).order_by("pk").first()
+    form = forms.PupilSupportForm(
+        request.POST or None, initial={"school": member.school, "grade": member.grade}
+    )
+    if school is None:
+        form.add_error(None, _("No school administration is registered."))
+    elif request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            support = services.pupil_support_save(
+                member=member, by=request.user, school_administration=school, **data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            log_created(request, support, member)
+            messages.success(request, _("Pupil support was saved."))
+            return redirect("cases:family_detail", pk=member.family_id)
+    return render(
+        request,
+        "cases/simple_form.html",
+        {"form": form, "family": member.family, "title": _("Pupil support"), "can": member.can},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*CASE_ROLES)
+@idempotent_post
+def pupil_detail(request, pk):
+    """Everyone who sees the pupil support reads it; the case team and a school it is shared
+    with for change record support and reviews (CHANGE)."""
+    support = access.get_pupil_support_for_user(request, pk, need=need_for(request))
+    can = support.can
+    member = access.visible_members(request.user).filter(pk=support.member_id).first()
+    form = forms.PupilSupportForm(
+        request.POST if "save_support" in request.POST else None,
+        instance=support,
+        initial={"version": support.version},
+    )
+    review_form = forms.PupilReviewForm(
+        request.POST if "add_review" in request.POST else None,
+        initial={"reviewed_on": timezone.localdate()},
+    )
+    conflict = None
+    if request.method == "POST" and "save_support" in request.POST and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.pupil_support_save(
+                member=support.member,
+                by=request.user,
+                school_administration=support.owner,
+                support=support,
+                expected_version=form.cleaned_data["version"] or support.version,
+                **data,
+            )
+        except services.Conflict as exc:
+            conflict = exc.current
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            log_read(request, support, Action.CHANGE)
+            messages.success(request, _("Pupil support was saved."))
+            return redirect("cases:pupil_detail", pk=support.pk)
+    if request.method == "POST" and "add_review" in request.POST and review_form.is_valid():
+        try:
+            services.pupil_health_review_add(
+                support=support, by=request.user, **review_form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(review_form, exc)
+        else:
+            log_read(request, support, Action.CHANGE)
+            messages.success(request, _("The pupil-health-team review was recorded."))
+            return redirect("cases:pupil_detail", pk=support.pk)
+    # The SIP interventions for the pupil that the user may see; the plans shown are logged.
+    pupil_parts, shown = slots.gather(slots.PUPIL_PAGE, request.user, support.member_id)
+    log_list(user=request.user, objects=shown, request=request)
+    # Back to where the user came from: the list of pupils shared with their administration,
+    # or the family page of those who hold the case.
+    back_url = (
+        reverse("cases:pupils")
+        if can.shared
+        else reverse("cases:family_detail", args=[support.family_id])
+    )
+    return render(
+        request,
+        "cases/pupil_detail.html",
+        {
+            "support": support,
+            "member": member,
+            "form": form,
+            "review_form": review_form,
+            "can": can,
+            "back_url": back_url,
+            "conflict": conflict,
+            "reviews": support.reviews.select_related("recorded_by"),
+            "interventions": pupil_parts.get("interventions", []),
+            "share_options": share_options(request.user, support) if can.document else None,
+        },
+    )

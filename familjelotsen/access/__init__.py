@@ -8,6 +8,8 @@ grants.
 - `grants`: shares derived from their sources (consents, the ombud's explicit shares, SIP and
   network participants) and applied to django-guardian's direct foreign-key rows; the drift
   check behind `manage.py sync_access`.
+- `coverage`: which consents cover a record for an administration; a record's category and
+  the members it concerns.
 - `team`: the case team, drawn from the owning administration only.
 
 Nothing outside this package compares roles, access bases or `access_basis` to decide

@@ -1,0 +1,38 @@
+"""The figures in the order they are computed, and `compute(period)`, the one entry point."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reporting.figures.flow import durations_and_placements, flow, monthly
+from reporting.figures.members import members
+from reporting.figures.network import network
+from reporting.figures.outcomes import goal_progress, kasam, obstacles
+from reporting.figures.sip import sip
+from reporting.figures.tables import Figures, Period
+from reporting.figures.work import caseload, cost, hours_by_activity, journal
+
+# In order: later figures may read earlier ones (cost reads hours and flow).
+FIGURES: list[Callable[[Period, Figures], None]] = [
+    flow,
+    monthly,
+    durations_and_placements,
+    caseload,
+    members,
+    goal_progress,
+    kasam,
+    obstacles,
+    journal,
+    hours_by_activity,
+    cost,
+    sip,
+    network,
+]
+
+
+def compute(period: Period) -> Figures:
+    """Every figure for the period, each computed once."""
+    fig = Figures(period)
+    for figure in FIGURES:
+        figure(period, fig)
+    return fig

@@ -1,0 +1,59 @@
+"""SQL helpers shared by the figure modules: percentiles, day differences, "in the
+programme during the period", raw queries and the shared table names."""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.db.models import Aggregate, F, FloatField, Func, IntegerField, Q
+
+from cases import models as cm
+from familjelotsen.models import Administration
+from reporting.figures.tables import Period
+
+
+class Percentile(Aggregate):
+    """percentile_cont(p) WITHIN GROUP (ORDER BY expr), with FILTER support."""
+
+    function = "percentile_cont"
+    template = "%(function)s(%(percentile)s) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, expression, percentile: float, **extra):
+        super().__init__(expression, percentile=float(percentile), **extra)
+
+
+def days_between(later: str, earlier: str) -> Func:
+    # date - date is a whole number of days in PostgreSQL (Django would make an interval).
+    return Func(
+        F(later),
+        F(earlier),
+        template="(%(expressions)s)",
+        arg_joiner=" - ",
+        output_field=IntegerField(),
+    )
+
+
+def in_programme_q(p: Period, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}start_date__isnull": False, f"{prefix}start_date__lte": p.end}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": p.start})
+    )
+
+
+def in_programme_ids(p: Period):
+    return cm.Family.objects.filter(in_programme_q(p)).values("id")
+
+
+def fetch(sql: str, params: dict) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c.name for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+T_FAMILY = cm.Family._meta.db_table
+T_ADMIN = Administration._meta.db_table
+
+IN_PROGRAMME_SQL = (
+    f"SELECT id FROM {T_FAMILY} WHERE start_date IS NOT NULL "  # noqa: S608 -- a table name
+    "AND start_date <= %(end)s AND (end_date IS NULL OR end_date >= %(start)s)"
+)

@@ -1,0 +1,218 @@
+"""The ombud's work: caseload against the planning figure, contacts in the journal, hours
+by activity and their cost per funder by the distribution key."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+
+from cases import models as cm
+from reporting.figures.sql import fetch
+from reporting.figures.tables import (
+    Cell,
+    Column,
+    Figures,
+    Period,
+    Row,
+    Table,
+    cnt,
+    measure,
+    to_hours,
+)
+from reporting.models import CostSettings, FunderShare
+
+T_JOURNAL = cm.JournalEntry._meta.db_table
+T_TIME = cm.TimeEntry._meta.db_table
+
+# --- Caseload per ombud, against the planning figure (process level) ---------------------
+
+
+def caseload(p: Period, fig: Figures) -> None:
+    at_end = (
+        cm.Family.objects.filter(
+            responsible_ombud__isnull=False, start_date__isnull=False, start_date__lte=p.end
+        )
+        .filter(Q(end_date__isnull=True) | Q(end_date__gt=p.end))
+        .values("responsible_ombud_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "responsible_ombud_id")
+    )
+    planning = settings.CASELOAD_PLANNING_FIGURE
+    # Staff are numbered, not named: the report is about the work, not the person.
+    rows = [
+        Row(f"ombud-{i}", _("Family ombud %(n)s") % {"n": i}, {"families": cnt(r["n"])})
+        for i, r in enumerate(at_end, start=1)
+    ]
+    total_families = sum(r.cells["families"].value for r in rows)
+    fig.tables["caseload"] = Table(
+        "caseload",
+        _("Caseload per family ombud at the end of the period"),
+        [Column("families", _("Families"))],
+        rows,
+        Row("total", _("All family ombud"), {"families": cnt(total_families)}),
+        note=_("Planning figure: %(n)s families per family ombud.") % {"n": planning},
+    )
+    ombud = len(rows)
+    mean = round(total_families / ombud, 1) if ombud else None
+    fig.tables["caseload_summary"] = Table(
+        "caseload_summary",
+        _("Caseload against the planning figure"),
+        [Column("value", _("Value"), count=False, additive=False, decimals=1)],
+        [
+            Row("ombud", _("Family ombud with families"), {"value": Cell(ombud)}),
+            Row(
+                "mean",
+                _("Families per family ombud (mean)"),
+                {"value": measure(mean, total_families)},
+            ),
+            Row("planning", _("Planning figure"), {"value": Cell(planning)}),
+            Row(
+                "over",
+                _("Family ombud above the planning figure"),
+                {"value": Cell(sum(1 for r in at_end if r["n"] > planning))},
+            ),
+        ],
+    )
+    fig.facts["caseload_planning_figure"] = planning
+
+
+# --- Contacts and hours (actor and process level) -------------------------------------------
+
+
+def journal(p: Period, fig: Figures) -> None:
+    sql = f"""
+        SELECT kind, GROUPING(kind) AS is_total, count(*) AS n,
+               count(DISTINCT family_id) AS families
+        FROM {T_JOURNAL}
+        WHERE event_at >= %(from)s AND event_at < %(before)s AND corrects_id IS NULL
+        GROUP BY ROLLUP (kind)
+    """  # noqa: S608 -- table names from model meta; values are parameters
+    data = {
+        (None if r["is_total"] else r["kind"]): r
+        for r in fetch(sql, {"from": p.start_at, "before": p.end_before})
+    }
+
+    def cell(r):
+        return Cell(r["n"], r["families"]) if r else Cell(0, 0)
+
+    fig.tables["contacts"] = Table(
+        "contacts",
+        _("Contacts documented in the journal, by kind"),
+        [Column("contacts", _("Contacts"), count=False)],
+        [
+            Row(k.value, k.label, {"contacts": cell(data.get(k.value))})
+            for k in cm.JournalEntry.Kind
+        ],
+        Row("total", _("All contacts"), {"contacts": cell(data.get(None))}),
+        note=_("Corrections (addenda) are not counted as contacts."),
+    )
+
+
+def hours_by_activity(p: Period, fig: Figures) -> None:
+    sql = f"""
+        SELECT activity, GROUPING(activity) AS is_total, sum(minutes) AS minutes,
+               count(DISTINCT family_id) AS families
+        FROM {T_TIME}
+        WHERE date BETWEEN %(start)s AND %(end)s
+        GROUP BY ROLLUP (activity)
+    """  # noqa: S608 -- table names from model meta; values are parameters
+    data = {
+        (None if r["is_total"] else r["activity"]): r
+        for r in fetch(sql, {"start": p.start, "end": p.end})
+    }
+
+    def cell(r):
+        return Cell(to_hours(r["minutes"] or 0), r["families"]) if r else Cell(0, 0)
+
+    total = data.get(None)
+    fig.tables["hours"] = Table(
+        "hours",
+        _("Hours by activity"),
+        [Column("hours", _("Hours"), count=False, decimals=1)],
+        [Row(a.value, a.label, {"hours": cell(data.get(a.value))}) for a in cm.TimeEntry.Activity],
+        Row("total", _("All activities"), {"hours": cell(total)}),
+    )
+    fig.facts["hours_total"] = to_hours(total["minutes"]) if total else 0
+    fig.facts["hours_families"] = total["families"] if total else 0
+
+
+# --- Cost per funder by the distribution key (funder report) ------------------------------
+
+
+def cost(p: Period, fig: Figures) -> None:
+    settings_row = CostSettings.objects.filter(pk=1).first()
+    hourly = (
+        settings_row.hourly_cost
+        if settings_row
+        else CostSettings._meta.get_field("hourly_cost").default
+    )
+    shares = list(FunderShare.objects.select_related("administration"))
+    hours = Decimal(str(fig.facts.get("hours_total") or 0))
+    base = fig.facts.get("hours_families") or 0
+    total_cost = (hours * hourly).quantize(Decimal("1"))
+    columns = [
+        Column("share", _("Share (%)"), count=False, decimals=2),
+        Column("hours", _("Hours"), count=False, decimals=1),
+        Column("cost", _("Cost (SEK)"), count=False),
+    ]
+    rows = []
+    for s in shares:
+        fraction = s.share_percent / 100
+        rows.append(
+            Row(
+                str(s.pk),
+                s.name,
+                {
+                    "share": Cell(s.share_percent),
+                    "hours": Cell((hours * fraction).quantize(Decimal("0.1")), base),
+                    "cost": Cell((total_cost * fraction).quantize(Decimal("1")), base),
+                },
+            )
+        )
+    share_sum = sum((s.share_percent for s in shares), Decimal(0))
+    fig.tables["cost"] = Table(
+        "cost",
+        _("Hours and cost per funder by the distribution key"),
+        columns,
+        rows,
+        Row(
+            "total",
+            _("All funders"),
+            {
+                "share": Cell(share_sum),
+                "hours": Cell(hours, base),
+                "cost": Cell(total_cost, base),
+            },
+        ),
+        note=_(
+            "Hours from the time entries of the period priced at %(cost)s SEK per hour "
+            "and divided by each funder's share."
+        )
+        % {"cost": hourly},
+    )
+    fig.facts["hourly_cost"] = hourly
+    fig.facts["shares_sum"] = share_sum
+    families = fig.tables["flow"].total.cells["active"].value
+    fig.tables["cost_summary"] = Table(
+        "cost_summary",
+        _("Cost of the period"),
+        [Column("value", _("Value"), count=False, additive=False)],
+        [
+            Row("hours", _("Hours"), {"value": Cell(hours, base, decimals=1)}),
+            Row("hourly", _("Hourly cost (SEK)"), {"value": Cell(hourly, decimals=2)}),
+            Row("cost", _("Cost (SEK)"), {"value": Cell(total_cost, base)}),
+            Row(
+                "per_family",
+                _("Cost per family in the programme (SEK)"),
+                {
+                    "value": Cell(
+                        (total_cost / families).quantize(Decimal("1")) if families else None,
+                        families,
+                    ),
+                },
+            ),
+        ],
+    )

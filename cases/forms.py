@@ -14,14 +14,8 @@ from cases.personnummer import format_full
 from cases.reminders import member_sms_state
 from cases.services import resolve_identifier
 from familjelotsen import access
+from familjelotsen.forms import DateInput, VersionField
 from familjelotsen.models import Administration, User
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -31,11 +25,16 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
-class VersionField(forms.IntegerField):
-    widget = forms.HiddenInput
+class LabelledMemberChoice(forms.ModelChoiceField):
+    """Members named through the access policy's labels (`cases.labels`: protected identity
+    masked)."""
 
-    def __init__(self, **kwargs):
-        super().__init__(min_value=1, **kwargs)
+    def __init__(self, *args, labels: dict[int, str] | None = None, **kwargs):
+        self.labels = labels or {}
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj):
+        return self.labels.get(obj.pk, _("(not shown)"))
 
 
 def _eligibility_fields(form: forms.Form) -> None:
@@ -114,7 +113,7 @@ class EligibilityForm(forms.Form):
 
 
 class FamilyEditForm(forms.ModelForm):
-    version = VersionField()
+    version = VersionField(min_value=1)
 
     class Meta:
         model = cm.Family
@@ -201,7 +200,7 @@ class TeamAddForm(forms.Form):
 class MemberForm(forms.ModelForm):
     """Personnummer accepted as YYYYMMDD-NNNN, YYYYMMDDNNNN, YYMMDD-NNNN or YYMMDD+NNNN."""
 
-    version = VersionField(required=False)
+    version = VersionField(min_value=1, required=False)
     personal_number = forms.CharField(
         label=_("Personal identity or coordination number"),
         required=False,
@@ -297,7 +296,7 @@ class MemberForm(forms.ModelForm):
 
 
 class JournalEntryForm(forms.ModelForm):
-    version = VersionField(required=False)
+    version = VersionField(min_value=1, required=False)
     concerns = forms.ModelMultipleChoiceField(
         label=_("Concerns"),
         required=False,
@@ -562,7 +561,7 @@ class ObstacleForm(forms.Form):
 
 
 class PupilSupportForm(forms.ModelForm):
-    version = VersionField(required=False)
+    version = VersionField(min_value=1, required=False)
 
     class Meta:
         model = cm.PupilSupport

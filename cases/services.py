@@ -9,7 +9,6 @@ from collections.abc import Iterable, Mapping
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,31 +17,8 @@ from cases import reminders
 from cases.personnummer import PersonnummerError, parse
 from familjelotsen import access
 from familjelotsen.models import Administration, User
-
-
-class Conflict(Exception):
-    """Someone else saved the record first: nothing was overwritten."""
-
-    def __init__(self, current):
-        super().__init__(_("Someone else saved this record while you were editing it."))
-        self.current = current
-
-
-def _save_versioned(obj, *, expected_version: int | None, fields: Iterable[str]) -> None:
-    """Optimistic locking: write only if the row still has the version the user read."""
-    fields = list(fields)
-    if expected_version is None:
-        raise ValueError("expected_version is required for an edit")
-    values = {name: getattr(obj, name) for name in fields}
-    updated = (
-        type(obj)
-        .objects.filter(pk=obj.pk, version=expected_version)
-        .update(version=F("version") + 1, updated_at=timezone.now(), **values)
-    )
-    if not updated:
-        raise Conflict(type(obj).objects.get(pk=obj.pk))
-    obj.version = expected_version + 1
-
+from familjelotsen.versioning import Conflict as Conflict  # the views catch services.Conflict
+from familjelotsen.versioning import save_versioned
 
 # --- Families ---------------------------------------------------------------------------------
 
@@ -116,7 +92,7 @@ def family_update(*, family: cm.Family, expected_version: int, **fields) -> cm.F
         raise ValueError(f"not editable here: {sorted(unknown)}")
     for name, value in fields.items():
         setattr(family, name, value)
-    _save_versioned(family, expected_version=expected_version, fields=fields)
+    save_versioned(family, expected_version=expected_version, fields=fields)
     return family
 
 
@@ -286,7 +262,7 @@ def member_update(
             raise ValueError(name)
         setattr(member, name, value)
     member.full_clean(exclude=["custodians", "family", "owner"])
-    _save_versioned(member, expected_version=expected_version, fields=fields)
+    save_versioned(member, expected_version=expected_version, fields=fields)
     if custodians is not None:
         member_set_custodians(member=member, custodians=list(custodians))
     return member
@@ -377,7 +353,7 @@ def journal_entry_save_draft(
                 raise ValueError(name)
             setattr(entry, name, value)
         entry.full_clean(exclude=["concerns", "participants", "family", "owner", "author"])
-        _save_versioned(entry, expected_version=expected_version, fields=fields)
+        save_versioned(entry, expected_version=expected_version, fields=fields)
     entry.concerns.set(concerns)
     entry.participants.set(participants)
     if expected_version is not None:
@@ -658,7 +634,7 @@ def pupil_support_save(
     for name, value in fields.items():
         setattr(support, name, value)
     support.full_clean()
-    _save_versioned(support, expected_version=expected_version, fields=fields)
+    save_versioned(support, expected_version=expected_version, fields=fields)
     return support
 
 

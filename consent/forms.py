@@ -11,14 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from cases import models as cm
 from consent import selectors, services
 from consent.models import Consent
+from familjelotsen.forms import DateInput, VersionedForm
 from familjelotsen.models import Administration, User
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -241,10 +235,6 @@ class BlankFormForm(_ScopeMixin, forms.Form):
             "Leave empty to fill in by hand at the visit; a consent always needs an end date."
         )
         self.order_fields(["member"])
-
-
-class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class RevokeForm(VersionedForm):

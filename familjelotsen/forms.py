@@ -2,7 +2,31 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.core.exceptions import ValidationError
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value in ISO 8601 (the only format it reads)."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class VersionField(forms.IntegerField):
+    """The version of the record the user read, sent back with the edit (optimistic locking:
+    `familjelotsen.versioning.save_versioned`)."""
+
+    widget = forms.HiddenInput
+
+
+class VersionedForm(forms.Form):
+    """A form that edits a versioned record: it sends back the version the user read. A form
+    that also creates the record (no version yet) declares `VersionField(required=False)`."""
+
+    version = VersionField()
 
 
 def add_service_errors(form, exc: ValidationError) -> None:

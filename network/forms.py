@@ -5,17 +5,19 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms import LabelledMemberChoice
 from cases.models import Member
+from familjelotsen.forms import DateInput, VersionField
 from familjelotsen.models import Administration
 from network import models as nm
-from sip.forms import DateInput, LabelledMemberChoice, VersionedForm
 
 
 def _administrations():
     return Administration.objects.order_by("name")
 
 
-class ProcessForm(VersionedForm):
+class ProcessForm(forms.Form):
+    version = VersionField(required=False)  # none yet when the process is started
     member = LabelledMemberChoice(
         queryset=Member.objects.none(), label=_("Child or young person (0–20 years)")
     )
@@ -127,7 +129,7 @@ class ActionForm(forms.Form):
 
 class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=nm.Action.Status.choices)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
 
 class InventoryForm(forms.Form):

@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from cases.labels import label_for, member_labels
 from cases.models import Family
 from familjelotsen import access
 from network import charts
 from network import models as nm
-from sip.selectors import label_for, member_labels
 
 # Decided interventions (bistånd) take precedence over service: they are listed first.
 DECIDED_FIRST = Case(

@@ -21,10 +21,8 @@ from django.utils.translation import gettext as _
 from cases.models import Family, Member
 from familjelotsen import access
 from familjelotsen.models import Administration, User
+from familjelotsen.versioning import save_versioned
 from network import models as nm
-from sip.services import Conflict, save_versioned
-
-__all__ = ["Conflict"]
 
 Provision = nm.NetworkProcess.Provision
 

@@ -17,13 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases.labels import family_members, labels_of
 from familjelotsen import access
 from familjelotsen.audit import Action, log_list, log_read
 from familjelotsen.forms import add_service_errors
 from familjelotsen.idempotency import idempotent_post
+from familjelotsen.versioning import Conflict
 from network import forms, selectors, services
 from network import models as nm
-from sip.selectors import family_members, labels_of
 
 # Create forms carry a one-time token: a double click or a resent POST makes one record.
 GET_POST = require_http_methods(["GET", "POST"])
@@ -150,7 +151,7 @@ def process_edit(request, pk):
             services.process_update(
                 process=process, expected_version=version, by=request.user, **data
             )
-        except services.Conflict as exc:
+        except Conflict as exc:
             conflict = exc.current
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -273,7 +274,7 @@ def action_status(request, pk, action_id):
                 by=request.user,
                 status=form.cleaned_data["status"],
             )
-        except services.Conflict:
+        except Conflict:
             messages.error(
                 request,
                 _("Someone else changed the action first. Nothing was overwritten; try again."),

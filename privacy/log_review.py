@@ -52,6 +52,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from cases import models as cm
 from familjelotsen import access
 from familjelotsen.audit import log_list
+from familjelotsen.forms import DateInput
 from familjelotsen.idempotency import idempotent_post
 from familjelotsen.models import AccessLogEntry, AccessLogReview, User
 
@@ -99,12 +100,8 @@ class LogFilterForm(forms.Form):
         max_length=20,
         help_text=gettext_lazy("E.g. FL-2026-0042"),
     )
-    date_from = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=gettext_lazy("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=gettext_lazy("To"), required=False, widget=DateInput())
     only_flagged = forms.BooleanField(label=gettext_lazy("Only flagged rows"), required=False)
 
     def __init__(self, *args, lead: User, **kwargs):
@@ -126,8 +123,8 @@ class LogReviewForm(forms.ModelForm):
         model = AccessLogReview
         fields = ["period_from", "period_to", "sampled", "findings", "follow_up_needed"]
         widgets = {
-            "period_from": forms.DateInput(attrs={"type": "date"}),
-            "period_to": forms.DateInput(attrs={"type": "date"}),
+            "period_from": DateInput(),
+            "period_to": DateInput(),
             "sampled": forms.Textarea(attrs={"rows": 3}),
             "findings": forms.Textarea(attrs={"rows": 5}),
         }

@@ -6,12 +6,11 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from familjelotsen.forms import DateInput, VersionedForm
 from familjelotsen.models import Administration
 from reporting import sections, selectors
 from reporting.models import ReportKind
 from reporting.services import COMMENT_MAX, SUMMARY_MAX
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ReportStartForm(forms.Form):
@@ -24,8 +23,8 @@ class ReportStartForm(forms.Form):
         widget=forms.Select(attrs={"data-report-preset": ""}),
         help_text=_("A period from the report schedule, or choose your own dates below."),
     )
-    period_start = forms.DateField(label=_("From"), required=False, widget=DATE_WIDGET)
-    period_end = forms.DateField(label=_("To"), required=False, widget=DATE_WIDGET)
+    period_start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    period_end = forms.DateField(label=_("To"), required=False, widget=DateInput())
     administration = forms.ModelChoiceField(
         label=_("Committee's administration"),
         queryset=Administration.objects.order_by("name"),
@@ -58,8 +57,7 @@ class ReportStartForm(forms.Form):
         return data
 
 
-class NarrativeForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class NarrativeForm(VersionedForm):
     summary = forms.CharField(
         label=_("Your summary"),
         required=False,

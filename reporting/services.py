@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from familjelotsen.models import Administration, User
 from familjelotsen.pdf import render_pdf
+from familjelotsen.versioning import save_versioned
 from reporting import figures as fig
 from reporting import sections, suppression
 from reporting.models import CostSettings, FunderShare, Report, ReportKind
@@ -27,14 +28,6 @@ SUMMARY_MAX = 20_000
 COMMENT_MAX = 5_000
 # Stored on the report when rendering fails; the page says it in the reader's language.
 RENDER_FAILED = "render_failed"
-
-
-class Conflict(Exception):
-    """Someone else saved the report first: nothing was overwritten."""
-
-    def __init__(self, current: Report):
-        super().__init__(_("Someone else saved this report while you were editing it."))
-        self.current = current
 
 
 def _check_period(start, end) -> None:
@@ -93,16 +86,14 @@ def _clean_narrative(summary: str, comments: Mapping[str, str]) -> tuple[str, di
 def _save(report: Report, *, expected_version: int, **values) -> None:
     """Optimistic locking: write only if the row still has the version the user read and
     is still a draft (an export may have started meanwhile)."""
-    updated = Report.objects.filter(
-        pk=report.pk,
-        version=expected_version,
-        status__in=[Report.Status.DRAFT, Report.Status.FAILED],
-    ).update(version=F("version") + 1, updated_at=timezone.now(), **values)
-    if not updated:
-        raise Conflict(Report.objects.defer("pdf").get(pk=report.pk))
-    for name, value in values.items():
-        setattr(report, name, value)
-    report.version = expected_version + 1
+    save_versioned(
+        report,
+        expected_version=expected_version,
+        fields=values,
+        only_if={"status__in": [Report.Status.DRAFT, Report.Status.FAILED]},
+        defer=["pdf"],
+        message=_("Someone else saved this report while you were editing it."),
+    )
 
 
 @transaction.atomic

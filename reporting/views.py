@@ -20,6 +20,7 @@ from familjelotsen import access, audit
 from familjelotsen.access import get_report_for_user, require_roles
 from familjelotsen.forms import add_service_errors
 from familjelotsen.models import AccessLogEntry
+from familjelotsen.versioning import Conflict
 from reporting import sections, selectors, services, suppression, tasks
 from reporting.forms import (
     CostSettingsForm,
@@ -140,7 +141,7 @@ def _save_or_export(request, report: Report, form: NarrativeForm) -> bool:
                 comments=form.comments(),
                 expected_version=data["version"],
             )
-    except services.Conflict as exc:
+    except Conflict as exc:
         form.add_error(
             None,
             str(exc)

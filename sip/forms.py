@@ -6,39 +6,20 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms import LabelledMemberChoice
 from cases.models import Member
 from consent.models import Consent
+from familjelotsen.forms import DateInput, VersionedForm, VersionField
 from familjelotsen.models import Administration
 from sip import models as sm
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-class LabelledMemberChoice(forms.ModelChoiceField):
-    """Members named through the access policy's labels (protected identity masked)."""
-
-    def __init__(self, *args, labels: dict[int, str] | None = None, **kwargs):
-        self.labels = labels or {}
-        super().__init__(*args, **kwargs)
-
-    def label_from_instance(self, obj):
-        return self.labels.get(obj.pk, _("(not shown)"))
 
 
 def _administrations():
     return Administration.objects.order_by("name")
 
 
-class VersionedForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-
-class PlanForm(VersionedForm):
+class PlanForm(forms.Form):
+    version = VersionField(required=False)  # none yet when the plan is created
     member = LabelledMemberChoice(queryset=Member.objects.none(), label=_("The plan is for"))
     initiator = forms.ChoiceField(
         label=_("Who took the initiative"), choices=sm.Plan.Initiator.choices
@@ -136,7 +117,8 @@ class NeedForm(forms.Form):
     description = forms.CharField(label=_("Need"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class InterventionForm(VersionedForm):
+class InterventionForm(forms.Form):
+    version = VersionField(required=False)  # none yet when the intervention is added
     description = forms.CharField(label=_("Intervention"), max_length=300)
     goal = forms.CharField(
         label=_("Goal"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -160,11 +142,10 @@ class InterventionForm(VersionedForm):
         self.fields["need"].label_from_instance = lambda n: n.description[:80]
 
 
-class InterventionReportForm(forms.Form):
+class InterventionReportForm(VersionedForm):
     """How an intervention stands, recorded by the administration responsible for it, and its
     outcome at the latest follow-up (only when the plan has been followed up)."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput)
     unit = forms.CharField(label=_("Responsible unit"), required=False, max_length=120)
     contact_person = forms.CharField(label=_("Contact person"), required=False, max_length=120)
     start_on = forms.DateField(label=_("Start"), required=False, widget=DateInput())

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.labels import family_members, label_for, labels_of, masked_label, member_labels
 from cases.models import Family
 from familjelotsen import access
 from sip import charts
@@ -21,46 +22,8 @@ Status = sm.Plan.Status
 FOLLOW_UP_WARNING_DAYS = 14
 
 
-def masked_label() -> str:
-    return _("Protected identity")
-
-
 def visible_plans(user) -> QuerySet:
     return access.visible_records(user, sm.Plan)
-
-
-def family_members(user, family_id: int) -> list:
-    """The family's members the user may see, with the policy's `identity_visible` and
-    access basis (for the log of a page that names them)."""
-    rows = access.visible_members(user).filter(family_id=family_id)
-    return list(
-        rows.only("id", "family_id", "first_name", "last_name", "protected_identity").order_by(
-            "kind", "birth_date", "id"
-        )
-    )
-
-
-def labels_of(members, *, for_export: bool = False) -> dict[int, str]:
-    """Names of members as the policy lets the user see them: protected identity masked for
-    all but the case team, and in exports for everyone (SPEC §3.7: the SIP is handed to the
-    family and copied to every participating organisation)."""
-    labels = {}
-    for m in members:
-        shown = m.identity_visible and not (for_export and m.protected_identity)
-        labels[m.pk] = f"{m.first_name} {m.last_name}" if shown else masked_label()
-    return labels
-
-
-def member_labels(user, family_id: int, *, for_export: bool = False) -> dict[int, str]:
-    """Names of the family's members the user may see (see `labels_of`)."""
-    return labels_of(family_members(user, family_id), for_export=for_export)
-
-
-def label_for(labels: dict[int, str], member_id: int | None) -> str:
-    if member_id is None:
-        return ""
-    # A member the user cannot see (not shared with their administration) is not named.
-    return labels.get(member_id, _("(not shown)"))
 
 
 # --- One plan ----------------------------------------------------------------------------------

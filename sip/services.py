@@ -25,33 +25,10 @@ from cases.models import Family, Member
 from consent.models import Consent
 from familjelotsen import access
 from familjelotsen.models import Administration, User
+from familjelotsen.versioning import save_versioned
 from sip import models as sm
 
 Status = sm.Plan.Status
-
-
-class Conflict(Exception):
-    """Someone else saved the record first: nothing was overwritten."""
-
-    def __init__(self, current):
-        super().__init__(_("Someone else saved this record while you were editing it."))
-        self.current = current
-
-
-def save_versioned(obj, *, expected_version: int | None, fields: Iterable[str]) -> None:
-    """Optimistic locking: write only if the row still has the version the user read."""
-    fields = list(fields)
-    if expected_version is None:
-        raise ValueError("expected_version is required for an edit")
-    values = {name: getattr(obj, name) for name in fields}
-    updated = (
-        type(obj)
-        .objects.filter(pk=obj.pk, version=expected_version)
-        .update(version=F("version") + 1, updated_at=timezone.now(), **values)
-    )
-    if not updated:
-        raise Conflict(type(obj).objects.get(pk=obj.pk))
-    obj.version = expected_version + 1
 
 
 def _require_open(plan: sm.Plan) -> None:

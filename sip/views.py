@@ -16,11 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases.labels import family_members, labels_of, member_labels
 from familjelotsen import access
 from familjelotsen.audit import Action, log_list, log_read
 from familjelotsen.forms import add_service_errors
 from familjelotsen.idempotency import idempotent_post
 from familjelotsen.pdf import render_pdf
+from familjelotsen.versioning import Conflict
 from sip import forms, selectors, services
 from sip import models as sm
 
@@ -70,8 +72,8 @@ def family(request, family_id):
 @idempotent_post
 def plan_create(request, family_id):
     family = access.get_family_for_team(request, family_id)
-    members = selectors.family_members(request.user, family.pk)
-    labels = selectors.labels_of(members)
+    members = family_members(request.user, family.pk)
+    labels = labels_of(members)
     form = forms.PlanForm(
         request.POST or None,
         family=family,
@@ -135,7 +137,7 @@ def plan_detail(request, pk):
 @GET_POST
 def plan_edit(request, pk):
     plan = _plan_to_document(request, pk)
-    labels = selectors.member_labels(request.user, plan.family_id)
+    labels = member_labels(request.user, plan.family_id)
     initial = {name: getattr(plan, name) for name in services.PLAN_EDITABLE}
     initial["version"] = plan.version
     form = forms.PlanForm(
@@ -149,7 +151,7 @@ def plan_edit(request, pk):
             warnings = services.plan_update(
                 plan=plan, expected_version=version, by=request.user, request=request, **data
             )
-        except services.Conflict as exc:
+        except Conflict as exc:
             conflict = exc.current
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -228,8 +230,8 @@ def plan_pdf(request, pk):
 @idempotent_post
 def participant_add(request, pk):
     plan = _plan_to_document(request, pk)
-    members = selectors.family_members(request.user, plan.family_id)
-    labels = selectors.labels_of(members)
+    members = family_members(request.user, plan.family_id)
+    labels = labels_of(members)
     form = forms.ParticipantForm(request.POST or None, family=plan.family, labels=labels)
     if request.method == "POST" and form.is_valid():
         try:
@@ -322,7 +324,7 @@ def intervention_edit(request, pk, intervention_id):
                 request=request,
                 **data,
             )
-        except services.Conflict as exc:
+        except Conflict as exc:
             conflict = exc.current
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -366,7 +368,7 @@ def intervention_report(request, pk, intervention_id):
             services.intervention_report(
                 intervention=intervention, expected_version=version, by=request.user, **data
             )
-        except services.Conflict as exc:
+        except Conflict as exc:
             conflict = exc.current
         except ValidationError as exc:
             add_service_errors(form, exc)

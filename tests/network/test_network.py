@@ -15,6 +15,7 @@ from django.utils import timezone
 from cases.models import InfoCategory
 from familjelotsen import access
 from familjelotsen.models import AccessLogEntry
+from familjelotsen.versioning import Conflict
 from network import models as nm
 from network import selectors, services
 from tests.factories import (
@@ -184,7 +185,7 @@ def test_a_stale_status_change_of_an_action_is_refused(process, ombud, adm_schoo
     )
     version = action.version
     services.action_set_status(action=action, expected_version=version, by=ombud, status="done")
-    with pytest.raises(services.Conflict):
+    with pytest.raises(Conflict):
         services.action_set_status(
             action=action, expected_version=version, by=ombud, status="dropped"
         )

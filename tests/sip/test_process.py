@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from familjelotsen import access
+from familjelotsen.versioning import Conflict
 from sip import models as sm
 from sip import services
 from tests.factories import (
@@ -254,7 +255,7 @@ def test_an_edit_from_a_stale_version_is_refused_and_nothing_is_overwritten(read
     services.plan_update(
         plan=ready_plan, expected_version=version, by=ombud, own_words="Första versionen"
     )
-    with pytest.raises(services.Conflict):
+    with pytest.raises(Conflict):
         services.plan_update(
             plan=ready_plan, expected_version=version, by=ombud, own_words="Andra versionen"
         )

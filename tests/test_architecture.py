@@ -48,7 +48,6 @@ FUNCTION_IMPORTS_ALLOWED = {
 OVERSIZE_ALLOWED = {
     "cases.reminders": 960,
     "cases.services": 780,
-    "sip.services": 710,
     "cases.forms": 661,
 }
 

@@ -8,10 +8,8 @@ class CasesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # The demo municipality (familjelotsen.slots.DEMO): families first, reminders of
-        # their visits after every other app's demo.
+        # The demo municipality (familjelotsen.slots.DEMO): families first.
         from cases import demo
         from familjelotsen import slots
 
         slots.provide(slots.DEMO, "cases", demo.seed, order=10)
-        slots.provide(slots.DEMO, "reminders", demo.seed_reminders, order=90)

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import models as cm
 from cases.personnummer import format_full
-from cases.reminders import member_sms_state
 from cases.services import resolve_identifier
 from familjelotsen import access
 from familjelotsen.forms import DateInput, VersionField
@@ -348,8 +347,8 @@ class JournalEntryForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["concerns"].queryset = members
         self.fields["participants"].queryset = members
-        self.fields["concerns"].label_from_instance = _member_label
-        self.fields["participants"].label_from_instance = _member_label
+        self.fields["concerns"].label_from_instance = member_label
+        self.fields["participants"].label_from_instance = member_label
         if not self.instance.pk and not self.is_bound:
             self.initial.setdefault(
                 "event_at", timezone.localtime().replace(second=0, microsecond=0)
@@ -365,7 +364,8 @@ class JournalEntryForm(forms.ModelForm):
         pass
 
 
-def _member_label(member: cm.Member) -> str:
+def member_label(member: cm.Member) -> str:
+    """A member named in a choice, protected identity masked (also the agenda's forms)."""
     if getattr(member, "identity_visible", False):
         return f"{member.first_name} {member.last_name}"
     return str(_("Protected identity"))
@@ -394,83 +394,7 @@ class ObjectionForm(forms.Form):
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = members
-        self.fields["member"].label_from_instance = _member_label
-
-
-class VisitForm(forms.Form):
-    starts_at = forms.DateTimeField(
-        label=_("Time"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-    )
-    duration_minutes = forms.IntegerField(
-        label=_("Duration (minutes)"), min_value=5, max_value=600, initial=60
-    )
-    place = forms.CharField(label=_("Place"), max_length=120)
-    kind = forms.ChoiceField(
-        label=_("Kind"),
-        choices=cm.JournalEntry.Kind.choices,
-        initial=cm.JournalEntry.Kind.HOME_VISIT,
-    )
-    # SMS reminders (issue 9); cases.reminders checks the choice and plans the messages.
-    remind_day_before = forms.BooleanField(
-        label=_("SMS reminder the day before at 18:00"), required=False
-    )
-    remind_two_hours_before = forms.BooleanField(
-        label=_("SMS reminder two hours before"), required=False
-    )
-    reminder_members = forms.ModelMultipleChoiceField(
-        label=_("Who gets the reminder"),
-        required=False,
-        queryset=cm.Member.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_(
-            "Only members who agreed to SMS reminders and have a mobile number. The SMS holds "
-            "the time, the place and your first name."
-        ),
-    )
-    confirm_protected = forms.BooleanField(
-        label=_("I confirm that an SMS may be sent to a member with protected identity"),
-        required=False,
-    )
-
-    def __init__(self, *args, members=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["place"].help_text = _(
-            "Sent in the SMS reminder: write no names and nothing that reveals a diagnosis."
-        )
-        if members is not None:
-            self.fields["reminder_members"].queryset = members
-            self.fields["reminder_members"].label_from_instance = _sms_recipient_label
-
-
-def _sms_recipient_label(member: cm.Member) -> str:
-    state = member_sms_state(member)
-    notes = {
-        "no_consent": _("has not agreed to SMS"),
-        "no_mobile": _("no mobile number"),
-    }
-    label = _member_label(member)
-    extra = [str(notes[state])] if state in notes else []
-    if member.protected_identity and getattr(member, "identity_visible", False):
-        extra.append(str(_("protected identity: needs your confirmation")))
-    return f"{label} ({', '.join(extra)})" if extra else label
-
-
-class VisitRescheduleForm(forms.Form):
-    """Move a booked visit; its SMS reminders follow (issue 9)."""
-
-    starts_at = forms.DateTimeField(
-        label=_("New time"),
-        widget=DateTimeInput(),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-    )
-    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=5, max_value=600)
-    place = forms.CharField(
-        label=_("Place"),
-        max_length=120,
-        help_text=_(
-            "Sent in the SMS reminder: write no names and nothing that reveals a diagnosis."
-        ),
-    )
+        self.fields["member"].label_from_instance = member_label
 
 
 class GoalForm(forms.Form):
@@ -486,7 +410,7 @@ class GoalForm(forms.Form):
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = members
-        self.fields["member"].label_from_instance = _member_label
+        self.fields["member"].label_from_instance = member_label
 
 
 class FollowUpForm(forms.Form):
@@ -519,7 +443,7 @@ class AssessmentForm(forms.Form):
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = members
-        self.fields["member"].label_from_instance = _member_label
+        self.fields["member"].label_from_instance = member_label
 
     def clean(self):
         cleaned = super().clean()

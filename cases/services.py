@@ -1,5 +1,6 @@
 """Every write to cases: families, the status flow, members, the journal, goals,
-assessments, obstacles, pupil support, visits and time. Typed, keyword-only, atomic."""
+assessments, obstacles, pupil support and time (booking visits is `agenda.services`). Typed,
+keyword-only, atomic."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import models as cm
-from cases import reminders
 from cases.personnummer import PersonnummerError, parse
 from familjelotsen import access
 from familjelotsen.models import Administration, User
@@ -423,80 +423,6 @@ def journal_entry_discard_draft(*, entry: cm.JournalEntry) -> None:
     if entry.is_signed:
         raise SignedEntryError(_("A signed entry cannot be removed."))
     entry.delete()
-
-
-# --- Visits ----------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def visit_book(
-    *,
-    family: cm.Family,
-    by: User,
-    starts_at: dt.datetime,
-    place: str,
-    kind: str = cm.JournalEntry.Kind.HOME_VISIT,
-    duration_minutes: int = 60,
-    reminder_members: Iterable[cm.Member] = (),
-    remind_day_before: bool = False,
-    remind_two_hours_before: bool = False,
-    confirm_protected: bool = False,
-) -> cm.Visit:
-    """Book a visit, with SMS reminders to the chosen members (planned in this transaction,
-    sent by the background worker after commit; see cases.reminders)."""
-    if starts_at < timezone.now() - dt.timedelta(minutes=5):
-        raise ValidationError({"starts_at": _("Book the next visit at a future time.")})
-    visit = cm.Visit.objects.create(
-        family=family,
-        owner_id=by.administration_id,
-        ombud=by,
-        starts_at=starts_at,
-        place=place,
-        kind=kind,
-        duration_minutes=duration_minutes,
-    )
-    reminders.reminders_schedule(
-        visit=visit,
-        by=by,
-        members=reminder_members,
-        day_before=remind_day_before,
-        two_hours_before=remind_two_hours_before,
-        confirm_protected=confirm_protected,
-    )
-    return visit
-
-
-@transaction.atomic
-def visit_reschedule(
-    *,
-    visit: cm.Visit,
-    by: User,
-    starts_at: dt.datetime,
-    place: str | None = None,
-    duration_minutes: int | None = None,
-) -> cm.Visit:
-    """Move a booked visit; its unsent SMS reminders are planned again for the new time."""
-    visit = cm.Visit.objects.select_for_update().select_related("family").get(pk=visit.pk)
-    if visit.cancelled_at is not None:
-        raise ValidationError(_("A cancelled visit cannot be moved: book a new one."))
-    if starts_at < timezone.now() - dt.timedelta(minutes=5):
-        raise ValidationError({"starts_at": _("Move the visit to a future time.")})
-    place = visit.place if place is None else place
-    reminders.replan_check(visit=visit, place=place)
-    visit.starts_at = starts_at
-    visit.place = place
-    if duration_minutes is not None:
-        visit.duration_minutes = duration_minutes
-    visit.save(update_fields=["starts_at", "place", "duration_minutes", "updated_at"])
-    reminders.reminders_replan(visit=visit)
-    return visit
-
-
-@transaction.atomic
-def visit_cancel(*, visit: cm.Visit) -> None:
-    visit.cancelled_at = timezone.now()
-    visit.save(update_fields=["cancelled_at", "updated_at"])
-    reminders.reminders_cancel_for_visit(visit=visit)
 
 
 # --- Goals, assessments, obstacles -----------------------------------------------------------

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import path
 
 from cases.views import concerns, families, family_work, history, journal, lists, members, pupils
 
@@ -27,8 +27,6 @@ urlpatterns = [
     path("journal/<int:pk>/tillagg/", journal.journal_addendum, name="journal_addendum"),
     path("journal/<int:pk>/invandning/", journal.journal_objection, name="journal_objection"),
     path("journal/<int:pk>/kasta/", journal.journal_discard, name="journal_discard"),
-    path("<int:pk>/besok/", family_work.visit_book, name="visit_book"),
-    path("besok/<int:pk>/avboka/", family_work.visit_cancel, name="visit_cancel"),
     path("<int:pk>/mal/", family_work.goal_create, name="goal_create"),
     path("mal/<int:pk>/uppfoljning/", family_work.goal_follow_up, name="goal_follow_up"),
     path("<int:pk>/kasam/", family_work.assessment_create, name="assessment_create"),
@@ -37,5 +35,4 @@ urlpatterns = [
     path("<int:pk>/tid/", family_work.time_entry_add, name="time_entry_add"),
     path("medlem/<int:pk>/orosanmalan/", concerns.concern_report_new, name="concern_report_new"),
     path("orosanmalan/<int:pk>/", concerns.concern_report_detail, name="concern_report_detail"),
-    path("", include("cases.reminder_urls")),
 ]

@@ -11,15 +11,15 @@ Role = User.Role
 NAVIGATION = {
     Role.FAMILY_OMBUD: [
         ("cases:my_families", _("My families")),
-        ("cases:digest", _("Today")),
+        ("agenda:digest", _("Today")),
     ],
     Role.TEAM_LEAD: [
         ("cases:waiting_list", _("Waiting list")),
         ("cases:my_families", _("Families")),
         ("access_log", _("Access log")),
         ("reporting:dashboard", _("Reports")),
-        ("cases:digest", _("Today")),
-        ("cases:sms_failed", _("Failed sends")),
+        ("agenda:digest", _("Today")),
+        ("agenda:sms_failed", _("Failed sends")),
     ],
     Role.SCHOOL_COORDINATOR: [("cases:pupils", _("Pupils"))],
     Role.COORDINATOR: [

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "consent",
     "sip",
     "network",
+    "agenda",
     "privacy",
     "reporting",
 ]

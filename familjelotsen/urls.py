@@ -23,6 +23,9 @@ urlpatterns = [
     # Loggkontroll, log and register extracts (the privacy app).
     path("", include("privacy.urls")),
     path("familjer/", include("cases.urls")),
+    # Visits, SMS reminders, the digest and the calendar feed (the agenda app), under the
+    # family pages' addresses.
+    path("familjer/", include("agenda.urls")),
     path("samtycke/", include("consent.urls")),
     path("sip/", include("sip.urls")),
     path("natverk/", include("network.urls")),

@@ -31,24 +31,12 @@ UPWARD_ALLOWED = {
     ("familjelotsen.access", "sip"): "SIP participants are a source of shares",
     ("familjelotsen.access", "network"): "network participants are a source of shares",
     ("familjelotsen.access", "reporting"): "reports are aggregates: who may read them",
-    # The agenda (booked visits, reminders, digests, calendar feed) is still in cases/; it
-    # reads SIP, network and consent dates. It moves to its own app above network (issue 15).
-    ("cases.calendar_feed", "sip"): "agenda code still in cases/: SIP meetings in the feed",
-    ("cases.calendar_feed", "network"): "agenda code still in cases/: network meetings",
-    ("cases.reminders", "consent"): "agenda code still in cases/: consents in the digest",
-    ("cases.reminders", "sip"): "agenda code still in cases/: SIP follow-ups in the digest",
-    ("cases.reminders", "network"): "agenda code still in cases/: network actions",
 }
 # Modules whose function-level imports of project modules are known, with why.
-FUNCTION_IMPORTS_ALLOWED = {
-    "cases.calendar_feed": "the upward imports above, kept out of module load until agenda",
-    "cases.reminders": "the upward imports above, kept out of module load until agenda",
-}
+FUNCTION_IMPORTS_ALLOWED: dict[str, str] = {}
 # Modules over MAX_LINES still to be split (issue 15), with their current size as a ceiling.
 OVERSIZE_ALLOWED = {
-    "cases.reminders": 960,
     "cases.services": 780,
-    "cases.forms": 661,
 }
 
 

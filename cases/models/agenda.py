@@ -52,7 +52,8 @@ class Visit(BaseModel):
 # --- Reminders and calendar (issue 9) ---------------------------------------------------------
 # SMS reminders of booked visits (seed 001: families with NPF diagnoses often struggle with
 # planning), the staff's daily digest and the private calendar feed. Sending, planning and the
-# rules about who may get a message live in cases.reminders; these tables hold the state.
+# rules about who may get a message live in the agenda app (agenda.reminders); these tables
+# hold the state.
 
 
 def new_idempotency_key():
@@ -88,7 +89,7 @@ class VisitReminderChoice(BaseModel):
 
 class SmsReminder(BaseModel):
     """One SMS to one member about one visit. The row is the outbox entry and the message's
-    whole state: every status change goes through cases.reminders under select_for_update,
+    whole state: every status change goes through agenda.reminders under select_for_update,
     and the idempotency key travels with every attempt so the gateway never sends it twice."""
 
     class Slot(models.TextChoices):

@@ -1,9 +1,17 @@
-"""What every cases page shares: the role gates of home pages and small helpers."""
+"""What every cases page shares: the role gates of home pages and small helpers (also used by
+the pages of the apps above that add records to a family, e.g. booking a visit)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from cases import selectors
 from familjelotsen import access, slots
 from familjelotsen.audit import Action, log_access
+from familjelotsen.forms import add_service_errors
 
 CASE_ROLES = access.CASE_ROLES
 # Role gates of home pages only (who registers requests, whose lists these are), named by the
@@ -34,3 +42,23 @@ def log_created(request, obj, via) -> None:
 def share_options(user, obj) -> list[dict] | None:
     """The share buttons of a record (provided by the consent app), for the case team."""
     return slots.gather(slots.RECORD_SHARING, user, obj)[0].get("share_options")
+
+
+def family_subform(request, pk, form_class, template, save, *, need, needs_members=False, title=""):
+    """A form that adds a record to the family: GET shows it (and logs the read of the
+    family, whose reference and members' names it shows), POST creates the record."""
+    family = access.get_family_for_user(request, pk, need=need)
+    kwargs = {"members": selectors.member_choices(request.user, family)} if needs_members else {}
+    form = form_class(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save(family, form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            log_created(request, obj, family)
+            messages.success(request, _("Saved."))
+            return redirect("cases:family_detail", pk=family.pk)
+    return render(
+        request, template, {"form": form, "family": family, "title": title, "can": family.can}
+    )

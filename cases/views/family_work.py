@@ -1,84 +1,29 @@
-"""Booked visits, goals and follow-ups, KASAM scores, obstacles and time."""
+"""Goals and follow-ups, KASAM scores, obstacles and time (booked visits: `agenda.views`)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import forms, selectors, services, tasks
-from cases import models as cm
-from cases.views.common import (
-    CASE_ROLES,
-    log_created,
-)
+from cases import forms, services
+from cases.views.common import CASE_ROLES, family_subform
 from familjelotsen import access
 from familjelotsen.audit import Action, log_read
 from familjelotsen.forms import add_service_errors
 from familjelotsen.idempotency import idempotent_post
 
-# --- Visits, goals, assessments, obstacles, time --------------------------------------------
-
-
-def _family_subform(
-    request, pk, form_class, template, save, *, need, needs_members=False, title=""
-):
-    """A form that adds a record to the family: GET shows it (and logs the read of the
-    family, whose reference and members' names it shows), POST creates the record."""
-    family = access.get_family_for_user(request, pk, need=need)
-    kwargs = {"members": selectors.member_choices(request.user, family)} if needs_members else {}
-    form = form_class(request.POST or None, **kwargs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save(family, form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_created(request, obj, family)
-            messages.success(request, _("Saved."))
-            return redirect("cases:family_detail", pk=family.pk)
-    return render(
-        request, template, {"form": form, "family": family, "title": title, "can": family.can}
-    )
-
-
-@require_http_methods(["GET", "POST"])
-@access.require_roles(*CASE_ROLES)
-@idempotent_post
-def visit_book(request, pk):
-    return _family_subform(
-        request,
-        pk,
-        forms.VisitForm,
-        "reminders/visit_form.html",  # the SMS reminder options as a group
-        lambda family, data: tasks.visit_book(family=family, by=request.user, **data),
-        needs_members=True,  # who gets the SMS reminder
-        need=access.OVERSEE,
-        title=_("Book the next visit"),
-    )
-
-
-@require_POST
-@access.require_roles(*CASE_ROLES)
-def visit_cancel(request, pk):
-    visit = cm.Visit.objects.filter(pk=pk).first()
-    if visit is None:
-        raise Http404
-    family = access.get_family_for_user(request, visit.family_id, need=access.OVERSEE)
-    services.visit_cancel(visit=visit)
-    messages.success(request, _("The visit was cancelled."))
-    return redirect("cases:family_detail", pk=family.pk)
+# --- Goals, assessments, obstacles, time --------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
 @access.require_roles(*CASE_ROLES)
 @idempotent_post
 def goal_create(request, pk):
-    return _family_subform(
+    return family_subform(
         request,
         pk,
         forms.GoalForm,
@@ -122,7 +67,7 @@ def goal_follow_up(request, pk):
 @access.require_roles(*CASE_ROLES)
 @idempotent_post
 def assessment_create(request, pk):
-    return _family_subform(
+    return family_subform(
         request,
         pk,
         forms.AssessmentForm,
@@ -138,7 +83,7 @@ def assessment_create(request, pk):
 @access.require_roles(*CASE_ROLES)
 @idempotent_post
 def obstacle_create(request, pk):
-    return _family_subform(
+    return family_subform(
         request,
         pk,
         forms.ObstacleForm,
@@ -162,7 +107,7 @@ def obstacle_resolve(request, pk):
 @access.require_roles(*CASE_ROLES)
 @idempotent_post
 def time_entry_add(request, pk):
-    return _family_subform(
+    return family_subform(
         request,
         pk,
         forms.TimeEntryForm,

@@ -74,7 +74,7 @@ def _form_pages(w):
         ("cases:member_edit", w["child"].pk, "cases.member"),
         ("cases:journal_new", f, "cases.family"),
         ("cases:journal_edit", w["entry"].pk, "cases.journalentry"),
-        ("cases:visit_book", f, "cases.family"),
+        ("agenda:visit_book", f, "cases.family"),
         ("cases:goal_create", f, "cases.family"),
         ("cases:goal_follow_up", w["goal"].pk, "cases.goal"),
         ("cases:assessment_create", f, "cases.family"),
@@ -139,7 +139,7 @@ def test_a_created_record_is_logged_once_with_the_basis_it_was_reached_through(
     ("name", "key", "expected"),
     [
         # OVERSEE: the owning team lead runs visits, the case team and time.
-        ("cases:visit_book", "family", 200),
+        ("agenda:visit_book", "family", 200),
         ("cases:time_entry_add", "family", 200),
         ("cases:team_edit", "family", 200),
         # CHANGE of the family itself: the lead prioritises and edits it.
@@ -162,7 +162,7 @@ def test_what_the_owning_team_lead_may_do(world, client, team_lead, name, key, e
 
 
 @pytest.mark.parametrize(
-    "name", ["cases:visit_book", "cases:team_edit", "cases:family_edit", "cases:journal_new"]
+    "name", ["agenda:visit_book", "cases:team_edit", "cases:family_edit", "cases:journal_new"]
 )
 def test_a_share_opens_no_page_that_runs_the_case(world, client, school_coordinator, name):
     client.force_login(school_coordinator)
@@ -181,7 +181,7 @@ def test_the_team_lead_reads_a_member_but_does_not_edit_it(world, client, team_l
 def test_the_family_page_offers_what_the_permissions_allow(world, client, ombud, team_lead):
     family = world["family"]
     journal_new = reverse("cases:journal_new", args=[family.pk])
-    visit_book = reverse("cases:visit_book", args=[family.pk])
+    visit_book = reverse("agenda:visit_book", args=[family.pk])
     family_edit = reverse("cases:family_edit", args=[family.pk])
     client.force_login(ombud)
     body = client.get(reverse("cases:family_detail", args=[family.pk])).content.decode()

@@ -84,7 +84,7 @@ def _forms(w):
         ("ombud", reverse("cases:member_edit", args=[w["child"].pk])),
         ("ombud", reverse("cases:journal_new", args=[f])),
         ("ombud", reverse("cases:journal_edit", args=[w["entry"].pk])),
-        ("ombud", reverse("cases:visit_book", args=[f])),
+        ("ombud", reverse("agenda:visit_book", args=[f])),
         ("ombud", reverse("cases:goal_create", args=[f])),
         ("ombud", reverse("cases:goal_follow_up", args=[w["goal"].pk])),
         ("ombud", reverse("cases:assessment_create", args=[f])),

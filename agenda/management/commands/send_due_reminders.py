@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from cases import tasks
+from agenda import tasks
 from familjelotsen.history import history_context
 
 

@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
+from agenda import tasks
 from cases import models as cm
-from cases import tasks
 
 # serialized_rollback: the flush after each test must not lose what migrations seeded.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -39,7 +39,7 @@ def run_worker():
 
 def test_booking_queues_each_reminder_for_its_time(family, parent, book):
     visit = book(family, members=[parent], remind_day_before=True, remind_two_hours_before=True)
-    queued = DBTaskResult.objects.filter(task_path="cases.tasks.send_sms_reminder")
+    queued = DBTaskResult.objects.filter(task_path="agenda.tasks.send_sms_reminder")
     rows = {r.pk: r.send_at for r in cm.SmsReminder.objects.filter(visit=visit)}
     assert {t.args_kwargs["args"][0]: t.run_after for t in queued} == rows
 
@@ -86,7 +86,7 @@ def test_a_failed_send_is_retried_by_the_worker_when_its_time_comes(family, pare
 def test_a_crash_while_sending_is_visible_on_the_message_and_the_task(
     family, parent, book, monkeypatch
 ):
-    from cases import sms
+    from agenda import sms
 
     class Broken:
         name = "broken"

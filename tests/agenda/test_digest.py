@@ -15,11 +15,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from agenda import digests
 from cases import models as cm
-from cases import reminders
 from familjelotsen.models import AccessLogEntry
 from network import services as network_services
 from sip import models as sm
+from tests.agenda.conftest import at_local
 from tests.factories import (
     ConsentFactory,
     CustodianFactory,
@@ -32,7 +33,6 @@ from tests.factories import (
     NetworkProcessFactory,
     PlanFactory,
 )
-from tests.reminders.conftest import at_local
 
 pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 3, 10, 7, 0, tzinfo=ZoneInfo("Europe/Stockholm"))
@@ -52,7 +52,7 @@ def _due_everything(family, ombud, adm_soc, *, label: str):
     )
     child = MemberFactory(family=family, first_name=f"Barn{label}", npf_diagnosis="Autism")
     JournalEntryFactory(family=family, event_at=timezone.now() - dt.timedelta(days=2))
-    from cases import services
+    from agenda import services
 
     services.visit_book(family=family, by=ombud, starts_at=at_local(0, 14), place="Hemma")
     GoalFactory(
@@ -100,7 +100,7 @@ def _refs(digest) -> dict[str, set[str]]:
 
 
 def test_an_ombuds_digest_lists_what_is_due_in_their_own_families(ombud, world):
-    refs = _refs(reminders.digest_for(ombud))
+    refs = _refs(digests.digest_for(ombud))
     mine, quiet = world["mine"].reference, world["quiet"].reference
     assert refs == {
         "visits_today": {mine},
@@ -113,19 +113,19 @@ def test_an_ombuds_digest_lists_what_is_due_in_their_own_families(ombud, world):
 
 
 def test_an_ombud_never_sees_another_teams_families_in_the_digest(ombud, world):
-    digest = reminders.digest_for(ombud)
+    digest = digests.digest_for(ombud)
     assert world["theirs"].reference not in str(_refs(digest))
     assert all(i.family_id != world["theirs"].pk for s in digest.sections for i in s.items)
 
 
 def test_the_other_ombud_sees_their_own(colleague_not_on_team, world):
-    refs = _refs(reminders.digest_for(colleague_not_on_team))
+    refs = _refs(digests.digest_for(colleague_not_on_team))
     assert refs["visits_today"] == {world["theirs"].reference}
     assert world["mine"].reference not in str(refs)
 
 
 def test_an_overdue_sip_follow_up_is_marked_overdue(ombud, world):
-    digest = reminders.digest_for(ombud)
+    digest = digests.digest_for(ombud)
     [sip] = [s for s in digest.sections if s.key == "sip_follow_ups"]
     assert [i.overdue for i in sip.items] == [True]
 
@@ -153,7 +153,7 @@ def test_a_team_lead_adds_requests_waiting_and_ombud_over_the_caseload_figure(
     )
     FamilyFactory(responsible_ombud=ombud)  # a third open family: over the figure of 2
 
-    digest = reminders.digest_for(team_lead)
+    digest = digests.digest_for(team_lead)
     refs = _refs(digest)
     assert refs["requests_waiting"] == {waiting.reference}
     [over] = [s for s in digest.sections if s.key == "over_caseload"]
@@ -173,14 +173,14 @@ def test_another_administrations_team_lead_gets_nothing_of_this_one(other_team_l
         start_date=None,
         request_date=timezone.localdate() - dt.timedelta(days=30),
     )
-    digest = reminders.digest_for(other_team_lead)
+    digest = digests.digest_for(other_team_lead)
     assert digest.total == 0
 
 
 def test_the_digest_e_mail_holds_counts_reference_codes_and_a_link_only(ombud, world):
     ombud.email = "ombud@example.invalid"
     ombud.save()
-    delivery = reminders.digest_send(user_id=ombud.pk, on=timezone.localdate())
+    delivery = digests.digest_send(user_id=ombud.pk, on=timezone.localdate())
 
     assert delivery.status == cm.DigestDelivery.Status.SENT
     [message] = mail.outbox
@@ -209,19 +209,19 @@ def test_the_digest_is_sent_at_most_once_a_day(ombud, world):
     ombud.email = "ombud@example.invalid"
     ombud.save()
     for _ in range(3):
-        reminders.digest_send(user_id=ombud.pk, on=timezone.localdate())
+        digests.digest_send(user_id=ombud.pk, on=timezone.localdate())
     assert len(mail.outbox) == 1
-    reminders.digest_send(user_id=ombud.pk, on=timezone.localdate() + dt.timedelta(days=1))
+    digests.digest_send(user_id=ombud.pk, on=timezone.localdate() + dt.timedelta(days=1))
     assert len(mail.outbox) == 2
 
 
 def test_no_e_mail_when_nothing_is_due_or_there_is_no_address(ombud, colleague_on_team, world):
     ombud.email = ""
     ombud.save()
-    assert reminders.digest_send(user_id=ombud.pk, on=timezone.localdate()).status == "no_address"
+    assert digests.digest_send(user_id=ombud.pk, on=timezone.localdate()).status == "no_address"
     colleague_on_team.email = "kollega@example.invalid"
     colleague_on_team.save()
-    delivery = reminders.digest_send(user_id=colleague_on_team.pk, on=timezone.localdate())
+    delivery = digests.digest_send(user_id=colleague_on_team.pk, on=timezone.localdate())
     assert delivery.status == "nothing_due" and mail.outbox == []
 
 
@@ -234,15 +234,15 @@ def test_a_failed_e_mail_is_kept_with_its_reason_and_can_be_retried(
     def refuse(*args, **kwargs):
         raise ConnectionRefusedError("smtp down")
 
-    monkeypatch.setattr(reminders, "send_mail", refuse)
-    delivery = reminders.digest_send(user_id=ombud.pk, on=timezone.localdate())
+    monkeypatch.setattr(digests, "send_mail", refuse)
+    delivery = digests.digest_send(user_id=ombud.pk, on=timezone.localdate())
     assert (delivery.status, delivery.failure_reason) == ("failed", "ConnectionRefusedError")
 
     client = as_user(team_lead)
-    assert "ConnectionRefusedError" in client.get(reverse("cases:sms_failed")).content.decode()
+    assert "ConnectionRefusedError" in client.get(reverse("agenda:sms_failed")).content.decode()
     monkeypatch.undo()
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("cases:digest_retry", args=[delivery.pk]))
+        client.post(reverse("agenda:digest_retry", args=[delivery.pk]))
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, len(mail.outbox)) == ("sent", 2, 1)
 
@@ -267,13 +267,13 @@ def test_the_digest_page_shows_the_users_day_and_logs_each_record(
     ombud, world, as_user, django_assert_max_num_queries
 ):
     client = as_user(ombud)
-    client.get(reverse("cases:digest"))
+    client.get(reverse("agenda:digest"))
     before = AccessLogEntry.objects.filter(user=ombud).count()
     # session (1), user (1), visits, goals, SIP plans, network actions, consents with their
     # receiving administrations (2), quiet families (7), reference codes (1), the access log
     # (1 INSERT), the header's administration (1), the session save in a savepoint (3).
     with django_assert_max_num_queries(15):
-        response = client.get(reverse("cases:digest"))
+        response = client.get(reverse("agenda:digest"))
     html = response.content.decode()
     assert world["mine"].reference in html and world["quiet"].reference in html
     assert world["theirs"].reference not in html
@@ -281,4 +281,4 @@ def test_the_digest_page_shows_the_users_day_and_logs_each_record(
 
 
 def test_the_digest_page_is_for_ombud_and_team_leads(school_coordinator, as_user):
-    assert as_user(school_coordinator).get(reverse("cases:digest")).status_code == 403
+    assert as_user(school_coordinator).get(reverse("agenda:digest")).status_code == 403

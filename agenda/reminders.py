@@ -1,5 +1,6 @@
-"""Reminders: SMS reminders of booked visits to family members (seed 001), the outbox, and the
-staff's daily digest. Services (every write) and selectors (every read a page shows).
+"""SMS reminders of booked visits to family members (seed 001): the rules, planning and
+sending. Services: every write to a message; the pages' reads are in `agenda.selectors`, the
+staff's daily digest in `agenda.digests`.
 
 SMS rules, all enforced here and checked again when a message is about to go out:
 - only to a member of the visit's family who agreed to SMS reminders and has a Swedish
@@ -12,7 +13,7 @@ SMS rules, all enforced here and checked again when a message is about to go out
 - moving or cancelling the visit replans or cancels its messages; a failing gateway marks the
   message failed with the reason and retries with backoff, never touching the visit.
 
-Background work: services here do the work and never queue it. `cases.tasks` queues and runs
+Background work: services here do the work and never queue it. `agenda.tasks` queues and runs
 it: booking or moving a visit there queues what `planned_sends` lists; its send task calls
 `reminder_attempt` (ids only) and queues a retry when the attempt asks for one; its sweep
 (`manage.py send_due_reminders`) queues what `due_reminder_ids` finds, for messages whose
@@ -24,22 +25,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.urls import reverse
+from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
+from agenda import sms
 from cases import models as cm
-from cases import sms
-from cases.selectors import caseloads
-from familjelotsen import access
-from familjelotsen.audit import Action, log_access
 from familjelotsen.models import User
 
 S = cm.SmsReminder.Status
@@ -255,7 +251,7 @@ def reminders_schedule(
     now: dt.datetime | None = None,
 ) -> list[cm.SmsReminder]:
     """Record the reminder choice of a newly booked visit and plan its messages (called by
-    `cases.services.visit_book` inside its transaction; `cases.tasks.visit_book` queues the
+    `agenda.services.visit_book` inside its transaction; `agenda.tasks.visit_book` queues the
     sending on commit)."""
     members = list(members)
     if not members and not (day_before or two_hours_before):
@@ -362,7 +358,7 @@ def reminder_cancel(*, reminder: cm.SmsReminder, by: User) -> cm.SmsReminder:
 @transaction.atomic
 def reminder_retry(*, reminder: cm.SmsReminder, by: User) -> cm.SmsReminder:
     """Make a failed message due again now (from the failed-sends page). Queueing its send is
-    the caller's: `cases.tasks.reminder_retry`."""
+    the caller's: `agenda.tasks.reminder_retry`."""
     row = cm.SmsReminder.objects.select_for_update().get(pk=reminder.pk)
     if row.status != S.FAILED:
         raise ReminderError(_("Only a failed message can be tried again."))
@@ -482,7 +478,7 @@ class SendAttempt:
 def reminder_attempt(*, reminder_id: int, backend: sms.SmsBackend | None = None) -> SendAttempt:
     """Send one message if it is due and still may go. Safe to run any number of times for
     the same id: only the run that moves it to SENDING talks to the gateway. Queues nothing:
-    `cases.tasks.reminder_send` queues the retry the attempt asks for."""
+    `agenda.tasks.reminder_send` queues the retry the attempt asks for."""
     now = timezone.now()
     row, status = _claim(reminder_id, now)
     if row is None:
@@ -525,7 +521,7 @@ def reminder_attempt(*, reminder_id: int, backend: sms.SmsBackend | None = None)
 
 def due_reminder_ids(*, now: dt.datetime) -> list[int]:
     """The messages that are due, for the sweep behind deferred tasks
-    (`cases.tasks.dispatch_due`): pending ones past their time, failed ones whose retry is due,
+    (`agenda.tasks.dispatch_due`): pending ones past their time, failed ones whose retry is due,
     and attempts whose worker died."""
     return list(
         cm.SmsReminder.objects.filter(
@@ -536,413 +532,3 @@ def due_reminder_ids(*, now: dt.datetime) -> list[int]:
         .order_by("send_at")
         .values_list("pk", flat=True)
     )
-
-
-# --- Selectors: outbox and failed sends -----------------------------------------------------------
-
-
-def oversee_families(user: User) -> QuerySet:
-    """Families whose visits and messages the user may see: the policy's OVERSEE (the case
-    team and the owning team lead; a share with another administration does not show visits),
-    annotated with the basis for the log."""
-    return access.visible_families(user, need=access.OVERSEE)
-
-
-def with_family_basis(user: User, qs: QuerySet, family_ref: str = "family_id") -> QuerySet:
-    """Annotate rows that belong to a family (messages, visits) with the access basis and
-    consent the policy finds for that family, for their access-log rows (same statement)."""
-    family = oversee_families(user).filter(pk=OuterRef(family_ref))
-    return qs.annotate(
-        access_basis=Subquery(family.values("access_basis")[:1]),
-        access_consent_id=Subquery(family.values("access_consent_id")[:1]),
-    )
-
-
-def visible_reminders(user: User) -> QuerySet:
-    """The messages the user may see (OVERSEE on their family), each with its log basis."""
-    return with_family_basis(
-        user,
-        cm.SmsReminder.objects.filter(
-            family_id__in=access.visible(user, cm.Family, need=access.OVERSEE).values("id")
-        ),
-    )
-
-
-def _member_prefetch(user: User) -> Prefetch:
-    return Prefetch("member", queryset=access.visible_members(user))
-
-
-def family_outbox(user: User, family: cm.Family) -> dict:
-    """The family's visits to come and every message (sent, failed, cancelled, pending).
-
-    Queries: 1 messages (with the family's log basis) + 1 their members (identity masking
-    annotated) + 1 upcoming visits with their reminder choices; for a user who may not see
-    protected identity, 1 more to mask the visits' places in a family with a protected member.
-    """
-    reminders = list(
-        visible_reminders(user)
-        .filter(family=family)
-        .select_related("visit")
-        .prefetch_related(_member_prefetch(user))
-        .order_by("-send_at", "-id")[:500]
-    )
-    for row in reminders:
-        row.number_masked = sms.mask_number(row.sent_to) if row.sent_to else ""
-    visits = list(
-        cm.Visit.objects.filter(
-            family=family, cancelled_at__isnull=True, starts_at__gte=timezone.now()
-        )
-        .select_related("ombud", "reminder_choice")
-        .order_by("starts_at")[:20]
-    )
-    # The place may be a protected person's address: shown to those who may see identity.
-    masked = bool(
-        visits
-        and not access.family_permissions(user, family).identity
-        and family.members.filter(protected_identity=True).exists()
-    )
-    for visit in visits:
-        visit.place_shown = not masked
-    counts: dict[str, int] = {}
-    for row in reminders:
-        counts[row.status] = counts.get(row.status, 0) + 1
-    return {"reminders": reminders, "visits": visits, "counts": counts}
-
-
-def failed_sends(user: User) -> list[cm.SmsReminder]:
-    """Failed messages of the families the user fully sees (for a team lead: the whole
-    administration's), newest first. Queries: 1 messages with family + 1 members."""
-    rows = list(
-        visible_reminders(user)
-        .filter(status=S.FAILED)
-        .select_related("family", "visit")
-        .prefetch_related(_member_prefetch(user))
-        .order_by("-last_attempt_at", "-id")[:200]
-    )
-    return rows
-
-
-def failed_digests(user: User) -> QuerySet:
-    """Failed digest e-mails of the team lead's administration (no case data in them)."""
-    if not access.is_team_lead(user):
-        return cm.DigestDelivery.objects.none()
-    return (
-        cm.DigestDelivery.objects.filter(
-            status=cm.DigestDelivery.Status.FAILED,
-            user__administration_id=user.administration_id,
-        )
-        .select_related("user")
-        .order_by("-on", "-id")
-    )
-
-
-# --- The staff digest -----------------------------------------------------------------------------
-
-GOAL_TARGET_AHEAD = dt.timedelta(days=14)
-GOAL_FOLLOW_UP_EVERY = dt.timedelta(days=90)
-SIP_AHEAD = dt.timedelta(days=14)
-ACTION_AHEAD = dt.timedelta(days=7)
-CONSENT_DAYS = 30
-NO_CONTACT = dt.timedelta(days=30)
-REQUEST_WAITING = dt.timedelta(days=14)
-OPEN_STATUSES = (cm.Family.Status.ASSESSMENT, cm.Family.Status.ACTIVE, cm.Family.Status.PHASING_OUT)
-
-
-@dataclass
-class DigestItem:
-    family_id: int | None
-    when: dt.date | dt.datetime | None
-    what: str
-    obj: object = None
-    overdue: bool = False
-    reference: str = ""
-
-    @property
-    def has_time(self) -> bool:
-        return isinstance(self.when, dt.datetime)
-
-
-@dataclass
-class DigestSection:
-    key: str
-    title: str
-    items: list[DigestItem] = field(default_factory=list)
-
-
-@dataclass
-class Digest:
-    user: User
-    on: dt.date
-    sections: list[DigestSection]
-
-    @property
-    def total(self) -> int:
-        return sum(len(s.items) for s in self.sections)
-
-    def counts(self) -> dict[str, int]:
-        return {s.key: len(s.items) for s in self.sections}
-
-
-def _section(key: str, title: str, items: list[DigestItem]) -> DigestSection:
-    return DigestSection(key=key, title=title, items=items)
-
-
-def digest_for(user: User, on: dt.date | None = None) -> Digest:
-    """What is due for one member of staff, from the families they may see only.
-
-    An ombud's digest covers the families on their case teams; a team lead's adds the
-    administration's requests waiting more than 14 days and the ombud over the caseload figure.
-    Queries: about ten, whatever the number of families.
-    """
-    from consent.selectors import expiring_soon
-    from network import models as nm
-    from sip import models as sm
-
-    on = on or timezone.localdate()
-    team = access.team_family_ids(user)
-    open_team = access.visible_families(user).filter(id__in=team, status__in=OPEN_STATUSES)
-    start = timezone.make_aware(dt.datetime.combine(on, dt.time.min))
-    end = start + dt.timedelta(days=1)
-
-    visits = [
-        DigestItem(v.family_id, v.starts_at, v.get_kind_display(), v)
-        for v in with_family_basis(
-            user,
-            cm.Visit.objects.filter(
-                family_id__in=open_team.values("id"),
-                cancelled_at__isnull=True,
-                starts_at__gte=start,
-                starts_at__lt=end,
-            ),
-        ).order_by("starts_at")
-    ]
-
-    reached = cm.GoalFollowUp.objects.filter(goal_id=OuterRef("pk"), rating=5)
-    goals = []
-    for goal in (
-        access.visible_goals(user)
-        .filter(family_id__in=open_team.values("id"))
-        .annotate(last_follow_up=Max("follow_ups__date"), reached=Exists(reached))
-        .filter(reached=False)
-        .filter(
-            Q(target_date__lte=on + GOAL_TARGET_AHEAD)
-            | Q(last_follow_up__lt=on - GOAL_FOLLOW_UP_EVERY)
-            | Q(last_follow_up__isnull=True, created_at__lt=start - GOAL_FOLLOW_UP_EVERY)
-        )
-        .order_by("target_date", "id")
-    ):
-        due = goal.target_date or (
-            (goal.last_follow_up or goal.created_at.date()) + GOAL_FOLLOW_UP_EVERY
-        )
-        goals.append(DigestItem(goal.family_id, due, str(goal.get_area_display()), goal, due < on))
-
-    plans = [
-        DigestItem(
-            p.family_id,
-            p.next_follow_up_on,
-            _("SIP follow-up"),
-            p,
-            p.next_follow_up_on < on,
-        )
-        for p in access.with_basis(user, access.visible(user, sm.Plan))
-        .filter(
-            family_id__in=team,
-            status__in=[
-                sm.Plan.Status.AGREED,
-                sm.Plan.Status.FOLLOW_UP_DUE,
-                sm.Plan.Status.FOLLOWED_UP,
-            ],
-            next_follow_up_on__lte=on + SIP_AHEAD,
-        )
-        .order_by("next_follow_up_on", "id")
-    ]
-
-    actions = []
-    # The log basis of an action is its process's, as the policy finds it.
-    process = access.visible_records(user, nm.NetworkProcess).filter(pk=OuterRef("process_id"))
-    for action in (
-        nm.Action.objects.filter(
-            process__in=access.visible(user, nm.NetworkProcess).filter(family_id__in=team),
-            status=nm.Action.Status.OPEN,
-            due_on__lte=on + ACTION_AHEAD,
-        )
-        .annotate(
-            access_basis=Subquery(process.values("access_basis")[:1]),
-            access_consent_id=Subquery(process.values("access_consent_id")[:1]),
-        )
-        .select_related("process")
-        .order_by("due_on", "id")
-    ):
-        action.family_id = action.process.family_id
-        actions.append(
-            DigestItem(
-                action.family_id, action.due_on, _("Network action"), action, action.due_on < on
-            )
-        )
-
-    consents = [
-        DigestItem(c.family_id, c.valid_until, _("Consent ends"), c)
-        for c in expiring_soon(user, days=CONSENT_DAYS)
-    ]
-
-    last_contact = (
-        cm.JournalEntry.objects.filter(family_id=OuterRef("pk"), event_at__lte=timezone.now())
-        .order_by("-event_at")
-        .values("event_at")[:1]
-    )
-    quiet = []
-    for family in (
-        open_team.annotate(last_contact=Subquery(last_contact))
-        .filter(
-            Q(last_contact__lt=start - NO_CONTACT)
-            | Q(last_contact__isnull=True, request_date__lt=on - NO_CONTACT)
-        )
-        .order_by("reference")
-    ):
-        quiet.append(
-            DigestItem(family.pk, family.last_contact, _("No contact for 30 days"), family)
-        )
-
-    sections = [
-        _section("visits_today", _("Visits today"), visits),
-        _section("goal_follow_ups", _("Goal follow-ups due"), goals),
-        _section("sip_follow_ups", _("SIP follow-ups due or overdue"), plans),
-        _section("network_actions", _("Network actions due"), actions),
-        _section("consents_expiring", _("Consents ending within 30 days"), consents),
-        _section("no_contact", _("Families without contact for 30 days"), quiet),
-    ]
-    if access.is_team_lead(user):  # the administration's waiting list and caseloads
-        waiting = [
-            DigestItem(f.pk, f.request_date, _("Request waiting"), f)
-            for f in access.visible_families(user)
-            .filter(
-                owner_id=user.administration_id,
-                status=cm.Family.Status.REQUEST,
-                request_date__lt=on - REQUEST_WAITING,
-            )
-            .order_by("priority", "request_date", "id")
-        ]
-        over_text = _("%(name)s: %(open)s open families (planning figure %(figure)s)")
-        over = [
-            DigestItem(
-                None,
-                None,
-                over_text
-                % {
-                    "name": row["ombud"].get_full_name() or row["ombud"].username,
-                    "open": row["open"],
-                    "figure": row["figure"],
-                },
-            )
-            for row in caseloads(user)
-            if row["over"]
-        ]
-        sections += [
-            _section("requests_waiting", _("Requests waiting more than 14 days"), waiting),
-            _section("over_caseload", _("Family ombud over the caseload figure"), over),
-        ]
-    _attach_references(sections)
-    return Digest(user=user, on=on, sections=sections)
-
-
-def _attach_references(sections: list[DigestSection]) -> None:
-    ids = {i.family_id for s in sections for i in s.items if i.family_id}
-    refs = dict(cm.Family.objects.filter(id__in=ids).values_list("id", "reference")) if ids else {}
-    for section in sections:
-        for item in section.items:
-            item.reference = refs.get(item.family_id, "")
-
-
-def digest_logged_objects(digest: Digest) -> list:
-    """The records a digest page shows, for the access log (one row each)."""
-    return [item.obj for section in digest.sections for item in section.items if item.obj]
-
-
-def digest_email(digest: Digest, *, site_url: str) -> tuple[str, str]:
-    """Subject and body: counts, reference codes and a link; never names or case text."""
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Familjelotsen: %(n)s things to look at today") % {"n": digest.total}
-        lines = [
-            _("Good morning! This is what is due on %(day)s.")
-            % {"day": formats.date_format(digest.on, "l j F")},
-            "",
-        ]
-        for section in digest.sections:
-            if not section.items:
-                continue
-            refs = sorted({i.reference for i in section.items if i.reference})
-            line = f"{section.title}: {len(section.items)}"
-            if refs:
-                line += " (" + ", ".join(refs[:20]) + (", …" if len(refs) > 20 else "") + ")"
-            lines.append(line)
-        lines += ["", _("Open the list: %(url)s") % {"url": site_url + reverse("cases:digest")}]
-    return str(subject), "\n".join(str(x) for x in lines) + "\n"
-
-
-def site_url() -> str:
-    return sms.config("FL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-
-
-def digest_recipients() -> QuerySet:
-    return User.objects.filter(
-        is_active=True,
-        administration__isnull=False,
-        role__in=access.PLANNING_ROLES,
-    ).order_by("pk")
-
-
-def digest_send(*, user_id: int, on: dt.date) -> cm.DigestDelivery | None:
-    """Send one user's digest for a day, at most once (the row is locked while sending).
-
-    A failure is recorded with its reason and may be retried; a sent digest never goes again.
-    """
-    user = digest_recipients().filter(pk=user_id).first()
-    if user is None:  # left, deactivated or no longer in a role with a digest
-        return None
-    try:
-        with transaction.atomic():
-            cm.DigestDelivery.objects.get_or_create(user=user, on=on)
-    except IntegrityError:  # a concurrent run created it first
-        pass
-    with transaction.atomic():
-        delivery = cm.DigestDelivery.objects.select_for_update().get(user=user, on=on)
-        if delivery.status not in (
-            cm.DigestDelivery.Status.PENDING,
-            cm.DigestDelivery.Status.FAILED,
-        ):
-            return delivery
-        digest = digest_for(user, on)
-        delivery.counts = digest.counts()
-        delivery.attempts += 1
-        if not user.email:
-            delivery.status = cm.DigestDelivery.Status.NO_ADDRESS
-        elif digest.total == 0:
-            delivery.status = cm.DigestDelivery.Status.NOTHING_DUE
-        else:
-            subject, body = digest_email(digest, site_url=site_url())
-            try:
-                send_mail(subject, body, None, [user.email], fail_silently=False)
-            except Exception as exc:  # SMTP, DNS, refused: kept for the retry button
-                delivery.status = cm.DigestDelivery.Status.FAILED
-                delivery.failure_reason = f"{type(exc).__name__}"[:300]
-            else:
-                delivery.status = cm.DigestDelivery.Status.SENT
-                delivery.sent_at = timezone.now()
-                delivery.failure_reason = ""
-                families = {i.family_id for s in digest.sections for i in s.items if i.family_id}
-                for family in access.visible_families(user).filter(id__in=families):
-                    log_access(
-                        user=user,
-                        action=Action.EXPORT,
-                        obj=family,
-                        basis=family.access_basis,
-                        consent_id=family.access_consent_id,
-                    )
-        delivery.save()
-        return delivery
-
-
-def digest_retry_check(*, delivery: cm.DigestDelivery) -> None:
-    """A digest may be sent again only after it failed (`cases.tasks.digest_retry` queues it)."""
-    if delivery.status != cm.DigestDelivery.Status.FAILED:
-        raise ReminderError(_("Only a failed digest can be sent again."))

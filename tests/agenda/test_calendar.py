@@ -12,10 +12,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from cases import calendar_feed
+from agenda import calendar_feed
 from cases import models as cm
 from familjelotsen.models import AccessLogEntry
 from sip import models as sm
+from tests.agenda.conftest import at_local
 from tests.factories import (
     ConsentFactory,
     CustodianFactory,
@@ -25,7 +26,6 @@ from tests.factories import (
     NetworkProcessFactory,
     PlanFactory,
 )
-from tests.reminders.conftest import at_local
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +62,7 @@ def planned(family, parent, child, book, adm_soc, ombud):
 
 
 def _feed(token: str):
-    return Client().get(reverse("cases:calendar_feed", kwargs={"token": token}))
+    return Client().get(reverse("agenda:calendar_feed", kwargs={"token": token}))
 
 
 def _events(body: str) -> list[str]:
@@ -182,7 +182,7 @@ def test_no_place_is_shown_for_a_family_with_protected_identity(ombud, book):
 
 
 def test_a_cancelled_visit_is_published_as_cancelled(ombud, family, book):
-    from cases import services
+    from agenda import services
 
     visit = book(family)
     services.visit_cancel(visit=visit)
@@ -233,7 +233,7 @@ def test_the_feed_takes_the_same_number_of_queries_for_many_events(
 
 def test_the_calendar_page_shows_a_new_address_once_and_can_turn_it_off(ombud, as_user):
     client = as_user(ombud)
-    url = reverse("cases:calendar")
+    url = reverse("agenda:calendar")
     assert "no active calendar address" in client.get(url).content.decode()
     html = client.post(url, {"action": "create"}).content.decode()
     [address] = re.findall(r'value="(http[^"]+\.ics)"', html)
@@ -245,7 +245,7 @@ def test_the_calendar_page_shows_a_new_address_once_and_can_turn_it_off(ombud, a
 
 
 def test_the_system_administrator_has_no_calendar(sysadmin, as_user):
-    assert as_user(sysadmin).get(reverse("cases:calendar")).status_code == 403
+    assert as_user(sysadmin).get(reverse("agenda:calendar")).status_code == 403
 
 
 @pytest.mark.parametrize(

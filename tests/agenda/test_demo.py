@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from agenda import demo as agenda_demo
 from cases import demo as cases_demo
 from cases import models as cm
 from familjelotsen import demo
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def test_the_demo_has_reminders_in_every_state_and_is_made_once(settings):
     base = demo.seed()
     base.update(cases_demo.seed(base))
-    made = cases_demo.seed_reminders(base)
+    made = agenda_demo.seed(base)
 
     statuses = set(cm.SmsReminder.objects.values_list("status", flat=True))
     assert statuses == {"pending", "cancelled", "sent", "failed"}
@@ -25,5 +26,5 @@ def test_the_demo_has_reminders_in_every_state_and_is_made_once(settings):
     assert all(r.visit.reminder_choice.protected_confirmed_at for r in protected)
 
     count = cm.SmsReminder.objects.count()
-    assert cases_demo.seed_reminders(base) == {}
+    assert agenda_demo.seed(base) == {}
     assert cm.SmsReminder.objects.count() == count

@@ -11,8 +11,8 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from cases import reminders
-from cases.tasks import send_digest
+from agenda import digests
+from agenda.tasks import send_digest
 from familjelotsen.history import history_context
 
 
@@ -34,9 +34,9 @@ class Command(BaseCommand):
             raise CommandError("--date must be YYYY-MM-DD") from None
         count = 0
         with history_context("send_digests"):
-            for user_id in reminders.digest_recipients().values_list("pk", flat=True):
+            for user_id in digests.digest_recipients().values_list("pk", flat=True):
                 if now:
-                    reminders.digest_send(user_id=user_id, on=on)
+                    digests.digest_send(user_id=user_id, on=on)
                 else:
                     send_digest.enqueue(user_id, on.isoformat())
                 count += 1

@@ -1,14 +1,22 @@
-"""Background work of the cases app (django-tasks, database backend: `manage.py db_worker`).
+"""Background work of the agenda app (django-tasks, database backend: `manage.py db_worker`).
 
 The rule: tasks only queue, services do the work and never queue. The `@task` functions here
-are thin: each calls a function of `cases.reminders` that does the work. Whoever needs work
-queued (a view, a management command, a scheduled job) calls this module; a flow that does
-work and then queues more (a failed SMS retried later, the sweep of due messages, a retry by
-hand, booking or moving a visit with reminders) is orchestrated here too. Services
-(`cases.reminders`, `cases.services`) never import this module.
+are thin: each calls a function of `agenda.reminders` or `agenda.digests` that does the work.
+Whoever needs work queued (a view, a management command, a scheduled job) calls this module;
+a flow that does work and then queues more (a failed SMS retried later, the sweep of due
+messages, a retry by hand, booking or moving a visit with reminders) is orchestrated here
+too. Services (`agenda.reminders`, `agenda.digests`, `agenda.services`) never import this
+module.
 
 Tasks take ids only and look everything up again when they run: a message planned a week ago
 is checked against the visit, the member's consent and the case team as they are now.
+
+Upgrading: these tasks lived in `cases.tasks` before the agenda app (issue 15), and
+django-tasks stores a task's import path in its queued row. Drain the queue before upgrading
+(let `manage.py db_worker` finish every task queued by the old version); a row still naming
+`cases.tasks...` cannot run afterwards. Messages whose task was lost this way are still sent
+by the sweep (`manage.py send_due_reminders`); a lost digest is queued again by running
+`manage.py send_digests` for that day.
 """
 
 from __future__ import annotations
@@ -21,12 +29,12 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from agenda import digests, reminders, services
 from cases import models as cm
-from cases import reminders, services
 from familjelotsen.history import history_context
 
 if TYPE_CHECKING:
-    from cases import sms
+    from agenda import sms
     from familjelotsen.models import User
 
 
@@ -51,7 +59,7 @@ def dispatch_due_reminders() -> int:
 @history_context("send_digest")
 def send_digest(user_id: int, on: str) -> str:
     """Send one member of staff's daily digest for the day `on` (ISO date), at most once."""
-    delivery = reminders.digest_send(user_id=user_id, on=dt.date.fromisoformat(on))
+    delivery = digests.digest_send(user_id=user_id, on=dt.date.fromisoformat(on))
     return delivery.status if delivery is not None else "skipped"
 
 
@@ -126,5 +134,5 @@ def reminder_retry(*, reminder: cm.SmsReminder, by: User) -> cm.SmsReminder:
 
 def digest_retry(*, delivery: cm.DigestDelivery, by: User) -> None:
     """Send a failed digest again (from the failed-sends page): queued on commit."""
-    reminders.digest_retry_check(delivery=delivery)
+    digests.digest_retry_check(delivery=delivery)
     transaction.on_commit(lambda: send_digest.enqueue(delivery.user_id, delivery.on.isoformat()))

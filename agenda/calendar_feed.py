@@ -30,11 +30,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from agenda.digests import site_url
 from cases import models as cm
-from cases.reminders import site_url
 from familjelotsen import access
 from familjelotsen.audit import log_list
 from familjelotsen.models import User
+from network import models as nm
+from sip import models as sm
 
 PAST = dt.timedelta(days=30)
 AHEAD = dt.timedelta(days=365)
@@ -91,7 +93,7 @@ def user_for_token(token: str) -> User | None:
 
 
 def feed_url(token: str) -> str:
-    return site_url() + reverse("cases:calendar_feed", kwargs={"token": token})
+    return site_url() + reverse("agenda:calendar_feed", kwargs={"token": token})
 
 
 # --- Events -------------------------------------------------------------------------------------
@@ -143,9 +145,6 @@ def feed_events(user: User, *, now: dt.datetime | None = None) -> list[Event]:
     """Every event of the user's feed. Queries: visits, SIP meetings, SIP follow-up dates and
     network meetings (each joined with its family's reference code), plus one query each for
     the access basis of the families, plans and processes behind them (for the log)."""
-    from network import models as nm
-    from sip import models as sm
-
     now = now or timezone.now()
     today = timezone.localdate(now)
     events: list[Event] = []

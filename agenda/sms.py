@@ -1,4 +1,4 @@
-"""SMS provider adapters: where a reminder's text goes once cases.reminders decided to send it.
+"""SMS provider adapters: where a reminder's text goes once agenda.reminders decided to send it.
 
 Configured from the environment (or settings, which win; tests override settings):
 

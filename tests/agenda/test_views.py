@@ -9,11 +9,11 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from agenda import sms, tasks
 from cases import models as cm
-from cases import sms, tasks
 from familjelotsen.models import AccessLogEntry
+from tests.agenda.conftest import at_local
 from tests.factories import ConsentFactory, CustodianFactory, FamilyFactory
-from tests.reminders.conftest import at_local
 
 pytestmark = pytest.mark.django_db
 S = cm.SmsReminder.Status
@@ -36,7 +36,7 @@ def booked(family, parent, book):
 
 def test_the_ombud_books_a_visit_with_an_sms_reminder_in_one_form(family, parent, ombud, as_user):
     client = as_user(ombud)
-    url = reverse("cases:visit_book", args=[family.pk])
+    url = reverse("agenda:visit_book", args=[family.pk])
     page = client.get(url).content.decode()
     assert "SMS reminder the day before at 18:00" in page
     # The members are a group of checkboxes: named by a legend, not a dangling label.
@@ -64,7 +64,7 @@ def test_the_form_refuses_a_member_without_sms_consent_and_keeps_what_was_typed(
 ):
     no_consent = CustodianFactory(family=family, mobile="0709998877", sms_reminders=False)
     response = as_user(ombud).post(
-        reverse("cases:visit_book", args=[family.pk]),
+        reverse("agenda:visit_book", args=[family.pk]),
         {
             "starts_at": at_local(3).strftime("%Y-%m-%dT%H:%M"),
             "duration_minutes": 45,
@@ -84,7 +84,7 @@ def test_the_form_refuses_a_member_without_sms_consent_and_keeps_what_was_typed(
 
 def test_the_form_refuses_a_place_with_a_name(family, parent, child, ombud, as_user):
     response = as_user(ombud).post(
-        reverse("cases:visit_book", args=[family.pk]),
+        reverse("agenda:visit_book", args=[family.pk]),
         {
             "starts_at": at_local(3).strftime("%Y-%m-%dT%H:%M"),
             "duration_minutes": 60,
@@ -109,13 +109,13 @@ def test_the_case_team_sees_every_message_of_the_family(
     cm.SmsReminder.objects.filter(pk=rows[1].pk).update(
         status=S.CANCELLED, cancel_reason="by_staff"
     )
-    response = as_user(colleague_on_team).get(reverse("cases:sms_outbox", args=[family.pk]))
+    response = as_user(colleague_on_team).get(reverse("agenda:sms_outbox", args=[family.pk]))
     html = response.content.decode()
     assert response.status_code == 200
     assert "The SMS gateway answered HTTP 500." in html
     assert "Cancelled by staff" in html
     assert "Lena Berglund" in html
-    assert reverse("cases:visit_reschedule", args=[booked.pk]) in html
+    assert reverse("agenda:visit_reschedule", args=[booked.pk]) in html
     assert (
         AccessLogEntry.objects.filter(
             user=colleague_on_team, object_type="cases.smsreminder", family_id=family.pk
@@ -135,18 +135,18 @@ def test_the_team_lead_sees_the_outbox_but_not_a_protected_members_name_or_text(
         protected_identity=True,
     )
     visit = book(family, members=[protected], remind_day_before=True, confirm_protected=True)
-    html = as_user(team_lead).get(reverse("cases:sms_outbox", args=[family.pk])).content.decode()
+    html = as_user(team_lead).get(reverse("agenda:sms_outbox", args=[family.pk])).content.decode()
     assert "Hemlig" not in html and "Protected identity" in html
     assert "Reminder:" not in html
     # The team lead follows up; moving visits is the case team's.
-    assert reverse("cases:visit_reschedule", args=[visit.pk]) not in html
+    assert reverse("agenda:visit_reschedule", args=[visit.pk]) not in html
 
 
 def test_staff_outside_the_case_team_get_404(
     family, booked, colleague_not_on_team, other_team_lead, as_user
 ):
     for user in (colleague_not_on_team, other_team_lead):
-        response = as_user(user).get(reverse("cases:sms_outbox", args=[family.pk]))
+        response = as_user(user).get(reverse("agenda:sms_outbox", args=[family.pk]))
         assert response.status_code == 404
 
 
@@ -161,7 +161,7 @@ def test_an_administration_that_sees_the_family_through_a_share_gets_403(
         categories=[cm.InfoCategory.COORDINATION],
     )
     access.share(obj=family, administration=school_coordinator.administration, shared_by=ombud)
-    response = as_user(school_coordinator).get(reverse("cases:sms_outbox", args=[family.pk]))
+    response = as_user(school_coordinator).get(reverse("agenda:sms_outbox", args=[family.pk]))
     assert response.status_code == 403
 
 
@@ -173,7 +173,7 @@ def test_the_outbox_takes_the_same_number_of_queries_for_many_messages(
             family, members=[parent], days=day, remind_day_before=True, remind_two_hours_before=True
         )
     client = as_user(ombud)
-    url = reverse("cases:sms_outbox", args=[family.pk])
+    url = reverse("agenda:sms_outbox", args=[family.pk])
     # session (1), user with its second-factor flag (1), the family with its access basis
     # (1), messages with their visits (1), their members with identity masking (1), upcoming
     # visits with their reminder choices (1), the access log (1 INSERT), the header's
@@ -188,7 +188,7 @@ def test_the_outbox_takes_the_same_number_of_queries_for_many_messages(
 
 
 def test_moving_a_visit_on_its_page_moves_its_reminders(family, booked, ombud, as_user):
-    url = reverse("cases:visit_reschedule", args=[booked.pk])
+    url = reverse("agenda:visit_reschedule", args=[booked.pk])
     client = as_user(ombud)
     assert client.get(url).status_code == 200
     response = client.post(
@@ -208,7 +208,7 @@ def test_moving_a_visit_on_its_page_moves_its_reminders(family, booked, ombud, a
 
 def test_moving_to_the_past_is_refused_at_the_field(family, booked, ombud, as_user):
     response = as_user(ombud).post(
-        reverse("cases:visit_reschedule", args=[booked.pk]),
+        reverse("agenda:visit_reschedule", args=[booked.pk]),
         {
             "starts_at": at_local(-2).strftime("%Y-%m-%dT%H:%M"),
             "duration_minutes": 60,
@@ -222,7 +222,7 @@ def test_moving_to_the_past_is_refused_at_the_field(family, booked, ombud, as_us
 def test_only_the_case_team_moves_a_visit(
     family, booked, team_lead, colleague_not_on_team, as_user
 ):
-    url = reverse("cases:visit_reschedule", args=[booked.pk])
+    url = reverse("agenda:visit_reschedule", args=[booked.pk])
     assert as_user(team_lead).get(url).status_code == 403
     assert as_user(colleague_not_on_team).get(url).status_code == 404
 
@@ -236,11 +236,11 @@ def test_the_team_lead_lists_failed_sends_and_retries_one(
     reminder = cm.SmsReminder.objects.filter(visit=booked).order_by("send_at").first()
     _fail(reminder)
     client = as_user(team_lead)
-    html = client.get(reverse("cases:sms_failed")).content.decode()
+    html = client.get(reverse("agenda:sms_failed")).content.decode()
     assert family.reference in html and "HTTP 500" in html
 
-    response = client.post(reverse("cases:sms_retry", args=[reminder.pk]), {"next": "failed"})
-    assert response.status_code == 302 and response["Location"] == reverse("cases:sms_failed")
+    response = client.post(reverse("agenda:sms_retry", args=[reminder.pk]), {"next": "failed"})
+    assert response.status_code == 302 and response["Location"] == reverse("agenda:sms_failed")
     with time_machine.travel(reminder.send_at + dt.timedelta(minutes=1)):
         tasks.dispatch_due()
     reminder.refresh_from_db()
@@ -253,12 +253,12 @@ def test_another_administrations_team_lead_sees_no_failed_send(
     reminder = cm.SmsReminder.objects.filter(visit=booked).first()
     _fail(reminder)
     client = as_user(other_team_lead)
-    assert family.reference not in client.get(reverse("cases:sms_failed")).content.decode()
-    assert client.post(reverse("cases:sms_retry", args=[reminder.pk])).status_code == 404
+    assert family.reference not in client.get(reverse("agenda:sms_failed")).content.decode()
+    assert client.post(reverse("agenda:sms_retry", args=[reminder.pk])).status_code == 404
 
 
 def test_the_failed_sends_page_is_for_team_leads(ombud, as_user):
-    assert as_user(ombud).get(reverse("cases:sms_failed")).status_code == 403
+    assert as_user(ombud).get(reverse("agenda:sms_failed")).status_code == 403
 
 
 def test_the_failed_page_takes_the_same_number_of_queries_for_many_failures(
@@ -275,23 +275,23 @@ def test_the_failed_page_takes_the_same_number_of_queries_for_many_failures(
     # identity masking (1), the access log (1 INSERT), failed digests (1), the header's
     # administration (1), the session save in a savepoint (3).
     with django_assert_max_num_queries(10):
-        response = client.get(reverse("cases:sms_failed"))
+        response = client.get(reverse("agenda:sms_failed"))
     assert response.content.decode().count("HTTP 500") == 5
 
 
 def test_the_case_team_cancels_a_pending_message(family, booked, ombud, team_lead, as_user):
     reminder = cm.SmsReminder.objects.filter(visit=booked).first()
     assert (
-        as_user(team_lead).post(reverse("cases:sms_cancel", args=[reminder.pk])).status_code == 403
+        as_user(team_lead).post(reverse("agenda:sms_cancel", args=[reminder.pk])).status_code == 403
     )
-    as_user(ombud).post(reverse("cases:sms_cancel", args=[reminder.pk]))
+    as_user(ombud).post(reverse("agenda:sms_cancel", args=[reminder.pk]))
     reminder.refresh_from_db()
     assert (reminder.status, reminder.cancel_reason) == (S.CANCELLED, "by_staff")
 
 
 def test_the_family_page_links_to_the_outbox(family, ombud, as_user):
     html = as_user(ombud).get(reverse("cases:family_detail", args=[family.pk])).content.decode()
-    assert reverse("cases:sms_outbox", args=[family.pk]) in html
+    assert reverse("agenda:sms_outbox", args=[family.pk]) in html
 
 
 def test_the_masked_number_shows_only_its_ends():
@@ -304,7 +304,7 @@ def test_the_masked_number_shows_only_its_ends():
 def test_the_outbox_logs_the_family_and_each_message_once_with_the_policys_basis(
     family, booked, team_lead, ombud, as_user
 ):
-    url = reverse("cases:sms_outbox", args=[family.pk])
+    url = reverse("agenda:sms_outbox", args=[family.pk])
     for user, basis in ((ombud, "case_team"), (team_lead, "team_lead")):
         as_user(user).get(url)
         rows = AccessLogEntry.objects.filter(user=user, family_id=family.pk)
@@ -321,7 +321,7 @@ def test_the_place_of_a_visit_is_masked_for_a_team_lead_when_a_member_is_protect
 ):
     CustodianFactory(family=family, protected_identity=True)
     book(family, place="Gömdvägen 3")
-    url = reverse("cases:sms_outbox", args=[family.pk])
+    url = reverse("agenda:sms_outbox", args=[family.pk])
     assert "Gömdvägen 3" not in as_user(team_lead).get(url).content.decode()
     assert "Gömdvägen 3" in as_user(ombud).get(url).content.decode()
 
@@ -332,8 +332,8 @@ def test_a_retry_is_logged_with_the_basis_the_policy_found(
     first, second = cm.SmsReminder.objects.filter(visit=booked).order_by("send_at")
     _fail(first)
     _fail(second)
-    as_user(team_lead).post(reverse("cases:sms_retry", args=[first.pk]))
-    as_user(ombud).post(reverse("cases:sms_retry", args=[second.pk]))
+    as_user(team_lead).post(reverse("agenda:sms_retry", args=[first.pk]))
+    as_user(ombud).post(reverse("agenda:sms_retry", args=[second.pk]))
     changes = AccessLogEntry.objects.filter(action="change", object_type="cases.smsreminder")
     assert set(changes.values_list("user", "object_id", "basis")) == {
         (team_lead.pk, first.pk, "team_lead"),
@@ -342,12 +342,12 @@ def test_a_retry_is_logged_with_the_basis_the_policy_found(
 
 
 def test_the_form_to_move_a_visit_logs_one_read_of_the_family(family, booked, ombud, as_user):
-    as_user(ombud).get(reverse("cases:visit_reschedule", args=[booked.pk]))
+    as_user(ombud).get(reverse("agenda:visit_reschedule", args=[booked.pk]))
     rows = AccessLogEntry.objects.filter(user=ombud, family_id=family.pk)
     assert list(rows.values_list("object_type", "basis")) == [("cases.family", "case_team")]
 
 
 def test_only_the_team_lead_is_offered_the_failed_sends(ombud, team_lead, as_user):
-    link = reverse("cases:sms_failed")
-    assert link in as_user(team_lead).get(reverse("cases:digest")).content.decode()
-    assert link not in as_user(ombud).get(reverse("cases:digest")).content.decode()
+    link = reverse("agenda:sms_failed")
+    assert link in as_user(team_lead).get(reverse("agenda:digest")).content.decode()
+    assert link not in as_user(ombud).get(reverse("agenda:digest")).content.decode()

@@ -1,7 +1,7 @@
-"""Pages for reminders (issue 9): a family's SMS outbox, moving a visit, the team lead's
-failed sends, the daily digest, and the private calendar feed. Thin: look up through
-familjelotsen.access, call cases.reminders / cases.calendar_feed (work to queue through
-cases.tasks), render, log."""
+"""Pages of the agenda: booking, moving and cancelling a visit, a family's SMS outbox (issue
+9), the team lead's failed sends, the daily digest, and the private calendar feed. Thin: look
+up through familjelotsen.access, call agenda.reminders / agenda.digests / agenda.calendar_feed
+(work to queue through agenda.tasks), render, log."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import calendar_feed, forms, reminders, tasks
+from agenda import calendar_feed, digests, forms, reminders, selectors, services, tasks
 from cases import models as cm
+from cases.views.common import family_subform
 from familjelotsen import access
 from familjelotsen.audit import Action, log_access, log_list
 from familjelotsen.idempotency import idempotent_post
@@ -31,8 +32,8 @@ def _overseen_family(request, pk):
 
 def _back(request, family_id: int):
     if request.POST.get("next") == "failed":
-        return redirect("cases:sms_failed")
-    return redirect("cases:sms_outbox", pk=family_id)
+        return redirect("agenda:sms_failed")
+    return redirect("agenda:sms_outbox", pk=family_id)
 
 
 # --- The family's outbox --------------------------------------------------------------------------
@@ -42,12 +43,12 @@ def _back(request, family_id: int):
 @access.require_roles(*access.CASE_ROLES)
 def family_outbox(request, pk):
     family = _overseen_family(request, pk)
-    data = reminders.family_outbox(request.user, family)
+    data = selectors.family_outbox(request.user, family)
     # The family and each message shown: one row each, one INSERT.
     log_list(user=request.user, objects=[family, *data["reminders"]], request=request)
     return render(
         request,
-        "reminders/outbox.html",
+        "agenda/outbox.html",
         {
             "family": family,
             "can": family.can,
@@ -58,7 +59,7 @@ def family_outbox(request, pk):
 
 
 def _reminder_for(request, pk) -> cm.SmsReminder:
-    row = reminders.visible_reminders(request.user).select_related("family").filter(pk=pk).first()
+    row = selectors.visible_reminders(request.user).select_related("family").filter(pk=pk).first()
     if row is None:
         raise Http404
     return row
@@ -108,6 +109,37 @@ def _log_change(request, row: cm.SmsReminder) -> None:
     )
 
 
+# --- Booking and cancelling a visit ---------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*access.CASE_ROLES)
+@idempotent_post
+def visit_book(request, pk):
+    return family_subform(
+        request,
+        pk,
+        forms.VisitForm,
+        "agenda/visit_form.html",  # the SMS reminder options as a group
+        lambda family, data: tasks.visit_book(family=family, by=request.user, **data),
+        needs_members=True,  # who gets the SMS reminder
+        need=access.OVERSEE,
+        title=_("Book the next visit"),
+    )
+
+
+@require_POST
+@access.require_roles(*access.CASE_ROLES)
+def visit_cancel(request, pk):
+    visit = cm.Visit.objects.filter(pk=pk).first()
+    if visit is None:
+        raise Http404
+    family = access.get_family_for_user(request, visit.family_id, need=access.OVERSEE)
+    services.visit_cancel(visit=visit)
+    messages.success(request, _("The visit was cancelled."))
+    return redirect("cases:family_detail", pk=family.pk)
+
+
 # --- Moving a visit -------------------------------------------------------------------------------
 
 
@@ -148,10 +180,10 @@ def visit_reschedule(request, pk):
                 request=request,
             )
             messages.success(request, _("The visit was moved; its SMS reminders follow."))
-            return redirect("cases:sms_outbox", pk=family.pk)
+            return redirect("agenda:sms_outbox", pk=family.pk)
     return render(
         request,
-        "reminders/visit_form.html",
+        "agenda/visit_form.html",
         {"form": form, "family": family, "title": _("Move the visit")},
     )
 
@@ -162,12 +194,12 @@ def visit_reschedule(request, pk):
 @require_GET
 @access.require_roles(*access.LEAD_ROLES)
 def failed_sends(request):
-    rows = reminders.failed_sends(request.user)
+    rows = selectors.failed_sends(request.user)
     log_list(user=request.user, objects=rows, request=request)
     return render(
         request,
-        "reminders/failed.html",
-        {"reminders": rows, "digests": list(reminders.failed_digests(request.user)[:100])},
+        "agenda/failed.html",
+        {"reminders": rows, "digests": list(selectors.failed_digests(request.user)[:100])},
     )
 
 
@@ -175,12 +207,12 @@ def failed_sends(request):
 @access.require_roles(*access.LEAD_ROLES)
 @idempotent_post
 def digest_retry(request, pk):
-    delivery = reminders.failed_digests(request.user).filter(pk=pk).first()
+    delivery = selectors.failed_digests(request.user).filter(pk=pk).first()
     if delivery is None:
         raise Http404
     tasks.digest_retry(delivery=delivery, by=request.user)
     messages.success(request, _("The digest will be sent again in a moment."))
-    return redirect("cases:sms_failed")
+    return redirect("agenda:sms_failed")
 
 
 # --- The daily digest -----------------------------------------------------------------------------
@@ -189,11 +221,11 @@ def digest_retry(request, pk):
 @require_GET
 @access.require_roles(*STAFF)
 def digest(request):
-    result = reminders.digest_for(request.user)
-    log_list(user=request.user, objects=reminders.digest_logged_objects(result), request=request)
+    result = digests.digest_for(request.user)
+    log_list(user=request.user, objects=digests.digest_logged_objects(result), request=request)
     return render(
         request,
-        "reminders/digest.html",
+        "agenda/digest.html",
         {"digest": result, "shows_failed_sends": access.is_team_lead(request.user)},
     )
 
@@ -215,10 +247,10 @@ def calendar_settings(request):
         elif request.POST.get("action") == "revoke":
             calendar_feed.token_revoke(user=request.user)
             messages.success(request, _("The calendar address no longer works."))
-            return redirect("cases:calendar")
+            return redirect("agenda:calendar")
     return render(
         request,
-        "reminders/calendar.html",
+        "agenda/calendar.html",
         {"token": calendar_feed.active_token(request.user), "new_url": new_url},
     )
 

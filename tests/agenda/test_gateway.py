@@ -10,8 +10,8 @@ import datetime as dt
 import pytest
 import time_machine
 
+from agenda import reminders, sms, tasks
 from cases import models as cm
-from cases import reminders, sms, tasks
 
 pytestmark = pytest.mark.django_db
 S = cm.SmsReminder.Status

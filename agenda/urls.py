@@ -1,12 +1,16 @@
-"""URLs of the reminder pages (issue 9), included by cases/urls.py under /familjer/."""
+"""URLs of the agenda, included under /familjer/ beside the pages of cases (the addresses
+are those of the family pages they belong to; the names are in the `agenda` namespace)."""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from cases import reminder_views as views
+from agenda import views
 
+app_name = "agenda"
 urlpatterns = [
+    path("<int:pk>/besok/", views.visit_book, name="visit_book"),
+    path("besok/<int:pk>/avboka/", views.visit_cancel, name="visit_cancel"),
     path("<int:pk>/sms/", views.family_outbox, name="sms_outbox"),
     path("sms/<int:pk>/forsok-igen/", views.reminder_retry, name="sms_retry"),
     path("sms/<int:pk>/avbryt/", views.reminder_cancel, name="sms_cancel"),

@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone, translation
 
-from cases import sms, tasks
+from agenda import sms, tasks
 from tests.factories import CustodianFactory, FamilyFactory, MemberFactory
 
 

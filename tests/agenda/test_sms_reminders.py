@@ -11,10 +11,11 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from agenda import reminders, services, tasks
 from cases import models as cm
-from cases import reminders, services, tasks
+from cases import services as cases_services
+from tests.agenda.conftest import at_local
 from tests.factories import CustodianFactory, MemberFactory, UserFactory
-from tests.reminders.conftest import at_local
 
 pytestmark = pytest.mark.django_db
 S = cm.SmsReminder.Status
@@ -216,7 +217,9 @@ def test_consent_withdrawn_after_booking_cancels_the_reminder_when_it_is_due(
     family, parent, book, outbox
 ):
     visit = book(family, members=[parent], remind_day_before=True)
-    services.member_update(member=parent, expected_version=parent.version, sms_reminders=False)
+    cases_services.member_update(
+        member=parent, expected_version=parent.version, sms_reminders=False
+    )
     reminder = _rows(visit)[0]
     with time_machine.travel(reminder.send_at + dt.timedelta(minutes=1)):
         tasks.dispatch_due()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from cases import models as cm
 from cases.views.common import family_subform
 from familjelotsen import access
 from familjelotsen.audit import Action, log_access, log_list
+from familjelotsen.forms import submit
 from familjelotsen.idempotency import idempotent_post
 
 STAFF = access.PLANNING_ROLES
@@ -161,26 +161,21 @@ def visit_reschedule(request, pk):
             "place": visit.place,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            tasks.visit_reschedule(visit=visit, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for name, errors in exc.message_dict.items():
-                    form.add_error(name if name in form.fields else None, errors)
-            else:
-                form.add_error(None, exc.messages)
-        else:
-            log_access(
-                user=request.user,
-                action=Action.CHANGE,
-                obj=visit,
-                basis=family.access_basis,
-                consent_id=family.access_consent_id,
-                request=request,
-            )
-            messages.success(request, _("The visit was moved; its SMS reminders follow."))
-            return redirect("agenda:sms_outbox", pk=family.pk)
+    if submit(
+        request,
+        form,
+        lambda data: tasks.visit_reschedule(visit=visit, by=request.user, **data),
+    ).saved:
+        log_access(
+            user=request.user,
+            action=Action.CHANGE,
+            obj=visit,
+            basis=family.access_basis,
+            consent_id=family.access_consent_id,
+            request=request,
+        )
+        messages.success(request, _("The visit was moved; its SMS reminders follow."))
+        return redirect("agenda:sms_outbox", pk=family.pk)
     return render(
         request,
         "agenda/visit_form.html",

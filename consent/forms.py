@@ -192,6 +192,10 @@ class ConsentForm(_ScopeMixin, forms.Form):
         return data
 
     def apply_service_errors(self, error: ValidationError) -> None:
+        """Signature problems are listed beside the signatures (and in the summary)."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error.messages)
+            return
         for field, messages in error.message_dict.items():
             if field == "signatures":
                 self.signature_errors.extend(messages)

@@ -24,7 +24,7 @@ from consent import forms, selectors, services
 from consent.models import Consent, Share
 from familjelotsen import access
 from familjelotsen.audit import log_list, log_read
-from familjelotsen.forms import add_service_errors
+from familjelotsen.forms import submit
 from familjelotsen.models import AccessLogEntry
 from familjelotsen.pdf import render_pdf
 
@@ -127,24 +127,21 @@ def register(request, family_id: int, member_id: int):
         "custodians": custodians,
         "user": request.user,
     }
-    if request.method == "POST":
-        form = forms.ConsentForm(request.POST, request.FILES, **form_kwargs)
-        if form.is_valid():
-            try:
-                consent = services.consent_register(
-                    family=family,
-                    subject=subject,
-                    registered_by=request.user,
-                    request=request,
-                    **form.service_kwargs(),
-                )
-            except ValidationError as error:
-                form.apply_service_errors(error)
-            else:
-                messages.success(request, _("The consent is registered."))
-                return redirect("consent:detail", pk=consent.pk)
-    else:
-        form = forms.ConsentForm(**form_kwargs)
+    form = forms.ConsentForm(request.POST or None, request.FILES or None, **form_kwargs)
+    done = submit(
+        request,
+        form,
+        lambda data: services.consent_register(
+            family=family,
+            subject=subject,
+            registered_by=request.user,
+            request=request,
+            **form.service_kwargs(),
+        ),
+    )
+    if done.saved:
+        messages.success(request, _("The consent is registered."))
+        return redirect("consent:detail", pk=done.result.pk)
     _log_shown(request, family, [subject, *custodians])
     return render(
         request,
@@ -159,30 +156,26 @@ def revoke(request, pk: int):
     if consent.revoked_on is not None:
         messages.info(request, _("The consent has already been revoked."))
         return redirect("consent:detail", pk=pk)
-    if request.method == "POST":
-        form = forms.RevokeForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                withdrawn = services.consent_revoke(
-                    consent=consent,
-                    by=request.user,
-                    revoked_on=data["revoked_on"],
-                    how=data["how"],
-                    reason=data["reason"],
-                    expected_version=data["version"],
-                    request=request,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("The consent is revoked. Shares withdrawn: %(n)d.") % {"n": withdrawn},
-                )
-                return redirect("consent:detail", pk=pk)
-    else:
-        form = forms.RevokeForm(initial={"version": consent.version})
+    form = forms.RevokeForm(request.POST or None, initial={"version": consent.version})
+    done = submit(
+        request,
+        form,
+        lambda data: services.consent_revoke(
+            consent=consent,
+            by=request.user,
+            revoked_on=data["revoked_on"],
+            how=data["how"],
+            reason=data["reason"],
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        ),
+    )
+    if done.saved:
+        messages.success(
+            request,
+            _("The consent is revoked. Shares withdrawn: %(n)d.") % {"n": done.result},
+        )
+        return redirect("consent:detail", pk=pk)
     _log_shown(request, consent)
     return render(request, "consent/revoke.html", {"consent": consent, "form": form})
 
@@ -190,24 +183,22 @@ def revoke(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def upload_scan(request, pk: int):
     consent = _consent_to_oversee(request, pk)
-    if request.method == "POST":
-        form = forms.ScanForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                services.consent_attach_scan(
-                    consent=consent,
-                    file=form.cleaned_data["scan"],
-                    by=request.user,
-                    expected_version=form.cleaned_data["version"],
-                    request=request,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The signed scan is saved."))
-                return redirect("consent:detail", pk=pk)
-    else:
-        form = forms.ScanForm(initial={"version": consent.version})
+    form = forms.ScanForm(
+        request.POST or None, request.FILES or None, initial={"version": consent.version}
+    )
+    if submit(
+        request,
+        form,
+        lambda data: services.consent_attach_scan(
+            consent=consent,
+            file=data["scan"],
+            by=request.user,
+            expected_version=form.cleaned_data["version"],
+            request=request,
+        ),
+    ).saved:
+        messages.success(request, _("The signed scan is saved."))
+        return redirect("consent:detail", pk=pk)
     _log_shown(request, consent)
     return render(request, "consent/upload_scan.html", {"consent": consent, "form": form})
 

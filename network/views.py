@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.labels import family_members, labels_of
 from familjelotsen import access
 from familjelotsen.audit import Action, log_list, log_read
-from familjelotsen.forms import add_service_errors
+from familjelotsen.forms import submit
 from familjelotsen.idempotency import idempotent_post
 from familjelotsen.versioning import Conflict
 from network import forms, selectors, services
@@ -106,15 +106,12 @@ def process_create(request, family_id):
         labels=labels,
         initial={"started_on": timezone.localdate(), "provision": "service"},
     )
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            process = services.process_create(family=family, by=request.user, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The network process was started."))
-            return redirect("network:process_detail", process.pk)
+    done = submit(
+        request, form, lambda data: services.process_create(family=family, by=request.user, **data)
+    )
+    if done.saved:
+        messages.success(request, _("The network process was started."))
+        return redirect("network:process_detail", done.result.pk)
     # The form names the family's members (whom the work is for).
     _log_shown(request, family, members)
     return render(
@@ -143,21 +140,16 @@ def process_edit(request, pk):
     form = forms.ProcessForm(
         request.POST or None, family=process.family, labels={}, process=process, initial=initial
     )
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            services.process_update(
-                process=process, expected_version=version, by=request.user, **data
-            )
-        except Conflict as exc:
-            conflict = exc.current
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_read(request, process, Action.CHANGE)
-            return redirect("network:process_detail", process.pk)
+    done = submit(
+        request,
+        form,
+        lambda data: services.process_update(
+            process=process, expected_version=form.cleaned_data["version"], by=request.user, **data
+        ),
+    )
+    if done.saved:
+        log_read(request, process, Action.CHANGE)
+        return redirect("network:process_detail", process.pk)
     _log_shown(request, process)
     return render(
         request,
@@ -166,7 +158,7 @@ def process_edit(request, pk):
             "family": process.family,
             "process": process,
             "form": form,
-            "conflict": conflict,
+            "conflict": done.conflict,
             "title": _("Edit the network process"),
             "can": process.can,
         },
@@ -177,14 +169,11 @@ def process_edit(request, pk):
 def process_close(request, pk):
     process = _to_document(request, pk)
     form = forms.CloseForm(request.POST or None, initial={"on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.process_close(process=process, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_read(request, process, Action.CHANGE)
-            return redirect("network:process_detail", process.pk)
+    if submit(
+        request, form, lambda data: services.process_close(process=process, by=request.user, **data)
+    ).saved:
+        log_read(request, process, Action.CHANGE)
+        return redirect("network:process_detail", process.pk)
     return _form_page(request, process, form, _("Close the network process"))
 
 
@@ -196,17 +185,18 @@ def process_close(request, pk):
 def participant_add(request, pk):
     process = _to_document(request, pk)
     form = forms.ParticipantForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _participant, warnings = services.participant_add(
-                process=process, by=request.user, request=request, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_read(request, process, Action.CHANGE)
-            _warn(request, warnings)
-            return redirect("network:process_detail", process.pk)
+    done = submit(
+        request,
+        form,
+        lambda data: services.participant_add(
+            process=process, by=request.user, request=request, **data
+        ),
+    )
+    if done.saved:
+        _participant, warnings = done.result
+        log_read(request, process, Action.CHANGE)
+        _warn(request, warnings)
+        return redirect("network:process_detail", process.pk)
     return _form_page(request, process, form, _("Add a person to the network"))
 
 
@@ -219,14 +209,14 @@ def meeting_add(request, pk):
         process=process,
         initial={"held_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_record(process=process, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_read(request, process, Action.CHANGE)
-            return redirect("network:meeting_detail", process.pk, meeting.pk)
+    done = submit(
+        request,
+        form,
+        lambda data: services.meeting_record(process=process, by=request.user, **data),
+    )
+    if done.saved:
+        log_read(request, process, Action.CHANGE)
+        return redirect("network:meeting_detail", process.pk, done.result.pk)
     return _form_page(request, process, form, _("Record a meeting"))
 
 
@@ -248,14 +238,11 @@ def action_add(request, pk, meeting_id):
     process = _to_document(request, pk)
     meeting = _meeting_of(process, meeting_id)
     form = forms.ActionForm(request.POST or None, process=process)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.action_add(meeting=meeting, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_read(request, process, Action.CHANGE)
-            return redirect("network:meeting_detail", process.pk, meeting.pk)
+    if submit(
+        request, form, lambda data: services.action_add(meeting=meeting, by=request.user, **data)
+    ).saved:
+        log_read(request, process, Action.CHANGE)
+        return redirect("network:meeting_detail", process.pk, meeting.pk)
     return _form_page(request, process, form, _("Add an agreed action"), meeting=meeting)
 
 
@@ -302,22 +289,21 @@ def inventory_add(request, pk):
     form = forms.InventoryForm(
         request.POST or None, initial={"made_on": timezone.localdate(), "rated_by": "family"}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.inventory_record(
-                process=process,
-                by=request.user,
-                made_on=data["made_on"],
-                rated_by=data["rated_by"],
-                child_view=data["child_view"],
-                ratings=form.ratings(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_read(request, process, Action.CHANGE)
-            return redirect("network:process_detail", process.pk)
+    done = submit(
+        request,
+        form,
+        lambda data: services.inventory_record(
+            process=process,
+            by=request.user,
+            made_on=data["made_on"],
+            rated_by=data["rated_by"],
+            child_view=data["child_view"],
+            ratings=form.ratings(),
+        ),
+    )
+    if done.saved:
+        log_read(request, process, Action.CHANGE)
+        return redirect("network:process_detail", process.pk)
     return _form_page(
         request,
         process,
@@ -332,12 +318,9 @@ def inventory_add(request, pk):
 def time_add(request, pk):
     process = _to_document(request, pk)
     form = forms.TimeForm(request.POST or None, initial={"on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.time_add(process=process, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_read(request, process, Action.CHANGE)
-            return redirect("network:process_detail", process.pk)
+    if submit(
+        request, form, lambda data: services.time_add(process=process, by=request.user, **data)
+    ).saved:
+        log_read(request, process, Action.CHANGE)
+        return redirect("network:process_detail", process.pk)
     return _form_page(request, process, form, _("Record time"))

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from familjelotsen import access, audit
 from familjelotsen.access import get_report_for_user, require_roles
-from familjelotsen.forms import add_service_errors
+from familjelotsen.forms import add_service_errors, submit
 from familjelotsen.models import AccessLogEntry
 from familjelotsen.versioning import Conflict
 from reporting import sections, selectors, services, suppression, tasks
@@ -73,25 +73,21 @@ def archive(request):
 def report_new(request):
     if not access.makes_reports(request.user):
         raise PermissionDenied
-    if request.method == "POST":
-        form = ReportStartForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                report = services.report_create(
-                    user=request.user,
-                    kind=data["kind"],
-                    period_start=data["period_start"],
-                    period_end=data["period_end"],
-                    administration=data.get("administration"),
-                    language=get_language() or "sv",
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                return redirect("reporting:report", pk=report.pk)
-    else:
-        form = ReportStartForm(initial=_start_initial(request))
+    form = ReportStartForm(request.POST or None, initial=_start_initial(request))
+    done = submit(
+        request,
+        form,
+        lambda data: services.report_create(
+            user=request.user,
+            kind=data["kind"],
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            administration=data.get("administration"),
+            language=get_language() or "sv",
+        ),
+    )
+    if done.saved:
+        return redirect("reporting:report", pk=done.result.pk)
     return render(request, "reporting/new.html", {"form": form})
 
 

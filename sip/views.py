@@ -19,10 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.labels import family_members, labels_of, member_labels
 from familjelotsen import access
 from familjelotsen.audit import Action, log_list, log_read
-from familjelotsen.forms import add_service_errors
+from familjelotsen.forms import submit
 from familjelotsen.idempotency import idempotent_post
 from familjelotsen.pdf import render_pdf
-from familjelotsen.versioning import Conflict
 from sip import forms, selectors, services
 from sip import models as sm
 
@@ -80,15 +79,12 @@ def plan_create(request, family_id):
         labels=labels,
         initial={"need_noticed_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            plan = services.plan_create(family=family, by=request.user, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("The SIP draft was created."))
-            return redirect("sip:plan_detail", plan.pk)
+    done = submit(
+        request, form, lambda data: services.plan_create(family=family, by=request.user, **data)
+    )
+    if done.saved:
+        messages.success(request, _("The SIP draft was created."))
+        return redirect("sip:plan_detail", done.result.pk)
     # The form names the family's members (whom the plan is for, whose consent).
     _log_shown(request, family, members)
     return render(
@@ -143,23 +139,22 @@ def plan_edit(request, pk):
     form = forms.PlanForm(
         request.POST or None, family=plan.family, labels=labels, plan=plan, initial=initial
     )
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            warnings = services.plan_update(
-                plan=plan, expected_version=version, by=request.user, request=request, **data
-            )
-        except Conflict as exc:
-            conflict = exc.current
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_read(request, plan, Action.CHANGE)
-            _warn(request, warnings)
-            messages.success(request, _("The plan was saved."))
-            return redirect("sip:plan_detail", plan.pk)
+    done = submit(
+        request,
+        form,
+        lambda data: services.plan_update(
+            plan=plan,
+            expected_version=form.cleaned_data["version"],
+            by=request.user,
+            request=request,
+            **data,
+        ),
+    )
+    if done.saved:
+        log_read(request, plan, Action.CHANGE)
+        _warn(request, done.result)
+        messages.success(request, _("The plan was saved."))
+        return redirect("sip:plan_detail", plan.pk)
     # The edit form names the plan's person only (the consents are theirs): the plan's row.
     _log_shown(request, plan)
     return render(
@@ -169,7 +164,7 @@ def plan_edit(request, pk):
             "family": plan.family,
             "plan": plan,
             "form": form,
-            "conflict": conflict,
+            "conflict": done.conflict,
             "title": _("Edit the SIP"),
             "can": plan.can,
         },
@@ -180,23 +175,23 @@ def plan_edit(request, pk):
 def plan_transition(request, pk):
     plan = _plan_to_document(request, pk)
     form = forms.TransitionForm(request.POST)
-    if form.is_valid():
-        try:
-            warnings = services.plan_transition(
-                plan=plan,
-                to_status=form.cleaned_data["to_status"],
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-                on=form.cleaned_data["on"] or timezone.localdate(),
-                request=request,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_read(request, plan, Action.CHANGE)
-            _warn(request, warnings)
-            messages.success(request, _("The status of the plan was changed."))
-            return redirect("sip:plan_detail", plan.pk)
+    done = submit(
+        request,
+        form,
+        lambda data: services.plan_transition(
+            plan=plan,
+            to_status=data["to_status"],
+            by=request.user,
+            reason=data["reason"],
+            on=data["on"] or timezone.localdate(),
+            request=request,
+        ),
+    )
+    if done.saved:
+        log_read(request, plan, Action.CHANGE)
+        _warn(request, done.result)
+        messages.success(request, _("The status of the plan was changed."))
+        return redirect("sip:plan_detail", plan.pk)
     # The plan page again, with the reasons: a POST, so the lookup did not log the read.
     plan = access.get_plan_for_user(request, pk)
     context = _detail_context(request, plan, transition_form=form)
@@ -233,17 +228,16 @@ def participant_add(request, pk):
     members = family_members(request.user, plan.family_id)
     labels = labels_of(members)
     form = forms.ParticipantForm(request.POST or None, family=plan.family, labels=labels)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _participant, warnings = services.participant_add(
-                plan=plan, by=request.user, request=request, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_read(request, plan, Action.CHANGE)
-            _warn(request, warnings)
-            return redirect("sip:plan_detail", plan.pk)
+    done = submit(
+        request,
+        form,
+        lambda data: services.participant_add(plan=plan, by=request.user, request=request, **data),
+    )
+    if done.saved:
+        _participant, warnings = done.result
+        log_read(request, plan, Action.CHANGE)
+        _warn(request, warnings)
+        return redirect("sip:plan_detail", plan.pk)
     # The form names the family's members (who may take part).
     _log_shown(request, plan, [m for m in members if m.pk != plan.member_id])
     return _form_page(request, plan, form, _("Add a participant"))
@@ -272,14 +266,11 @@ def participant_remove(request, pk, participant_id):
 def need_add(request, pk):
     plan = _plan_to_document(request, pk)
     form = forms.NeedForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.need_add(plan=plan, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_read(request, plan, Action.CHANGE)
-            return redirect("sip:plan_detail", plan.pk)
+    if submit(
+        request, form, lambda data: services.need_add(plan=plan, by=request.user, **data)
+    ).saved:
+        log_read(request, plan, Action.CHANGE)
+        return redirect("sip:plan_detail", plan.pk)
     return _form_page(request, plan, form, _("Add a need"))
 
 
@@ -288,18 +279,16 @@ def need_add(request, pk):
 def intervention_add(request, pk):
     plan = _plan_to_document(request, pk)
     form = forms.InterventionForm(request.POST or None, plan=plan)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            _intervention, warnings = services.intervention_add(
-                plan=plan, by=request.user, request=request, **data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_read(request, plan, Action.CHANGE)
-            _warn(request, warnings)
-            return redirect("sip:plan_detail", plan.pk)
+    done = submit(
+        request,
+        form,
+        lambda data: services.intervention_add(plan=plan, by=request.user, request=request, **data),
+    )
+    if done.saved:
+        _intervention, warnings = done.result
+        log_read(request, plan, Action.CHANGE)
+        _warn(request, warnings)
+        return redirect("sip:plan_detail", plan.pk)
     return _form_page(request, plan, form, _("Add an intervention"))
 
 
@@ -312,27 +301,22 @@ def intervention_edit(request, pk, intervention_id):
     initial = {name: getattr(intervention, name) for name in services.INTERVENTION_FIELDS}
     initial["version"] = intervention.version
     form = forms.InterventionForm(request.POST or None, plan=plan, initial=initial)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            warnings = services.intervention_update(
-                intervention=intervention,
-                expected_version=version,
-                by=request.user,
-                request=request,
-                **data,
-            )
-        except Conflict as exc:
-            conflict = exc.current
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_read(request, plan, Action.CHANGE)
-            _warn(request, warnings)
-            return redirect("sip:plan_detail", plan.pk)
-    return _form_page(request, plan, form, _("Edit the intervention"), conflict=conflict)
+    done = submit(
+        request,
+        form,
+        lambda data: services.intervention_update(
+            intervention=intervention,
+            expected_version=form.cleaned_data["version"],
+            by=request.user,
+            request=request,
+            **data,
+        ),
+    )
+    if done.saved:
+        log_read(request, plan, Action.CHANGE)
+        _warn(request, done.result)
+        return redirect("sip:plan_detail", plan.pk)
+    return _form_page(request, plan, form, _("Edit the intervention"), conflict=done.conflict)
 
 
 @GET_POST
@@ -360,30 +344,28 @@ def intervention_report(request, pk, intervention_id):
     if recorded is not None:
         initial.update(outcome=recorded.outcome, continues=recorded.continues, note=recorded.note)
     form = forms.InterventionReportForm(request.POST or None, follow_up=latest, initial=initial)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            services.intervention_report(
-                intervention=intervention, expected_version=version, by=request.user, **data
-            )
-        except Conflict as exc:
-            conflict = exc.current
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            # Logged with the basis the policy found (a share, and the consent behind it).
-            log_read(request, plan, Action.CHANGE)
-            messages.success(request, _("The intervention was updated."))
-            return redirect("sip:plan_detail", plan.pk)
+    done = submit(
+        request,
+        form,
+        lambda data: services.intervention_report(
+            intervention=intervention,
+            expected_version=form.cleaned_data["version"],
+            by=request.user,
+            **data,
+        ),
+    )
+    if done.saved:
+        # Logged with the basis the policy found (a share, and the consent behind it).
+        log_read(request, plan, Action.CHANGE)
+        messages.success(request, _("The intervention was updated."))
+        return redirect("sip:plan_detail", plan.pk)
     _log_shown(request, plan)
     return _form_page(
         request,
         plan,
         form,
         _("Record how the intervention stands: %(what)s") % {"what": intervention.description},
-        conflict=conflict,
+        conflict=done.conflict,
     )
 
 
@@ -392,14 +374,11 @@ def intervention_report(request, pk, intervention_id):
 def measure_add(request, pk):
     plan = _plan_to_document(request, pk)
     form = forms.OtherMeasureForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.other_measure_add(plan=plan, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_read(request, plan, Action.CHANGE)
-            return redirect("sip:plan_detail", plan.pk)
+    if submit(
+        request, form, lambda data: services.other_measure_add(plan=plan, by=request.user, **data)
+    ).saved:
+        log_read(request, plan, Action.CHANGE)
+        return redirect("sip:plan_detail", plan.pk)
     return _form_page(request, plan, form, _("Add a measure by another actor"))
 
 
@@ -414,14 +393,11 @@ def meeting_add(request, pk):
         participants=detail.participants,
         initial={"held_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_record(plan=plan, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_read(request, plan, Action.CHANGE)
-            return redirect("sip:plan_detail", plan.pk)
+    if submit(
+        request, form, lambda data: services.meeting_record(plan=plan, by=request.user, **data)
+    ).saved:
+        log_read(request, plan, Action.CHANGE)
+        return redirect("sip:plan_detail", plan.pk)
     # The form names the participants, family members among them.
     _log_shown(request, plan, detail.named_members)
     return _form_page(request, plan, form, _("Record a meeting"))
@@ -439,25 +415,25 @@ def follow_up_add(request, pk):
         interventions=interventions,
         initial={"held_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            _follow_up, warnings = services.follow_up_record(
-                plan=plan,
-                by=request.user,
-                held_on=data["held_on"],
-                next_follow_up_on=data["next_follow_up_on"],
-                summary=data["summary"],
-                outcomes=form.outcomes(),
-                request=request,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_read(request, plan, Action.CHANGE)
-            _warn(request, warnings)
-            messages.success(request, _("The follow-up was recorded."))
-            return redirect("sip:plan_detail", plan.pk)
+    done = submit(
+        request,
+        form,
+        lambda data: services.follow_up_record(
+            plan=plan,
+            by=request.user,
+            held_on=data["held_on"],
+            next_follow_up_on=data["next_follow_up_on"],
+            summary=data["summary"],
+            outcomes=form.outcomes(),
+            request=request,
+        ),
+    )
+    if done.saved:
+        _follow_up, warnings = done.result
+        log_read(request, plan, Action.CHANGE)
+        _warn(request, warnings)
+        messages.success(request, _("The follow-up was recorded."))
+        return redirect("sip:plan_detail", plan.pk)
     return _form_page(
         request, plan, form, _("Record a follow-up"), template="sip/follow_up_form.html"
     )
@@ -468,14 +444,11 @@ def follow_up_add(request, pk):
 def distribution_add(request, pk):
     plan = _plan_to_document(request, pk)
     form = forms.DistributionForm(request.POST or None, initial={"sent_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.distribution_add(plan=plan, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_read(request, plan, Action.CHANGE)
-            return redirect("sip:plan_detail", plan.pk)
+    if submit(
+        request, form, lambda data: services.distribution_add(plan=plan, by=request.user, **data)
+    ).saved:
+        log_read(request, plan, Action.CHANGE)
+        return redirect("sip:plan_detail", plan.pk)
     return _form_page(request, plan, form, _("Record who received the plan"))
 
 

@@ -71,17 +71,3 @@ def minutes_as_hours(minutes) -> str:
 def legal_ref(key: str) -> dict:
     """The current citation for a legal duty, from the editable LegalReference table."""
     return {"ref": LegalReference.objects.filter(key=key).first()}
-
-
-@register.filter
-def saved_value(obj, name: str):
-    """The saved value of a field, for showing a stale edit's conflict side by side."""
-    if obj is None:
-        return ""
-    display = getattr(obj, f"get_{name}_display", None)
-    if callable(display):
-        return display()
-    value = getattr(obj, name, "")
-    if hasattr(value, "all"):
-        return ", ".join(str(v) for v in value.all())
-    return "" if value is None else value

@@ -4,14 +4,13 @@ the pages of the apps above that add records to a family, e.g. booking a visit).
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cases import selectors
 from familjelotsen import access, slots
 from familjelotsen.audit import Action, log_access
-from familjelotsen.forms import add_service_errors
+from familjelotsen.forms import submit
 
 CASE_ROLES = access.CASE_ROLES
 # Role gates of home pages only (who registers requests, whose lists these are), named by the
@@ -50,15 +49,11 @@ def family_subform(request, pk, form_class, template, save, *, need, needs_membe
     family = access.get_family_for_user(request, pk, need=need)
     kwargs = {"members": selectors.member_choices(request.user, family)} if needs_members else {}
     form = form_class(request.POST or None, **kwargs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save(family, form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_created(request, obj, family)
-            messages.success(request, _("Saved."))
-            return redirect("cases:family_detail", pk=family.pk)
+    done = submit(request, form, lambda data: save(family, data))
+    if done.saved:
+        log_created(request, done.result, family)
+        messages.success(request, _("Saved."))
+        return redirect("cases:family_detail", pk=family.pk)
     return render(
         request, template, {"form": form, "family": family, "title": title, "can": family.can}
     )

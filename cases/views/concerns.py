@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,7 +17,7 @@ from cases.views.common import (
 )
 from familjelotsen import access
 from familjelotsen.audit import Action, log_read
-from familjelotsen.forms import add_service_errors
+from familjelotsen.forms import submit
 from familjelotsen.idempotency import idempotent_post
 
 # --- Reports of concern ----------------------------------------------------------------------
@@ -36,19 +35,18 @@ def concern_report_new(request, pk):
         request.POST or None,
         initial={"reported_at": timezone.localtime().replace(second=0, microsecond=0)},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            report = services.report_of_concern_record(
-                child=child, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            # Logged with the basis the reporter now has on the report itself (the duty, or
-            # the case team).
-            log_created(request, report, access.get_report_of_concern_for_user(request, report.pk))
-            messages.success(request, _("The report of concern was recorded."))
-            return redirect("cases:concern_report_detail", pk=report.pk)
+    done = submit(
+        request,
+        form,
+        lambda data: services.report_of_concern_record(child=child, by=request.user, **data),
+    )
+    if done.saved:
+        report = done.result
+        # Logged with the basis the reporter now has on the report itself (the duty, or the
+        # case team).
+        log_created(request, report, access.get_report_of_concern_for_user(request, report.pk))
+        messages.success(request, _("The report of concern was recorded."))
+        return redirect("cases:concern_report_detail", pk=report.pk)
     return render(
         request, "cases/concern_form.html", {"form": form, "child": child, "can": child.can}
     )
@@ -67,15 +65,13 @@ def concern_report_detail(request, pk):
             "feedback": report.feedback,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.report_of_concern_feedback(report=report, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_read(request, report, Action.CHANGE)
-            messages.success(request, _("The feedback was recorded."))
-            return redirect("cases:concern_report_detail", pk=report.pk)
+    done = submit(
+        request, form, lambda data: services.report_of_concern_feedback(report=report, **data)
+    )
+    if done.saved:
+        log_read(request, report, Action.CHANGE)
+        messages.success(request, _("The feedback was recorded."))
+        return redirect("cases:concern_report_detail", pk=report.pk)
     child = access.visible_members(request.user).filter(pk=report.child_id).first()
     return render(
         request,

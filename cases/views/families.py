@@ -17,7 +17,7 @@ from cases.views.common import (
 )
 from familjelotsen import access, slots
 from familjelotsen.audit import Action, log_list, log_read
-from familjelotsen.forms import add_service_errors
+from familjelotsen.forms import submit
 from familjelotsen.idempotency import idempotent_post
 from familjelotsen.models import User
 
@@ -29,27 +29,27 @@ from familjelotsen.models import User
 @idempotent_post
 def family_create(request):
     form = forms.FamilyRequestForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            family = services.family_create_from_request(
-                by=request.user,
-                requesting_administration=data["requesting_administration"],
-                requesting_contact=data["requesting_contact"],
-                request_date=data["request_date"],
-                priority=data["priority"],
-                background=data["background"],
-                placements_at_risk_at_start=data["placements_at_risk_at_start"],
-                eligibility=forms.eligibility_answers(data),
-                responsible_ombud=data["responsible_ombud"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request, _("The request %(ref)s was registered.") % {"ref": family.reference}
-            )
-            return redirect("cases:family_detail", pk=family.pk)
+    done = submit(
+        request,
+        form,
+        lambda data: services.family_create_from_request(
+            by=request.user,
+            requesting_administration=data["requesting_administration"],
+            requesting_contact=data["requesting_contact"],
+            request_date=data["request_date"],
+            priority=data["priority"],
+            background=data["background"],
+            placements_at_risk_at_start=data["placements_at_risk_at_start"],
+            eligibility=forms.eligibility_answers(data),
+            responsible_ombud=data["responsible_ombud"],
+        ),
+    )
+    if done.saved:
+        family = done.result
+        messages.success(
+            request, _("The request %(ref)s was registered.") % {"ref": family.reference}
+        )
+        return redirect("cases:family_detail", pk=family.pk)
     return render(request, "cases/family_form.html", {"form": form, "creating": True})
 
 
@@ -86,24 +86,21 @@ def family_edit(request, pk):
     form = forms.FamilyEditForm(
         request.POST or None, instance=family, initial={"version": family.version}
     )
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.family_update(
-                family=family, expected_version=form.cleaned_data["version"], **fields
-            )
-        except services.Conflict as exc:
-            conflict = exc.current
-            form.add_error(None, str(exc))
-        else:
-            log_read(request, family, Action.CHANGE)
-            messages.success(request, _("The family was saved."))
-            return redirect("cases:family_detail", pk=family.pk)
+    done = submit(
+        request,
+        form,
+        lambda data: services.family_update(
+            family=family, expected_version=form.cleaned_data["version"], **data
+        ),
+    )
+    if done.saved:
+        log_read(request, family, Action.CHANGE)
+        messages.success(request, _("The family was saved."))
+        return redirect("cases:family_detail", pk=family.pk)
     return render(
         request,
         "cases/family_edit.html",
-        {"form": form, "family": family, "conflict": conflict, "can": family.can},
+        {"form": form, "family": family, "conflict": done.conflict, "can": family.can},
     )
 
 
@@ -112,10 +109,14 @@ def family_edit(request, pk):
 def eligibility_edit(request, pk):
     family = access.get_family_for_user(request, pk, need=access.CHANGE)
     form = forms.EligibilityForm(request.POST or None, family=family)
-    if request.method == "POST" and form.is_valid():
-        services.family_set_eligibility(
-            family=family, answers=forms.eligibility_answers(form.cleaned_data)
-        )
+    done = submit(
+        request,
+        form,
+        lambda data: services.family_set_eligibility(
+            family=family, answers=forms.eligibility_answers(data)
+        ),
+    )
+    if done.saved:
         log_read(request, family, Action.CHANGE)
         messages.success(request, _("The eligibility checklist was saved."))
         return redirect("cases:family_detail", pk=family.pk)
@@ -169,16 +170,14 @@ def team_edit(request, pk):
             except PermissionDenied as exc:
                 messages.error(request, str(exc))
             return redirect("cases:team_edit", pk=family.pk)
-        if form.is_valid():
-            try:
-                access.team_add(
-                    family=family, user=form.cleaned_data["user"], added_by=request.user
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Added to the case team."))
-                return redirect("cases:team_edit", pk=family.pk)
+        done = submit(
+            request,
+            form,
+            lambda data: access.team_add(family=family, user=data["user"], added_by=request.user),
+        )
+        if done.saved:
+            messages.success(request, _("Added to the case team."))
+            return redirect("cases:team_edit", pk=family.pk)
     team = cm.CaseTeamMember.objects.filter(family=family).select_related(
         "user", "user__administration", "added_by"
     )

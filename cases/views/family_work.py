@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from cases import forms, services
 from cases.views.common import CASE_ROLES, family_subform
 from familjelotsen import access
 from familjelotsen.audit import Action, log_read
-from familjelotsen.forms import add_service_errors
+from familjelotsen.forms import submit
 from familjelotsen.idempotency import idempotent_post
 
 # --- Goals, assessments, obstacles, time --------------------------------------------
@@ -41,15 +40,13 @@ def goal_create(request, pk):
 def goal_follow_up(request, pk):
     goal = access.get_goal_for_user(request, pk, need=access.DOCUMENT)
     form = forms.FollowUpForm(request.POST or None, initial={"date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.goal_follow_up_add(goal=goal, by=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_read(request, goal, Action.CHANGE)
-            messages.success(request, _("The follow-up was saved."))
-            return redirect("cases:family_detail", pk=goal.family_id)
+    done = submit(
+        request, form, lambda data: services.goal_follow_up_add(goal=goal, by=request.user, **data)
+    )
+    if done.saved:
+        log_read(request, goal, Action.CHANGE)
+        messages.success(request, _("The follow-up was saved."))
+        return redirect("cases:family_detail", pk=goal.family_id)
     return render(
         request,
         "cases/simple_form.html",

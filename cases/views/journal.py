@@ -6,6 +6,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,7 +23,7 @@ from cases.views.common import (
 )
 from familjelotsen import access
 from familjelotsen.audit import Action, log_read
-from familjelotsen.forms import add_service_errors
+from familjelotsen.forms import submit
 from familjelotsen.idempotency import idempotent_post
 
 # --- Journal ---------------------------------------------------------------------------------
@@ -61,6 +62,16 @@ def _save_journal(request, family, form, entry=None):
     )
 
 
+@transaction.atomic
+def _save_posted(request, family, form, entry=None):
+    """The journal form's two buttons: save the draft, or save and sign it. Both or neither:
+    a refused signature leaves the draft as it was, so the form's version still holds."""
+    entry = _save_journal(request, family, form, entry=entry)
+    if "sign" in request.POST:
+        services.journal_entry_sign(entry=entry, by=request.user)
+    return entry
+
+
 @require_http_methods(["GET", "POST"])
 @access.require_roles(*CASE_ROLES)
 @idempotent_post
@@ -71,20 +82,15 @@ def journal_new(request, pk):
         # The draft already reached the server (autosave): this save edits it.
         return journal_edit(request, pk=int(entry_id))
     form = _journal_form(request, family, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            entry = _save_journal(request, family, form)
-            if "sign" in request.POST:
-                services.journal_entry_sign(entry=entry, by=request.user)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_created(request, entry, family)
-            messages.success(
-                request,
-                _("The entry was signed.") if entry.is_signed else _("The draft was saved."),
-            )
-            return redirect("cases:journal_edit", pk=entry.pk)
+    done = submit(request, form, lambda data: _save_posted(request, family, form))
+    if done.saved:
+        entry = done.result
+        log_created(request, entry, family)
+        messages.success(
+            request,
+            _("The entry was signed.") if entry.is_signed else _("The draft was saved."),
+        )
+        return redirect("cases:journal_edit", pk=entry.pk)
     return render(
         request,
         "cases/journal_form.html",
@@ -125,28 +131,19 @@ def journal_edit(request, pk):
             context["share_options"] = share_options(request.user, entry)
         return render(request, "cases/journal_detail.html", context)
     form = _journal_form(request, family, entry=entry, data=request.POST or None)
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        try:
-            entry = _save_journal(request, family, form, entry=entry)
-            if "sign" in request.POST:
-                services.journal_entry_sign(entry=entry, by=request.user)
-        except services.Conflict as exc:
-            conflict = exc.current
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_read(request, entry, Action.CHANGE)
-            messages.success(
-                request,
-                _("The entry was signed.") if entry.is_signed else _("The draft was saved."),
-            )
-            return redirect("cases:journal_edit", pk=entry.pk)
+    done = submit(request, form, lambda data: _save_posted(request, family, form, entry=entry))
+    if done.saved:
+        entry = done.result
+        log_read(request, entry, Action.CHANGE)
+        messages.success(
+            request,
+            _("The entry was signed.") if entry.is_signed else _("The draft was saved."),
+        )
+        return redirect("cases:journal_edit", pk=entry.pk)
     return render(
         request,
         "cases/journal_form.html",
-        {"form": form, "family": family, "entry": entry, "conflict": conflict, "can": can},
+        {"form": form, "family": family, "entry": entry, "conflict": done.conflict, "can": can},
     )
 
 

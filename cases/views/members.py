@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -16,7 +15,7 @@ from cases.views.common import (
 )
 from familjelotsen import access
 from familjelotsen.audit import Action, log_read
-from familjelotsen.forms import add_service_errors
+from familjelotsen.forms import submit
 from familjelotsen.idempotency import idempotent_post
 
 # --- Members ---------------------------------------------------------------------------------
@@ -29,18 +28,13 @@ def member_create(request, pk):
     family = access.get_family_for_user(request, pk, need=access.DOCUMENT)
     choices = selectors.member_choices(request.user, family)
     form = forms.MemberForm(request.POST or None, family=family, custodian_choices=choices)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "custodians")}
-        try:
-            member = services.member_create(
-                family=family, by=request.user, custodians=form.cleaned_data["custodians"], **data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_created(request, member, family)
-            messages.success(request, _("The member was added."))
-            return redirect("cases:family_detail", pk=family.pk)
+    done = submit(
+        request, form, lambda data: services.member_create(family=family, by=request.user, **data)
+    )
+    if done.saved:
+        log_created(request, done.result, family)
+        messages.success(request, _("The member was added."))
+        return redirect("cases:family_detail", pk=family.pk)
     return render(
         request, "cases/member_form.html", {"form": form, "family": family, "can": family.can}
     )
@@ -60,25 +54,19 @@ def member_edit(request, pk):
         custodian_choices=choices,
         initial={"version": member.version},
     )
-    conflict = None
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in ("version", "custodians")}
-        try:
-            services.member_update(
-                member=member,
-                expected_version=form.cleaned_data["version"] or member.version,
-                custodians=form.cleaned_data["custodians"],
-                **data,
-            )
-        except services.Conflict as exc:
-            conflict = exc.current
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_read(request, member, Action.CHANGE)
-            messages.success(request, _("The member was saved."))
-            return redirect("cases:family_detail", pk=family.pk)
+    done = submit(
+        request,
+        form,
+        lambda data: services.member_update(
+            member=member,
+            expected_version=form.cleaned_data["version"] or member.version,
+            **data,
+        ),
+    )
+    if done.saved:
+        log_read(request, member, Action.CHANGE)
+        messages.success(request, _("The member was saved."))
+        return redirect("cases:family_detail", pk=family.pk)
     return render(
         request,
         "cases/member_form.html",
@@ -86,7 +74,7 @@ def member_edit(request, pk):
             "form": form,
             "family": family,
             "member": member,
-            "conflict": conflict,
+            "conflict": done.conflict,
             "can": member.can,
         },
     )

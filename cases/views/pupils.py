@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +19,7 @@ from cases.views.common import (
 )
 from familjelotsen import access, slots
 from familjelotsen.audit import Action, log_list, log_read
-from familjelotsen.forms import add_service_errors
+from familjelotsen.forms import submit
 from familjelotsen.idempotency import idempotent_post
 from familjelotsen.models import Administration
 
@@ -41,16 +40,16 @@ def pupil_support_create(request, pk):
     )
     if school is None:
         form.add_error(None, _("No school administration is registered."))
-    elif request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            support = services.pupil_support_save(
+    else:
+        done = submit(
+            request,
+            form,
+            lambda data: services.pupil_support_save(
                 member=member, by=request.user, school_administration=school, **data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_created(request, support, member)
+            ),
+        )
+        if done.saved:
+            log_created(request, done.result, member)
             messages.success(request, _("Pupil support was saved."))
             return redirect("cases:family_detail", pk=member.family_id)
     return render(
@@ -78,38 +77,32 @@ def pupil_detail(request, pk):
         request.POST if "add_review" in request.POST else None,
         initial={"reviewed_on": timezone.localdate()},
     )
-    conflict = None
-    if request.method == "POST" and "save_support" in request.POST and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.pupil_support_save(
-                member=support.member,
-                by=request.user,
-                school_administration=support.owner,
-                support=support,
-                expected_version=form.cleaned_data["version"] or support.version,
-                **data,
-            )
-        except services.Conflict as exc:
-            conflict = exc.current
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            log_read(request, support, Action.CHANGE)
-            messages.success(request, _("Pupil support was saved."))
-            return redirect("cases:pupil_detail", pk=support.pk)
-    if request.method == "POST" and "add_review" in request.POST and review_form.is_valid():
-        try:
-            services.pupil_health_review_add(
-                support=support, by=request.user, **review_form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(review_form, exc)
-        else:
-            log_read(request, support, Action.CHANGE)
-            messages.success(request, _("The pupil-health-team review was recorded."))
-            return redirect("cases:pupil_detail", pk=support.pk)
+    # Two forms on one page: only the one that was sent is bound, so only it is handled.
+    saved = submit(
+        request,
+        form,
+        lambda data: services.pupil_support_save(
+            member=support.member,
+            by=request.user,
+            school_administration=support.owner,
+            support=support,
+            expected_version=form.cleaned_data["version"] or support.version,
+            **data,
+        ),
+    )
+    if saved.saved:
+        log_read(request, support, Action.CHANGE)
+        messages.success(request, _("Pupil support was saved."))
+        return redirect("cases:pupil_detail", pk=support.pk)
+    reviewed = submit(
+        request,
+        review_form,
+        lambda data: services.pupil_health_review_add(support=support, by=request.user, **data),
+    )
+    if reviewed.saved:
+        log_read(request, support, Action.CHANGE)
+        messages.success(request, _("The pupil-health-team review was recorded."))
+        return redirect("cases:pupil_detail", pk=support.pk)
     # The SIP interventions for the pupil that the user may see; the plans shown are logged.
     pupil_parts, shown = slots.gather(slots.PUPIL_PAGE, request.user, support.member_id)
     log_list(user=request.user, objects=shown, request=request)
@@ -130,7 +123,7 @@ def pupil_detail(request, pk):
             "review_form": review_form,
             "can": can,
             "back_url": back_url,
-            "conflict": conflict,
+            "conflict": saved.conflict,
             "reviews": support.reviews.select_related("recorded_by"),
             "interventions": pupil_parts.get("interventions", []),
             "share_options": share_options(request.user, support) if can.document else None,

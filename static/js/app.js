@@ -16,4 +16,32 @@
       el.form.submit();
     }
   });
+  // A form sent back with errors: the summary at the top takes the focus (and is read out),
+  // and each of its links moves the focus to its field, not only the scroll position.
+  function focusErrorSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+      summary.scrollIntoView({ block: "center" });
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusErrorSummary);
+  } else {
+    focusErrorSummary();
+  }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-error-summary] a[href^='#']");
+    if (!link) {
+      return;
+    }
+    var target = document.getElementById(link.getAttribute("href").slice(1));
+    if (!target) {
+      return;
+    }
+    event.preventDefault();
+    var input = target.matches("input, select, textarea") ? target : target.querySelector("input, select, textarea");
+    (input || target).focus();
+    target.scrollIntoView({ block: "center" });
+  });
 })();

@@ -228,6 +228,28 @@ def test_a_stale_edit_on_the_page_shows_the_conflict_and_keeps_the_input(
     assert ready_plan.own_words == "Nyare text"
 
 
+def test_after_a_conflict_saving_again_keeps_the_users_text(as_user, ready_plan, ombud):
+    """The conflict page tells the user to compare and save again: that second save goes
+    through (the form now carries the version the user was shown), not a second conflict."""
+    client = as_user(ombud)
+    stale = ready_plan.version
+    services.plan_update(plan=ready_plan, expected_version=stale, by=ombud, own_words="Nyare text")
+    posted = {
+        "version": stale,
+        "initiator": "municipality",
+        "need_noticed_on": ready_plan.need_noticed_on.isoformat(),
+        "own_words": "Min text",
+    }
+    url = reverse("sip:plan_edit", args=[ready_plan.pk])
+    shown = client.post(url, posted)
+    ready_plan.refresh_from_db()
+    assert shown.context["form"]["version"].value() == ready_plan.version
+    again = client.post(url, {**posted, "version": shown.context["form"]["version"].value()})
+    assert again.status_code == 302
+    ready_plan.refresh_from_db()
+    assert ready_plan.own_words == "Min text"
+
+
 # --- The family perspective -------------------------------------------------------------------
 
 

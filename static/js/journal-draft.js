@@ -3,10 +3,25 @@
 // Offline (or when the server cannot be reached): the unsent text is kept in this browser's
 // localStorage, the user is told so plainly, and it is offered back when the form is opened
 // again - even after the tab was closed. The device copy is deleted as soon as the server has
-// the text, so no case text lingers on the device.
+// confirmed the text (an autosave answered, or the page after a save shows a newer version
+// than the copy was made from), so no case text lingers on the device; a copy the server
+// never confirmed is kept at most MAX_AGE (README, "Drafts on a shared device").
 (function () {
   "use strict";
   var form = document.getElementById("journal-form");
+  var done = document.querySelector("[data-draft-done]");
+  if (!form && done) {
+    // A signed entry: the device copy of its draft, if one is left, is no longer needed.
+    try {
+      var doneKey = done.getAttribute("data-draft-done");
+      var copy = JSON.parse(window.localStorage.getItem(doneKey) || "null");
+      var fields = (copy && copy.fields) || {};
+      if (fields.entry_id === done.getAttribute("data-entry") ||
+          (fields.draft_key && fields.draft_key === done.getAttribute("data-draft-key"))) {
+        window.localStorage.removeItem(doneKey);
+      }
+    } catch (e) { /* nothing kept */ }
+  }
   if (!form) { return; }
   var statusEl = document.getElementById("draft-status");
   var restoreBox = document.getElementById("draft-restore");
@@ -15,11 +30,14 @@
   var key = form.getAttribute("data-draft-key").replace(/:[^:]*$/, "");
   var entryInput = form.querySelector("input[name=entry_id]");
   var versionInput = form.querySelector("input[name=version]");
+  var draftKeyInput = form.querySelector("input[name=draft_key]");
   var DELAY = 3000;
+  var MAX_AGE = 72 * 3600 * 1000;
   var timer = null;
   var dirty = false;
   var saving = null;
   var keptHere = false;  // this page wrote the device copy (so it may send it when online)
+  var submitting = false;
 
   function say(text, isError) {
     statusEl.textContent = text;
@@ -129,8 +147,12 @@
       return;
     }
     window.clearTimeout(timer);
-    // The server gets the text with this request; the device copy is no longer needed.
-    dropLocal();
+    // The server gets the text with this request. The device copy stays until the next page
+    // shows that the server saved it (a newer version), so a request lost on the way loses
+    // nothing; the page after a save drops it.
+    keepLocal();
+    dirty = false;
+    submitting = true;
   });
 
   window.addEventListener("online", function () {
@@ -143,7 +165,7 @@
     say(form.getAttribute("data-msg-offline"), true);
   });
   // Keep the text if the tab is closed while a save is pending or the network is gone.
-  window.addEventListener("pagehide", function () { if (dirty) { keepLocal(); } });
+  window.addEventListener("pagehide", function () { if (dirty && !submitting) { keepLocal(); } });
 
   // Before logout clears site storage, send the draft to the server.
   document.addEventListener("familjelotsen:before-logout", function (event) {
@@ -153,12 +175,28 @@
     }
   });
 
-  // Offer a device draft back when the form opens again.
+  // When the form opens: drop a device copy the server already has, offer back one it has not.
   var local = readLocal();
-  if (local && local.fields) {
-    var localEntry = (local.fields.entry_id || "");
+  if (local && (!local.fields || Date.now() - (local.savedAt || 0) > MAX_AGE)) {
+    dropLocal();
+    local = null;
+  }
+  if (local) {
+    var localEntry = local.fields.entry_id || "";
     var thisEntry = entryInput.value || "";
-    if (!thisEntry || localEntry === thisEntry) {
+    var sameEntry = thisEntry
+      ? localEntry === thisEntry || (!localEntry && draftKeyInput && local.fields.draft_key === draftKeyInput.value)
+      : !localEntry;
+    var serverVersion = parseInt((versionInput && versionInput.value) || "0", 10);
+    var copyVersion = parseInt(local.fields.version || "0", 10);
+    if (sameEntry && thisEntry && serverVersion > copyVersion) {
+      // Saved on the server after the copy was made (the save that led here): not needed.
+      dropLocal();
+    } else if (sameEntry && form.hasAttribute("data-sent-back")) {
+      // The server sent the form back (an error to fix): the text is on the page, as sent.
+      // The copy stays, now of what the page shows, until a save is confirmed.
+      keepLocal();
+    } else if (sameEntry) {
       restoreBox.hidden = false;
       document.getElementById("draft-restore-yes").addEventListener("click", function () {
         fill(local.fields);

@@ -106,6 +106,6 @@ def seed(base: dict) -> dict:
             send_at=at(-6, 8),
             status=cm.SmsReminder.Status.FAILED,
             last_attempt_at=at(-6, 8, 2),
-            failure_reason="The SMS gateway answered HTTP 503. (3 attempts)",
+            failure_reason=sms.GATEWAY_FAULT,
         )
     return {"reminder_visits": made}

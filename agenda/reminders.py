@@ -23,6 +23,7 @@ deferred task was lost.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ from django.utils.translation import gettext as _
 from agenda import sms
 from cases import models as cm
 from familjelotsen.models import User
+
+logger = logging.getLogger(__name__)
 
 S = cm.SmsReminder.Status
 Reason = cm.SmsReminder.CancelReason
@@ -494,7 +497,8 @@ def reminder_attempt(*, reminder_id: int, backend: sms.SmsBackend | None = None)
     except sms.SmsError as exc:
         failure = exc
     except Exception as exc:  # recorded on the message, then raised so the task shows it too
-        failure = sms.SmsError(f"Internal error while sending ({type(exc).__name__}).")
+        logger.warning("Internal error while sending an SMS (%s).", type(exc).__name__)
+        failure = sms.SmsError(sms.INTERNAL_ERROR)
         unexpected = exc
     with transaction.atomic():
         row = (

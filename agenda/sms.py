@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import os
 import sys
 import time
@@ -30,8 +31,20 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 DEFAULT_SENDER = "Familjelotsen"
+
+
+logger = logging.getLogger(__name__)
+
+# Why a message was not sent, as staff read it on the outbox (stored in English, translated
+# where shown: `{% translate row.failure_reason %}`).
+GATEWAY_FAULT = gettext_noop("The SMS service has a fault right now; the message is sent later.")
+GATEWAY_REFUSED = gettext_noop("The SMS service refused the message.")
+GATEWAY_SLOW = gettext_noop("The SMS service did not answer in time.")
+GATEWAY_UNREACHABLE = gettext_noop("The SMS service could not be reached.")
+INTERNAL_ERROR = gettext_noop("An internal error stopped the sending.")
 
 
 class SmsError(Exception):
@@ -167,20 +180,21 @@ class HttpGatewayBackend:
             status = exc.code
             exc.close()
             transient = status == 429 or status >= 500
+            # The status code is for the operator's log; staff read what it means.
+            logger.warning("The SMS gateway answered HTTP %s.", status)
             raise SmsError(
-                f"The SMS gateway answered HTTP {status}.", permanent=not transient
+                GATEWAY_FAULT if transient else GATEWAY_REFUSED, permanent=not transient
             ) from None
         except TimeoutError:
-            raise SmsError("The SMS gateway did not answer in time.") from None
+            raise SmsError(GATEWAY_SLOW) from None
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError):
-                raise SmsError("The SMS gateway did not answer in time.") from None
-            raise SmsError(
-                f"The SMS gateway could not be reached ({type(exc.reason).__name__})."
-            ) from None
+                raise SmsError(GATEWAY_SLOW) from None
+            logger.warning("The SMS gateway could not be reached (%s).", type(exc.reason).__name__)
+            raise SmsError(GATEWAY_UNREACHABLE) from None
         except (ConnectionError, OSError) as exc:
-            name = type(exc).__name__
-            raise SmsError(f"The SMS gateway could not be reached ({name}).") from None
+            logger.warning("The SMS gateway could not be reached (%s).", type(exc).__name__)
+            raise SmsError(GATEWAY_UNREACHABLE) from None
         message_id = ""
         try:
             answer = json.loads(raw or b"{}")
@@ -198,8 +212,8 @@ class HttpGatewayBackend:
                 return self._attempt(request)
             except SmsError as exc:
                 if exc.permanent or attempt == self.retries:
-                    if not exc.permanent and self.retries > 1:
-                        exc.reason = f"{exc.reason} ({self.retries} attempts)"[:300]
+                    # The outbox shows the reason as it is (a fixed, translated message) and
+                    # the number of tries beside it.
                     raise
             self.sleep(delay)
             delay *= 2

@@ -184,6 +184,8 @@ class ConsentSignature(BaseModel):
     signed_on = models.DateField(_("date"))
 
     class Meta:
+        verbose_name = _("consent signature")
+        verbose_name_plural = _("consent signatures")
         constraints = [
             models.UniqueConstraint(fields=["consent", "signer"], name="signature_unique"),
         ]
@@ -219,6 +221,8 @@ class Share(BaseModel):
     withdrawn_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
+        verbose_name = _("share")
+        verbose_name_plural = _("shares")
         constraints = [
             models.UniqueConstraint(
                 fields=["content_type", "object_id", "administration"],
@@ -257,6 +261,8 @@ class ExplicitShare(BaseModel):
     )
 
     class Meta:
+        verbose_name = _("explicit share")
+        verbose_name_plural = _("explicit shares")
         constraints = [
             models.UniqueConstraint(
                 fields=["content_type", "object_id", "administration"],

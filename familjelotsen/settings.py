@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "guardian",
     "allauth",
     "allauth.account",
@@ -129,6 +130,10 @@ TEMPLATES = [
         },
     }
 ]
+
+# Form widgets render with the project's templates, so that one of them can be replaced (the
+# empty choice of a select reads "Välj …", not "---------").
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # --- Database: PostgreSQL only -------------------------------------------------------------
 DATABASES = {"default": _env("DATABASE_URL", env.db_url)}

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from reporting import charts
@@ -71,7 +71,7 @@ def _chart_monthly(t: Tables) -> list[SafeString]:
             table.title,
             _labels(table),
             [(c["label"], _points(table, c["key"])) for c in table.columns],
-            desc=_g(
+            desc=gettext(
                 "Requests, starts and families in the programme, month by month. The same "
                 "figures are in the table below."
             ),
@@ -92,8 +92,8 @@ def _chart_goals(t: Tables) -> list[SafeString]:
             table.title,
             _labels(table),
             [
-                (_g("First rating (mean)"), _points(table, "first")),
-                (_g("Latest rating (mean)"), _points(table, "latest")),
+                (gettext("First rating (mean)"), _points(table, "first")),
+                (gettext("Latest rating (mean)"), _points(table, "latest")),
             ],
             maximum=5,
         )
@@ -107,7 +107,10 @@ def _chart_occupation(t: Tables) -> list[SafeString]:
             "chart-occupation",
             table.title,
             _labels(table),
-            [(_g("At start"), _points(table, "start")), (_g("Now"), _points(table, "now"))],
+            [
+                (gettext("At start"), _points(table, "start")),
+                (gettext("Now"), _points(table, "now")),
+            ],
         )
     ]
 
@@ -130,7 +133,7 @@ def _chart_caseload(t: Tables) -> list[SafeString]:
             "chart-caseload",
             table.title,
             _points(table, "families"),
-            reference=(planning, _g("Planning figure %(n)s") % {"n": planning}),
+            reference=(planning, gettext("Planning figure %(n)s") % {"n": planning}),
         )
     ]
 
@@ -153,7 +156,7 @@ def _chart_network(t: Tables) -> list[SafeString]:
             "chart-network",
             table.title,
             points,
-            reference=(planning, _g("Planning figure %(n)s h") % {"n": planning}),
+            reference=(planning, gettext("Planning figure %(n)s h") % {"n": planning}),
         )
     ]
 
@@ -168,8 +171,8 @@ def _chart_administrations(t: Tables) -> list[SafeString]:
             table.title,
             _labels(table),
             [
-                (_g("Requested"), _points(table, "requested")),
-                (_g("In the programme"), _points(table, "active")),
+                (gettext("Requested"), _points(table, "requested")),
+                (gettext("In the programme"), _points(table, "active")),
             ],
         )
     ]
@@ -303,12 +306,12 @@ def key_figures(t: Tables) -> list[tuple[str, str]]:
     """The handful of figures on the dashboard and at the top of every report."""
     flow, durations, hours = t["flow"], t["durations"], t["hours"]
     return [
-        (_g("Families in the programme"), flow.cell("total", "active").display),
-        (_g("Requested"), flow.cell("total", "requested").display),
-        (_g("Started"), flow.cell("total", "started").display),
-        (_g("Closed"), flow.cell("total", "closed").display),
-        (_g("Waiting time, median (days)"), durations.cell("waiting", "median").display),
-        (_g("Hours"), hours.cell("total", "hours").display),
+        (gettext("Families in the programme"), flow.cell("total", "active").display),
+        (gettext("Requested"), flow.cell("total", "requested").display),
+        (gettext("Started"), flow.cell("total", "started").display),
+        (gettext("Closed"), flow.cell("total", "closed").display),
+        (gettext("Waiting time, median (days)"), durations.cell("waiting", "median").display),
+        (gettext("Hours"), hours.cell("total", "hours").display),
     ]
 
 

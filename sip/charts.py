@@ -130,15 +130,16 @@ def timeline_svg(
                     f'fill="{fill}"/>'
                 )
             if bar.overlap:
+                overlap = _("overlap")
                 out.append(
                     f'<text x="{x2 + 10:.1f}" y="{y + 17}" fill="{OVERLAP_FILL}" '
-                    f'font-weight="bold">{escape(_("overlap"))}</text>'
+                    f'font-weight="bold">{escape(overlap)}</text>'
                 )
             y += ROW_H
     if coverage:
+        heading = _("Support in place until the next follow-up")
         out.append(
-            f'<text x="4" y="{y + 17}" fill="{INK}" font-weight="bold">'
-            f"{escape(_('Support in place until the next follow-up'))}</text>"
+            f'<text x="4" y="{y + 17}" fill="{INK}" font-weight="bold">{escape(heading)}</text>'
         )
         y += GROUP_H
         for row in coverage:
@@ -160,9 +161,10 @@ def timeline_svg(
                     f'fill="none" stroke="{GAP_FILL}" stroke-width="2" stroke-dasharray="4 3">'
                     f"<title>{escape(tip)}</title></rect>"
                 )
+                gap = _("gap")
                 out.append(
                     f'<text x="{x1 + 4:.1f}" y="{y + 17}" fill="{GAP_FILL}" font-weight="bold">'
-                    f"{escape(_('gap'))}</text>"
+                    f"{escape(gap)}</text>"
                 )
             y += ROW_H
     # Today.
@@ -172,9 +174,10 @@ def timeline_svg(
             f'<line x1="{x:.1f}" y1="{HEADER_H - 6}" x2="{x:.1f}" y2="{height - 6}" '
             f'stroke="{GAP_FILL}" stroke-width="2"/>'
         )
+        today_label = _("today")
         out.append(
             f'<text x="{x + 3:.1f}" y="{height - 8}" fill="{GAP_FILL}" font-size="11">'
-            f"{escape(_('today'))}</text>"
+            f"{escape(today_label)}</text>"
         )
     out.append("</svg>")
     return mark_safe("".join(out))  # noqa: S308 - every text node above is escaped

@@ -39,6 +39,8 @@ class Visit(BaseModel):
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
         ordering = ["starts_at"]
         indexes = [
             models.Index(

@@ -145,6 +145,8 @@ class StatusChange(models.Model):
     reason = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
         ordering = ["changed_at", "id"]
         constraints = [
             models.CheckConstraint(
@@ -215,6 +217,8 @@ class Eligibility(models.Model):
     note = models.CharField(max_length=500, blank=True)
 
     class Meta:
+        verbose_name = _("eligibility answer")
+        verbose_name_plural = _("eligibility answers")
         constraints = [
             models.UniqueConstraint(fields=["family", "criterion"], name="eligibility_unique")
         ]
@@ -246,6 +250,8 @@ class CaseTeamMember(BaseModel):
     )
 
     class Meta:
+        verbose_name = _("case team member")
+        verbose_name_plural = _("case team members")
         constraints = [
             models.UniqueConstraint(fields=["family", "user"], name="caseteam_unique_member"),
             models.UniqueConstraint(

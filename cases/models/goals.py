@@ -36,6 +36,8 @@ class Goal(BaseModel):
     )
 
     class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
         ordering = ["area", "id"]
 
 
@@ -61,6 +63,8 @@ class GoalFollowUp(BaseModel):
     )
 
     class Meta:
+        verbose_name = _("goal follow-up")
+        verbose_name_plural = _("goal follow-ups")
         ordering = ["date", "id"]
         constraints = [
             models.CheckConstraint(
@@ -95,6 +99,8 @@ class Assessment(BaseModel):
     )
 
     class Meta:
+        verbose_name = _("KASAM score")
+        verbose_name_plural = _("KASAM scores")
         ordering = ["assessed_on", "id"]
         constraints = [
             models.CheckConstraint(
@@ -130,6 +136,8 @@ class Obstacle(BaseModel):
     )
 
     class Meta:
+        verbose_name = _("obstacle")
+        verbose_name_plural = _("obstacles")
         ordering = ["-observed_on", "-id"]
 
 

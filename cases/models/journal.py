@@ -118,6 +118,10 @@ class JournalObjection(BaseModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    class Meta:
+        verbose_name = _("objection to a journal entry")
+        verbose_name_plural = _("objections to journal entries")
+
 
 @pghistory.track(**HISTORY)
 class TimeEntry(BaseModel):
@@ -141,6 +145,8 @@ class TimeEntry(BaseModel):
     )
 
     class Meta:
+        verbose_name = _("time entry")
+        verbose_name_plural = _("time entries")
         ordering = ["-date", "-id"]
         constraints = [
             models.CheckConstraint(

@@ -109,6 +109,8 @@ class CustodyLink(models.Model):
     custodian = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        verbose_name = _("custody link")
+        verbose_name_plural = _("custody links")
         constraints = [
             models.UniqueConstraint(fields=["child", "custodian"], name="custody_unique"),
             models.CheckConstraint(

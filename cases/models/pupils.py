@@ -67,6 +67,8 @@ class PupilHealthReview(BaseModel):
     )
 
     class Meta:
+        verbose_name = _("pupil-health-team review")
+        verbose_name_plural = _("pupil-health-team reviews")
         ordering = ["-reviewed_on", "-id"]
 
 

@@ -122,7 +122,7 @@ def _key(row: AccessLogEntry) -> tuple:
     return (row.action, row.object_type, row.object_id, None if row.object_id else row.family_id)
 
 
-def crawl(client, persona: str, markers) -> tuple[list[str], list[str], list[str]]:
+def crawl(client, persona: str, markers, on_page=None) -> tuple[list[str], list[str], list[str]]:
     """Visit the site as the signed-in persona; returns (pages visited, pages showing a name,
     problems found)."""
     seen: set[str] = {"/"}
@@ -140,6 +140,8 @@ def crawl(client, persona: str, markers) -> tuple[list[str], list[str], list[str
             targets = [_crawlable(urljoin(url, response["Location"]))]
         elif response.status_code == 200 and response["Content-Type"].startswith("text/html"):
             visited.append(url)
+            if on_page:
+                on_page(url, response.content.decode())
             body = html.unescape(response.content.decode())
             problems += _check(persona, url, body, rows, markers, with_names)
             targets = _links(url, response.content.decode())
@@ -196,3 +198,46 @@ def test_every_page_showing_a_name_wrote_one_row_per_record(client, demo, person
         assert with_names, f"{persona}: no page of the crawl showed a name: {visited}"
     else:
         assert visited, f"{persona}: the crawl reached no page"
+
+
+# --- Every page in Swedish (issue 18) ---------------------------------------------------------
+
+TAGS = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S)
+MACHINE_LABELS = {
+    "a model label with an id (app.model #id)": re.compile(r"\b[a-z_]+\.[a-z_]+ #\d+"),
+    "an English model name with an id": re.compile(
+        r"\b(Eligibility|Time entry|Family|Member|Goal|Visit|Consent|Network process|Obstacle"
+        r"|Assessment|Status change|Share|Case team member|Custody link) #\d+"
+    ),
+    "an empty choice shown as dashes": re.compile(r"-{5,}"),
+    "an amount with a decimal point": re.compile(r"\d\.\d{2}\s?kr\b"),
+    "an HTTP status code": re.compile(r"\bHTTP \d{3}\b"),
+    "English words": re.compile(
+        r"(?<![\w/.-])(the|and|with|without|of|this|that|is|are)(?![\w/.-])"
+    ),
+}
+
+
+def _visible_text(body: str) -> str:
+    return html.unescape(TAGS.sub(" ", body))
+
+
+@pytest.mark.swedish
+@pytest.mark.parametrize("persona", list(PERSONAS))
+def test_every_page_is_swedish_without_machine_labels(client, demo, persona):
+    client.force_login(User.objects.get(username=persona))
+    problems = []
+    pages = {}
+
+    def keep(url, body):
+        pages[url] = body
+
+    visited, _names, _problems = crawl(client, persona, demo, on_page=keep)
+    for url, body in pages.items():
+        text = _visible_text(body)
+        for what, pattern in MACHINE_LABELS.items():
+            found = sorted({m.group(0) for m in pattern.finditer(text)})
+            if found:
+                problems.append(f"{persona} GET {url}: {what}: {found[:5]}")
+    assert visited
+    assert not problems, "\n".join(problems)

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 S = cm.SmsReminder.Status
 
 
-def _fail(reminder, reason="The SMS gateway answered HTTP 500."):
+def _fail(reminder, reason=sms.GATEWAY_FAULT):
     cm.SmsReminder.objects.filter(pk=reminder.pk).update(
         status=S.FAILED, attempts=3, failure_reason=reason, last_attempt_at=reminder.send_at
     )
@@ -112,7 +112,7 @@ def test_the_case_team_sees_every_message_of_the_family(
     response = as_user(colleague_on_team).get(reverse("agenda:sms_outbox", args=[family.pk]))
     html = response.content.decode()
     assert response.status_code == 200
-    assert "The SMS gateway answered HTTP 500." in html
+    assert sms.GATEWAY_FAULT in html
     assert "Cancelled by staff" in html
     assert "Lena Berglund" in html
     assert reverse("agenda:visit_reschedule", args=[booked.pk]) in html
@@ -237,7 +237,7 @@ def test_the_team_lead_lists_failed_sends_and_retries_one(
     _fail(reminder)
     client = as_user(team_lead)
     html = client.get(reverse("agenda:sms_failed")).content.decode()
-    assert family.reference in html and "HTTP 500" in html
+    assert family.reference in html and sms.GATEWAY_FAULT in html
 
     response = client.post(reverse("agenda:sms_retry", args=[reminder.pk]), {"next": "failed"})
     assert response.status_code == 302 and response["Location"] == reverse("agenda:sms_failed")
@@ -276,7 +276,7 @@ def test_the_failed_page_takes_the_same_number_of_queries_for_many_failures(
     # administration (1), the session save in a savepoint (3).
     with django_assert_max_num_queries(10):
         response = client.get(reverse("agenda:sms_failed"))
-    assert response.content.decode().count("HTTP 500") == 5
+    assert response.content.decode().count(sms.GATEWAY_FAULT) == 5
 
 
 def test_the_case_team_cancels_a_pending_message(family, booked, ombud, team_lead, as_user):

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from agenda import tasks
+from agenda import sms, tasks
 from cases import models as cm
 
 # serialized_rollback: the flush after each test must not lose what migrations seeded.
@@ -86,7 +86,6 @@ def test_a_failed_send_is_retried_by_the_worker_when_its_time_comes(family, pare
 def test_a_crash_while_sending_is_visible_on_the_message_and_the_task(
     family, parent, book, monkeypatch
 ):
-    from agenda import sms
 
     class Broken:
         name = "broken"
@@ -101,5 +100,5 @@ def test_a_crash_while_sending_is_visible_on_the_message_and_the_task(
         run_worker()
     reminder.refresh_from_db()
     assert reminder.status == S.FAILED
-    assert reminder.failure_reason == "Internal error while sending (RuntimeError)."
+    assert reminder.failure_reason == sms.INTERNAL_ERROR
     assert DBTaskResult.objects.filter(status=TaskResultStatus.FAILED).count() == 1

@@ -4,6 +4,8 @@ starts from `familjelotsen.access`."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
@@ -108,3 +110,58 @@ def failed_digests(user: User) -> QuerySet:
         .select_related("user")
         .order_by("-on", "-id")
     )
+
+
+# --- Booking the next visit -----------------------------------------------------------------------
+
+
+def booking_initial(user: User, family: cm.Family, after_entry: str | None) -> dict:
+    """What the booking form starts with. After signing an entry: the same kind, place and
+    length, one week after it at the same time (or the next such day still ahead); and the
+    SMS reminders the family's last booking chose, when it chose any.
+
+    Queries: at most 3 (the entry, the last booking and its recipients)."""
+    initial: dict = {}
+    entry = None
+    if after_entry and after_entry.isdigit():
+        entry = (
+            access.visible_journal_entries(user)
+            .filter(pk=int(after_entry), family=family)
+            .only("kind", "place", "duration_minutes", "event_at")
+            .first()
+        )
+    if entry is not None:
+        starts = timezone.localtime(entry.event_at) + dt.timedelta(days=7)
+        now = timezone.localtime()
+        while starts <= now:
+            starts += dt.timedelta(days=7)
+        initial.update(
+            starts_at=starts.replace(second=0, microsecond=0, tzinfo=None),
+            kind=entry.kind,
+            place=entry.place,
+            duration_minutes=entry.duration_minutes or 60,
+        )
+    last = (
+        cm.VisitReminderChoice.objects.filter(visit__family=family)
+        .order_by("-visit__starts_at", "-id")
+        .prefetch_related("recipients")
+        .first()
+    )
+    if last is not None:
+        initial.update(
+            remind_day_before=last.day_before,
+            remind_two_hours_before=last.two_hours_before,
+            reminder_members=[m.pk for m in last.recipients.all()],
+        )
+    return initial
+
+
+def planned_reminder_times(visit: cm.Visit) -> list:
+    """When the visit's SMS reminders go out (local time, earliest first)."""
+    times = (
+        cm.SmsReminder.objects.filter(visit=visit, status=cm.SmsReminder.Status.PENDING)
+        .order_by("send_at")
+        .values_list("send_at", flat=True)
+        .distinct()
+    )
+    return [timezone.localtime(t) for t in times]

@@ -9,13 +9,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agenda import calendar_feed, digests, forms, reminders, selectors, services, tasks
 from cases import models as cm
-from cases.views.common import family_subform
+from cases import selectors as cases_selectors
+from cases.views.common import log_created
 from familjelotsen import access
 from familjelotsen.audit import Action, log_access, log_list
 from familjelotsen.forms import submit
@@ -116,16 +117,65 @@ def _log_change(request, row: cm.SmsReminder) -> None:
 @access.require_roles(*access.CASE_ROLES)
 @idempotent_post
 def visit_book(request, pk):
-    return family_subform(
-        request,
-        pk,
-        forms.VisitForm,
-        "agenda/visit_form.html",  # the SMS reminder options as a group
-        lambda family, data: tasks.visit_book(family=family, by=request.user, **data),
-        needs_members=True,  # who gets the SMS reminder
-        need=access.OVERSEE,
-        title=_("Book the next visit"),
+    """Book a visit; after signing an entry (`?efter=<entry>`) the form starts filled in from
+    it, and the confirmation says in one sentence when the visit is and when the SMS go."""
+    family = access.get_family_for_user(request, pk, need=access.OVERSEE)
+    after = request.GET.get("efter")
+    form = forms.VisitForm(
+        request.POST or None,
+        members=cases_selectors.member_choices(request.user, family),
+        initial=selectors.booking_initial(request.user, family, after),
     )
+    done = submit(
+        request, form, lambda data: tasks.visit_book(family=family, by=request.user, **data)
+    )
+    if done.saved:
+        visit = done.result
+        log_created(request, visit, family)
+        messages.success(request, _booked_sentence(visit))
+        return redirect("cases:family_detail", pk=family.pk)
+    return render(
+        request,
+        "agenda/visit_form.html",
+        {
+            "form": form,
+            "family": family,
+            "title": _("Book the next visit"),
+            "can": family.can,
+            # After signing: the signed entry's device copy (if any) is dropped on this page.
+            "signed_entry": (
+                access.visible_journal_entries(request.user)
+                .filter(pk=int(after), family=family, signed_at__isnull=False)
+                .values("pk", "draft_key")
+                .first()
+                if after and after.isdigit()
+                else None
+            ),
+        },
+    )
+
+
+def _moment(at) -> str:
+    return _("%(day)s at %(time)s") % {
+        "day": formats.date_format(at, "l j F"),
+        "time": formats.time_format(at, "H:i"),
+    }
+
+
+def _booked_sentence(visit: cm.Visit) -> str:
+    when = _moment(timezone.localtime(visit.starts_at))
+    sends = selectors.planned_reminder_times(visit)
+    if not sends:
+        return _("The next visit is booked: %(when)s, %(place)s. No SMS reminder.") % {
+            "when": when,
+            "place": visit.place,
+        }
+    times = [_moment(t) for t in sends]
+    return _("The next visit is booked: %(when)s, %(place)s. SMS reminder: %(times)s.") % {
+        "when": when,
+        "place": visit.place,
+        "times": _(" and ").join(times),
+    }
 
 
 @require_POST

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import (
+    Case,
     Count,
     Exists,
     OuterRef,
@@ -14,6 +15,8 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
+    When,
 )
 from django.utils import timezone
 
@@ -154,7 +157,10 @@ def family_detail(user: User, family: cm.Family, *, journal_page: int | str = 1)
                 queryset=cm.JournalObjection.objects.select_related("member", "recorded_by"),
             ),
         )
-        .order_by("-event_at", "-id")
+        # Drafts first (work to finish), then the timeline, newest first.
+        .order_by(
+            Case(When(signed_at__isnull=True, then=Value(0)), default=Value(1)), "-event_at", "-id"
+        )
     )
     journal = Paginator(journal_qs, 20).get_page(journal_page)
     goals = list(

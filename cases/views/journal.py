@@ -62,6 +62,19 @@ def _save_journal(request, family, form, entry=None):
     )
 
 
+def _after_save(request, entry, *, can_book: bool):
+    """A signed entry leads on to booking the next visit, filled in from the entry; a saved
+    draft stays on its form."""
+    if entry.is_signed and can_book:
+        messages.success(request, _("The entry was signed. Book the next visit:"))
+        url = reverse("agenda:visit_book", args=[entry.family_id])
+        return redirect(f"{url}?efter={entry.pk}")
+    messages.success(
+        request, _("The entry was signed.") if entry.is_signed else _("The draft was saved.")
+    )
+    return redirect("cases:journal_edit", pk=entry.pk)
+
+
 @transaction.atomic
 def _save_posted(request, family, form, entry=None):
     """The journal form's two buttons: save the draft, or save and sign it. Both or neither:
@@ -86,11 +99,7 @@ def journal_new(request, pk):
     if done.saved:
         entry = done.result
         log_created(request, entry, family)
-        messages.success(
-            request,
-            _("The entry was signed.") if entry.is_signed else _("The draft was saved."),
-        )
-        return redirect("cases:journal_edit", pk=entry.pk)
+        return _after_save(request, entry, can_book=family.can.oversee)
     return render(
         request,
         "cases/journal_form.html",
@@ -135,11 +144,7 @@ def journal_edit(request, pk):
     if done.saved:
         entry = done.result
         log_read(request, entry, Action.CHANGE)
-        messages.success(
-            request,
-            _("The entry was signed.") if entry.is_signed else _("The draft was saved."),
-        )
-        return redirect("cases:journal_edit", pk=entry.pk)
+        return _after_save(request, entry, can_book=can.oversee)
     return render(
         request,
         "cases/journal_form.html",

@@ -126,6 +126,64 @@
     timer = window.setTimeout(save, DELAY);
   }
 
+  // Check before the irreversible signature: the entry as it will be signed, in a dialog.
+  var signCheck = document.getElementById("sign-check");
+  var signConfirmed = false;
+  function labelOf(el) {
+    var label = document.querySelector("label[for='" + el.id + "']");
+    if (label) { return label.textContent.replace("*", "").trim(); }
+    var set = el.closest("fieldset");
+    var legend = set && set.querySelector("legend");
+    return legend ? legend.textContent.replace("*", "").trim() : el.name;
+  }
+  function summarize() {
+    var list = document.getElementById("sign-check-summary");
+    list.textContent = "";
+    ["kind", "event_at", "place", "concerns", "participants", "facts", "assessment", "next_steps"].forEach(function (name) {
+      var els = form.querySelectorAll("[name='" + name + "']");
+      if (!els.length) { return; }
+      var value;
+      if (els[0].type === "checkbox") {
+        value = Array.prototype.filter.call(els, function (el) { return el.checked; })
+          .map(function (el) { return labelOf(el); }).join(", ");
+        var legend = els[0].closest("fieldset") && els[0].closest("fieldset").querySelector("legend");
+        var title = legend ? legend.textContent.replace("*", "").trim() : name;
+        if (value) { add(title, value); }
+        return;
+      }
+      var el = els[0];
+      value = el.tagName === "SELECT" ? (el.selectedOptions[0] ? el.selectedOptions[0].textContent : "") : el.value;
+      if (value && value.trim()) { add(labelOf(el), value.trim()); }
+    });
+    function add(term, text) {
+      var dt = document.createElement("dt");
+      dt.textContent = term;
+      var dd = document.createElement("dd");
+      dd.textContent = text.length > 600 ? text.slice(0, 600) + " …" : text;
+      list.appendChild(dt);
+      list.appendChild(dd);
+    }
+  }
+  var signButton = form.querySelector("button[name=sign]");
+  if (signCheck && signButton && typeof signCheck.showModal === "function") {
+    signButton.addEventListener("click", function (event) {
+      if (signConfirmed) { return; }
+      event.preventDefault();
+      summarize();
+      signCheck.showModal();
+      document.getElementById("sign-confirm").focus();
+    });
+    document.getElementById("sign-confirm").addEventListener("click", function () {
+      signConfirmed = true;
+      signCheck.close();
+      form.requestSubmit(signButton);
+    });
+    document.getElementById("sign-cancel").addEventListener("click", function () {
+      signCheck.close();
+      signButton.focus();
+    });
+  }
+
   form.addEventListener("input", changed);
   form.addEventListener("change", changed);
 

@@ -53,6 +53,7 @@ def test_signing_an_empty_entry_opens_on_the_summary(session_for, ombud):
     page.goto(f"/familjer/journal/{entry.pk}/")
     page.fill("#id_place", "Biblioteket")
     page.locator("button[name=sign]").click()
+    page.locator("#sign-confirm").click()
     page.wait_for_load_state()
     _summary_has_focus_and_is_seen(page)
     assert page.input_value("#id_place") == "Biblioteket"

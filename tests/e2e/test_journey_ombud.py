@@ -50,7 +50,10 @@ def test_the_ombud_documents_a_home_visit_that_survives_a_lost_connection(sessio
         "Lena är trött men hoppfull."
     )
     page.locator("button[name=sign]").click()
-    page.wait_for_selector("#journal-form", state="detached")
+    page.locator("#sign-confirm").click()  # checked what will be signed
+    # Signing leads straight on to booking the next visit.
+    page.wait_for_url(f"**/familjer/{family.pk}/besok/?efter=*")
+    page.wait_for_load_state()
 
     entry = cm.JournalEntry.objects.get(family=family)
     assert entry.is_signed and entry.signed_by == ombud
@@ -59,7 +62,6 @@ def test_the_ombud_documents_a_home_visit_that_survives_a_lost_connection(sessio
     # No device copy of the case text is left behind.
     assert not [k for k in page.evaluate("Object.keys(window.localStorage)") if "draft" in k]
 
-    page.goto(f"/familjer/{family.pk}/besok/")
     when = timezone.localtime() + dt.timedelta(days=7)
     page.fill("#id_starts_at", when.strftime("%Y-%m-%dT10:00"))
     page.fill("#id_place", "Hemma hos familjen")

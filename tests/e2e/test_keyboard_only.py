@@ -60,7 +60,11 @@ def test_the_ombud_documents_and_signs_a_visit_with_the_keyboard_only(
         page.keyboard.type("Hembesök. Vi planerade veckan tillsammans.")
         tab_to(page, "button[name=sign]")
         page.keyboard.press("Enter")
-        page.wait_for_selector("#journal-form", state="detached")
+        # The check before signing opens with the focus on its "Signera" button.
+        page.wait_for_selector("#sign-check[open]")
+        assert page.evaluate("document.activeElement.id") == "sign-confirm"
+        page.keyboard.press("Enter")
+        page.wait_for_url(f"**/familjer/{family.pk}/besok/?efter=*")
         entry = cm.JournalEntry.objects.get(family=family)
         assert entry.is_signed and "planerade veckan" in entry.facts
 

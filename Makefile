@@ -20,7 +20,7 @@ export DJANGO_SECRET_KEY ?= dev-only-insecure-key-never-use-in-production-012345
 # DATABASE_URL is given and exports its URL.
 DBENV := if [[ -z "$${DATABASE_URL:-}" ]]; then DATABASE_URL="$$(scripts/pg.sh start)"; export DATABASE_URL; fi
 
-.PHONY: run test stop setup system venv migrate messages demo lint format bench backup restore clean
+.PHONY: run test stop setup system venv verify verify-browser migrate messages demo lint format bench backup restore clean
 
 system:
 	@scripts/system-deps.sh
@@ -35,10 +35,18 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# Runs what the system packages provide (PDF rendering, PostgreSQL, and for the tests the
+# Playwright driver with Chromium): a missing library fails here, named, not in a test.
+verify: system venv
+	@scripts/verify-system.sh
+
+verify-browser: system venv
+	@scripts/verify-system.sh --browser
+
 messages: system
 	@for po in locale/*/LC_MESSAGES/django.po; do msgfmt --check-format -o "$${po%.po}.mo" "$$po"; done
 
-setup: system venv messages
+setup: system venv verify messages
 	@$(DBENV)
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
@@ -56,7 +64,7 @@ run: setup
 	trap 'exit 130' INT TERM
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: system venv messages
+test: system venv verify-browser messages
 	@$(DBENV)
 	$(PY) -m pytest $(PYTEST_ARGS)
 

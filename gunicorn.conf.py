@@ -4,7 +4,10 @@ import multiprocessing
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+# Sync workers: one request, and at most one database connection, per process. The default is
+# capped so that a large machine cannot outgrow PostgreSQL's max_connections by itself (README,
+# "Connections": web processes + the worker's 2 must stay below it).
+workers = int(os.environ.get("GUNICORN_WORKERS", min(multiprocessing.cpu_count() * 2 + 1, 8)))
 # A request that takes longer than this is killed (and logged): long work (PDF reports)
 # runs as a background task, so no page needs more.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))

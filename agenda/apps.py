@@ -14,7 +14,13 @@ class AgendaConfig(AppConfig):
     def ready(self):
         # The demo municipality (familjelotsen.slots.DEMO): reminders of visits after every
         # other app's demo.
-        from agenda import demo
-        from familjelotsen import slots
+        import datetime as dt
+
+        from agenda import demo, tasks
+        from familjelotsen import schedule, slots
 
         slots.provide(slots.DEMO, "reminders", demo.seed, order=90)
+        # Scheduled jobs (familjelotsen.schedule, run by the worker): the sweep behind the
+        # reminders' deferred tasks, and the staff's digest before the working day.
+        schedule.register("send_due_reminders", schedule.EveryMinutes(5), tasks.dispatch_due)
+        schedule.register("send_digests", schedule.Daily(dt.time(6, 30)), tasks.digests_queue)

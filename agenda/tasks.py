@@ -17,6 +17,9 @@ django-tasks stores a task's import path in its queued row. Drain the queue befo
 `cases.tasks...` cannot run afterwards. Messages whose task was lost this way are still sent
 by the sweep (`manage.py send_due_reminders`); a lost digest is queued again by running
 `manage.py send_digests` for that day.
+
+Scheduled (familjelotsen.schedule, registered in `agenda.apps`): `dispatch_due` every five
+minutes and `digests_queue` each morning.
 """
 
 from __future__ import annotations
@@ -105,6 +108,18 @@ def dispatch_due(*, now: dt.datetime | None = None) -> int:
     for pk in ids:
         queue_send(pk, now)
     return len(ids)
+
+
+def digests_queue(*, on: dt.date | None = None) -> int:
+    """Queue the day's digest of every family ombud and team lead (the daily schedule,
+    `manage.py send_digests`). Queueing twice sends nothing twice: `send_digest` sends each
+    user's digest for a day at most once. Returns how many were queued."""
+    on = on or timezone.localdate()
+    count = 0
+    for user_id in digests.digest_recipients().values_list("pk", flat=True):
+        send_digest.enqueue(user_id, on.isoformat())
+        count += 1
+    return count
 
 
 @transaction.atomic

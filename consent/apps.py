@@ -10,8 +10,10 @@ class ConsentConfig(AppConfig):
     def ready(self):
         # What consent adds to the pages of cases (familjelotsen.slots): imported here, once
         # the apps are loaded.
-        from consent import demo, selectors
-        from familjelotsen import slots
+        import datetime as dt
+
+        from consent import demo, selectors, services
+        from familjelotsen import schedule, slots
 
         slots.provide(
             slots.FAMILY_PAGE,
@@ -27,3 +29,7 @@ class ConsentConfig(AppConfig):
         )
         slots.provide(slots.RECORD_SHARING, "share_options", selectors.share_options)
         slots.provide(slots.DEMO, "consent", demo.seed, order=20)
+        # Just after midnight: consents that ran out stop sharing, those that begin start.
+        schedule.register(
+            "expire_consents", schedule.Daily(dt.time(0, 10)), services.consents_on_date
+        )

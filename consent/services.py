@@ -472,3 +472,11 @@ def consent_expire_due(*, on: dt.date | None = None) -> int:
         with transaction.atomic():
             withdrawn += access.family_derive(family=family_id, on=on, reason="consent expired")
     return withdrawn
+
+
+def consents_on_date(*, on: dt.date | None = None) -> int:
+    """The daily consent job (the schedule, `manage.py expire_consents`): withdraw the shares
+    of consents that ran out and start those registered in advance whose first day has come.
+    Returns the number of shares withdrawn and consents started."""
+    on = on or timezone.localdate()
+    return consent_expire_due(on=on) + consent_start_due(on=on)

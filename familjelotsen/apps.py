@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core.signals import got_request_exception
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -10,5 +11,9 @@ class FamiljelotsenConfig(AppConfig):
 
     def ready(self):
         from familjelotsen.access.grants import forget_permission_ids
+        from familjelotsen.errors import note_database_outage
 
         post_migrate.connect(forget_permission_ids, dispatch_uid="familjelotsen.forget_perm_ids")
+        got_request_exception.connect(
+            note_database_outage, dispatch_uid="familjelotsen.note_database_outage"
+        )

@@ -1,5 +1,5 @@
-"""The health endpoint (/health/, `familjelotsen.urls`): database, private file storage and
-the task queue."""
+"""The health endpoint (/health/, `familjelotsen.urls`): database, private file storage, the
+task queue and each scheduled job."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from health_check.base import HealthCheck
 from health_check.exceptions import ServiceUnavailable
 from health_check.views import HealthCheckView
 
+from familjelotsen import schedule
 from familjelotsen.two_factor import has_second_factor
 
 
@@ -55,14 +56,40 @@ class TaskQueue(HealthCheck):
             raise ServiceUnavailable("the oldest ready task has waited too long")
 
 
+@dataclasses.dataclass
+class ScheduledJob(HealthCheck):
+    """A scheduled job (familjelotsen.schedule) ran when it should: unavailable when the period
+    after its last successful run is past its grace. Staff see its last run in `last_run`."""
+
+    job: str
+    last_run: str = ""
+
+    async def run(self) -> None:
+        backend = settings.TASKS.get("default", {}).get("BACKEND", "")
+        if not backend.startswith("django_tasks_db."):
+            return  # no worker runs a schedule here (tests: immediate backend)
+        states = await sync_to_async(schedule.job_states, thread_sensitive=True)()
+        state = next((s for s in states if s.name == self.job), None)
+        if state is None:
+            return
+        self.last_run = state.describe()
+        if state.overdue(timezone.now()):
+            raise ServiceUnavailable("overdue: is the worker (manage.py db_worker) running?")
+
+
 class HealthView(HealthCheckView):
-    """/health/: database, private file storage and the task queue.
+    """/health/: database, private file storage, the task queue and the scheduled jobs.
 
     Anonymous callers (the load balancer) get the status only: 200 "ok" or 503 "unavailable".
     Details (which check, why) are for signed-in staff with a second factor.
     """
 
     checks = (Database, Storage, TaskQueue)
+
+    def get_checks(self):
+        yield from super().get_checks()
+        for job in schedule.jobs():
+            yield ScheduledJob(job=job.name)
 
     async def get(self, request, *args, **kwargs):
         user = await request.auser()

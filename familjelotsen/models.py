@@ -214,3 +214,39 @@ class UserGroupMembership(User.groups.through):
 class UserPermissionGrant(User.user_permissions.through):
     class Meta:
         proxy = True
+
+
+class ScheduledRun(models.Model):
+    """One period of one scheduled job (familjelotsen.schedule): claimed by the worker that
+    inserts it first, so each period runs once however many workers tick. Holds the job's name,
+    times and a count or an error class: never personal data."""
+
+    class Outcome(models.TextChoices):
+        PENDING = "", _("pending")
+        OK = "ok", _("done")
+        FAILED = "failed", _("failed")
+
+    job = models.CharField(_("job"), max_length=64)
+    period = models.CharField(_("period"), max_length=32)
+    due_at = models.DateTimeField(_("due"))
+    queued_at = models.DateTimeField(_("queued"), default=timezone.now)
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=1)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=8, choices=Outcome.choices, default=Outcome.PENDING, blank=True
+    )
+    summary = models.CharField(_("summary"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-due_at", "job"]
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "period"], name="scheduledrun_once_per_period")
+        ]
+        indexes = [models.Index(fields=["job", "-due_at"], name="scheduledrun_job_due")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.period}"

@@ -87,6 +87,9 @@ MIDDLEWARE = [
     # error pages) carries them.
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    # PostgreSQL away: 503 "try again shortly" for any error below that came from it (outside
+    # everything that may touch the database, inside the header middleware).
+    "familjelotsen.errors.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "familjelotsen.middleware.SwedishByDefaultLocaleMiddleware",
@@ -142,11 +145,19 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 # A unix-socket directory arrives percent-encoded in the URL's host part.
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"].get("HOST") or "")
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"].setdefault("OPTIONS", {})
 DATABASES["default"]["CONN_MAX_AGE"] = _env("DATABASE_CONN_MAX_AGE", env.int, default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# The connection budget of a web process (familjelotsen.connection_budget): at most this many
+# requests at work at once, each with at most one connection; the others wait up to
+# FL_DB_CONNECTION_WAIT seconds for a slot, then get 503 "try again shortly".
+FL_DB_CONNECTIONS_PER_PROCESS = _env("FL_DB_CONNECTIONS_PER_PROCESS", env.int, default=8)
+FL_DB_CONNECTION_WAIT = _env("FL_DB_CONNECTION_WAIT", env.float, default=15.0)
+# A dead server is noticed in seconds, not after the kernel's TCP timeouts.
+DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
 # No JIT for this workload of short queries: it never pays off on queries of a few ms and
 # costs 30-400 ms when an estimate is off (bench/results.md).
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ------------------------------------------------------------------------

@@ -10,3 +10,14 @@ class PrivacyConfig(AppConfig):
     name = "privacy"
     verbose_name = _("Privacy")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        import datetime as dt
+
+        from familjelotsen import schedule
+        from privacy import retention
+
+        # Retention (gallring) once a month, at night.
+        schedule.register(
+            "apply_retention", schedule.Monthly(1, dt.time(3, 30)), retention.apply_scheduled
+        )

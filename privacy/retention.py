@@ -248,3 +248,9 @@ def apply(*, dry_run: bool, on: dt.date | None = None) -> list[Candidate]:
             counts=dict(counts),
         )
     return found
+
+
+def apply_scheduled() -> int:
+    """The monthly job (the schedule, registered in privacy.apps): carry out the rule.
+    Returns how many families it handled (their references stay in the change history)."""
+    return len(apply(dry_run=False))

@@ -1,20 +1,39 @@
 #!/usr/bin/env bash
-# Installs (as root, with apt-get) or lists the system packages the project needs:
-# the PostgreSQL server, Pango for WeasyPrint, gettext for translations, fonts for PDFs,
-# poppler-utils to read PDFs back, and Debian's Chromium for the browser tests.
+# Installs (as root, with apt-get) or lists the Debian packages the project needs on a bare
+# Debian 12 / Ubuntu: the PostgreSQL server, Pango and HarfBuzz for WeasyPrint, gettext for
+# translations, fonts for PDFs, poppler-utils to read PDFs back, Debian's Chromium for the
+# browser tests and libatomic1 for Playwright's bundled Node.js driver.
+#
+# Whether these actually work is checked by running them, after the virtualenv exists:
+# scripts/verify-system.sh (make test and make run call both). When verification names a
+# library this list lacks, add its package here.
+#
+# Fast when everything is present: one dpkg-query, no apt-get.
 set -euo pipefail
 
-missing=()
-have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+packages=(
+  postgresql postgresql-contrib # the project-local cluster (initdb, pg_ctl, pg_dump)
+  libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 # WeasyPrint
+  fonts-dejavu-core # PDFs and the axe scan render with a known font
+  gettext           # msgfmt compiles the Swedish translation
+  poppler-utils     # tests read PDFs back
+  chromium          # browser tests: Debian's Chromium, never a downloaded one
+  libatomic1        # Playwright's Node.js driver (not in a minimal Debian)
+  python3-venv      # make creates .venv
+)
 
-ls -d /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql postgresql-contrib)
-have_lib 'libpango-1.0.so' || missing+=(libpango-1.0-0)
-have_lib 'libpangoft2-1.0.so' || missing+=(libpangoft2-1.0-0)
-command -v msgfmt >/dev/null || missing+=(gettext)
-[[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || missing+=(fonts-dejavu-core)
-command -v pdftotext >/dev/null || missing+=(poppler-utils)
-command -v chromium >/dev/null || missing+=(chromium)
-command -v python3 >/dev/null || missing+=(python3 python3-venv)
+missing=()
+if command -v dpkg-query >/dev/null; then
+  # "install ok installed" for each installed package; anything else (or nothing) is missing.
+  declare -A ok=()
+  while read -r name status; do
+    [[ $status == installed ]] && ok[$name]=1
+  done < <(dpkg-query -W -f='${Package} ${db:Status-Status}\n' "${packages[@]}" 2>/dev/null || true)
+  for p in "${packages[@]}"; do [[ -n ${ok[$p]:-} ]] || missing+=("$p"); done
+else
+  # Not Debian: nothing to install with apt; scripts/verify-system.sh still checks what runs.
+  exit 0
+fi
 
 if ((${#missing[@]} == 0)); then
   exit 0

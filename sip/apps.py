@@ -10,8 +10,10 @@ class SipConfig(AppConfig):
     def ready(self):
         # What SIP adds to the pages of cases (familjelotsen.slots): imported here, once the
         # apps are loaded.
-        from familjelotsen import slots
-        from sip import demo, selectors
+        import datetime as dt
+
+        from familjelotsen import schedule, slots
+        from sip import demo, selectors, services
 
         def plans(interventions):
             return {i.plan for i in interventions}
@@ -29,3 +31,6 @@ class SipConfig(AppConfig):
             slots.PUPIL_PAGE, "interventions", selectors.interventions_for_member, shows=plans
         )
         slots.provide(slots.DEMO, "sip", demo.seed, order=30)
+        schedule.register(
+            "sip_follow_ups_due", schedule.Daily(dt.time(0, 20)), services.plans_mark_follow_up_due
+        )

@@ -1,4 +1,5 @@
-"""Daily: queue each ombud's and team lead's digest e-mail (cron, e.g. 06:30 on weekdays).
+"""Queue each ombud's and team lead's digest e-mail now (the worker's schedule does this
+every morning: familjelotsen.schedule, registered in agenda.apps).
 
 Re-running on the same day sends nothing twice. The e-mails hold counts, reference codes and
 a link; the digest page (/familjer/idag/) shows the rest to the signed-in user.
@@ -11,8 +12,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from agenda import digests
-from agenda.tasks import send_digest
+from agenda import digests, tasks
 from familjelotsen.history import history_context
 
 
@@ -32,13 +32,13 @@ class Command(BaseCommand):
             on = dt.date.fromisoformat(date) if date else timezone.localdate()
         except ValueError:
             raise CommandError("--date must be YYYY-MM-DD") from None
-        count = 0
         with history_context("send_digests"):
-            for user_id in digests.digest_recipients().values_list("pk", flat=True):
-                if now:
+            if now:
+                users = list(digests.digest_recipients().values_list("pk", flat=True))
+                for user_id in users:
                     digests.digest_send(user_id=user_id, on=on)
-                else:
-                    send_digest.enqueue(user_id, on.isoformat())
-                count += 1
+                count = len(users)
+            else:
+                count = tasks.digests_queue(on=on)
         verb = "Sent" if now else "Queued"
         self.stdout.write(self.style.SUCCESS(f"{verb} {count} digests for {on.isoformat()}."))

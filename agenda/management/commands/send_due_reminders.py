@@ -1,6 +1,7 @@
-"""Every few minutes (cron): queue SMS reminders that are due but have no task waiting —
-the safety net behind the deferred tasks planned at booking (a lost task, a worker that
-died mid-send, retries after the worker was down)."""
+"""Queue the SMS reminders that are due but have no task waiting, now. The worker's schedule
+does this every five minutes (familjelotsen.schedule, registered in agenda.apps): the safety
+net behind the deferred tasks planned at booking (a lost task, a worker that died mid-send,
+retries after the worker was down)."""
 
 from __future__ import annotations
 

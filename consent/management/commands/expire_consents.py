@@ -1,5 +1,7 @@
-"""Daily: withdraw the shares of consents that ran out (or were revoked) and start the default
-shares of consents registered in advance whose first day has come.
+"""Withdraw the shares of consents that ran out (or were revoked) and start the default shares
+of consents registered in advance whose first day has come. The worker's schedule does this
+daily (`consent.services.consents_on_date`, registered in consent.apps); this command does it
+by hand, for any date.
 
 Reads never depend on this command: a grant carries its consent's end date, so an expired
 consent stops access at midnight whether or not this has run. The command makes the share

@@ -1,6 +1,7 @@
-"""Daily: agreed (or followed-up) SIPs whose follow-up date has come move to "follow-up due",
-so the ombud's lists and the family perspective show them. Prints a count only (no personal
-data). The pages flag an overdue follow-up by its date whether or not this has run."""
+"""Agreed (or followed-up) SIPs whose follow-up date has come move to "follow-up due" (daily by
+the worker's schedule, registered in sip.apps; by hand with this command), so the ombud's
+lists and the family perspective show them. Prints a count only (no personal data). The pages
+flag an overdue follow-up by its date whether or not this has run."""
 
 from __future__ import annotations
 

@@ -56,7 +56,12 @@ def test_the_team_lead_assigns_an_ombud_and_sees_caseloads_against_eight(team_le
 
 def test_an_ombud_cannot_open_the_waiting_list(ombud, client):
     client.force_login(ombud)
-    assert client.get(reverse("cases:waiting_list")).status_code == 403
+    response = client.get(reverse("cases:waiting_list"))
+    assert response.status_code == 403
+    # A page for another role, not a record they may see but not change.
+    body = response.content.decode()
+    assert "This page is for other roles than yours" in body
+    assert "You can see this record" not in body
 
 
 def test_after_assigning_the_lead_sees_the_mark_the_days_waited_and_the_new_load(

@@ -35,6 +35,7 @@ SIP_AHEAD = dt.timedelta(days=14)
 ACTION_AHEAD = dt.timedelta(days=7)
 CONSENT_DAYS = 30
 NO_CONTACT = dt.timedelta(days=30)
+DRAFT_DUE = dt.timedelta(hours=24)
 REQUEST_WAITING = dt.timedelta(days=14)
 OPEN_STATUSES = (cm.Family.Status.ASSESSMENT, cm.Family.Status.ACTIVE, cm.Family.Status.PHASING_OUT)
 
@@ -47,6 +48,7 @@ class DigestItem:
     obj: object = None
     overdue: bool = False
     reference: str = ""
+    url: str = ""  # the record itself, when the item is about one (a draft to sign)
 
     @property
     def has_time(self) -> bool:
@@ -190,7 +192,34 @@ def digest_for(user: User, on: dt.date | None = None) -> Digest:
             DigestItem(family.pk, family.last_contact, _("No contact for 30 days"), family)
         )
 
+    # Drafts not signed a day after they were begun: the user's own, and for a team lead
+    # every draft of the administration's families (documentation is due promptly).
+    draft_families = (
+        access.visible_families(user).filter(owner_id=user.administration_id)
+        if access.is_team_lead(user)
+        else cm.Family.objects.filter(id__in=team)
+    )
+    drafts = [
+        DigestItem(
+            e.family_id,
+            e.event_at,
+            _("Unsigned draft: %(kind)s") % {"kind": e.get_kind_display()},
+            e,
+            True,
+            url=reverse("cases:journal_edit", args=[e.pk]),
+        )
+        for e in with_family_basis(
+            user,
+            access.visible_journal_entries(user).filter(
+                family_id__in=draft_families.values("id"),
+                signed_at__isnull=True,
+                created_at__lt=timezone.now() - DRAFT_DUE,
+            ),
+        ).order_by("event_at", "id")
+    ]
+
     sections = [
+        _section("unsigned_drafts", _("Drafts not signed within 24 hours"), drafts),
         _section("visits_today", _("Visits today"), visits),
         _section("goal_follow_ups", _("Goal follow-ups due"), goals),
         _section("sip_follow_ups", _("SIP follow-ups due or overdue"), plans),

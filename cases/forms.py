@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases import models as cm
 from cases.personnummer import format_full
@@ -376,7 +377,7 @@ class AddendumForm(forms.Form):
         label=_("Correction or addition"), widget=forms.Textarea, max_length=20000
     )
     assessment = forms.CharField(
-        label=_("Assessment"),
+        label=pgettext_lazy("journal entry", "Assessment"),
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
         max_length=20000,

@@ -114,27 +114,40 @@ def waiting_list(user: User) -> QuerySet:
 
 
 def caseloads(user: User) -> list[dict]:
-    """Each ombud of the administration with their open families against the planning figure."""
+    """Each ombud of the administration with their open families, and the requests assigned
+    to them that have not started yet, against the planning figure (an assignment counts at
+    once: the team lead sees the load change as they assign).
+
+    Queries: 1."""
     figure = settings.CASELOAD_PLANNING_FIGURE
     ombuds = (
         access.ombuds(user.administration_id)
         .annotate(
             open_families=Count(
                 "responsible_families", filter=Q(responsible_families__status__in=OPEN_STATUSES)
-            )
+            ),
+            assigned_requests=Count(
+                "responsible_families",
+                filter=Q(responsible_families__status=cm.Family.Status.REQUEST),
+            ),
         )
         .order_by("last_name", "first_name")
     )
-    return [
-        {
-            "ombud": o,
-            "open": o.open_families,
-            "figure": figure,
-            "over": o.open_families > figure,
-            "free": max(figure - o.open_families, 0),
-        }
-        for o in ombuds
-    ]
+    rows = []
+    for o in ombuds:
+        load = o.open_families + o.assigned_requests
+        rows.append(
+            {
+                "ombud": o,
+                "open": o.open_families,
+                "assigned": o.assigned_requests,
+                "load": load,
+                "figure": figure,
+                "over": load > figure,
+                "free": max(figure - load, 0),
+            }
+        )
+    return rows
 
 
 def family_detail(user: User, family: cm.Family, *, journal_page: int | str = 1) -> dict:

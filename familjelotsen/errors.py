@@ -12,11 +12,25 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from familjelotsen.access import NotForRole, ShortOfNeed
+
 logger = logging.getLogger("familjelotsen.errors")
 
 
 def permission_denied(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+    """The 403 page says what the situation is: a record the user sees but may not change, a
+    page meant for other roles, or the policy's own reason (e.g. the responsible ombud stays
+    on the case team). A record the user may not see at all is a 404, never a 403."""
+    if isinstance(exception, ShortOfNeed):
+        situation = "short_of_need"
+    elif isinstance(exception, NotForRole):
+        situation = "not_for_role"
+    else:
+        situation = "other"
+    reason = str(exception) if situation == "other" and exception and exception.args else ""
+    return render(
+        request, "errors/403.html", {"situation": situation, "reason": reason}, status=403
+    )
 
 
 def page_not_found(request, exception=None):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import forms, selectors, services
+from cases import models as cm
 from cases.views.common import (
     CASE_ROLES,
     log_created,
@@ -125,16 +126,23 @@ def journal_edit(request, pk):
     if request.method == "POST" and entry.is_signed:
         raise PermissionDenied
     if entry.is_signed or not can.document:
-        members = selectors.member_choices(request.user, family)
+        # The family's members as this user may see them (names masked where the policy says
+        # so, and only there): whom the entry concerns and who took part.
+        members_qs = selectors.member_choices(request.user, family)
+        members = list(members_qs)
+        concern_ids = set(entry.concerns.values_list("pk", flat=True))
+        participant_ids = set(entry.participants.values_list("pk", flat=True))
         context = {
             "entry": entry,
             "family": family,
             "can": can,
-            "concerns": entry.concerns.filter(pk__in=members.values("pk")),
+            "concerns": [m for m in members if m.pk in concern_ids],
+            "participants": [m for m in members if m.pk in participant_ids],
+            "outcome_areas": [str(cm.OutcomeArea(a).label) for a in entry.outcome_areas],
             "addenda": entry.addenda.select_related("author").order_by("signed_at"),
             "objections": entry.objections.select_related("member", "recorded_by"),
             "addendum_form": forms.AddendumForm(),
-            "objection_form": forms.ObjectionForm(members=members),
+            "objection_form": forms.ObjectionForm(members=members_qs),
         }
         if can.document and entry.is_signed:
             context["share_options"] = share_options(request.user, entry)

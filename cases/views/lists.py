@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -55,14 +56,27 @@ def my_families(request):
 def waiting_list(request):
     families = list(selectors.waiting_list(request.user))
     log_list(user=request.user, objects=families, request=request)
+    today = timezone.localdate()
+    for family in families:
+        family.days_waited = (today - family.request_date).days
+    caseloads = selectors.caseloads(request.user)
+    load = {row["ombud"].pk: row for row in caseloads}
+    # Each ombud in the choice with their load, so the lead sees who has room.
+    choices = []
+    for value, label in forms.AssignOmbudForm(user=request.user).fields["ombud"].choices:
+        key = getattr(value, "value", value)
+        row = load.get(key)
+        if row:
+            label = _("%(name)s (%(load)s of %(figure)s)") % {
+                "name": label,
+                "load": row["load"],
+                "figure": row["figure"],
+            }
+        choices.append((key, label))
     return render(
         request,
         "cases/waiting_list.html",
-        {
-            "families": families,
-            "caseloads": selectors.caseloads(request.user),
-            "assign_form": forms.AssignOmbudForm(user=request.user),
-        },
+        {"families": families, "caseloads": caseloads, "ombud_choices": choices},
     )
 
 

@@ -77,6 +77,15 @@ CASE_ROLES = frozenset(
 # --- Who the user is --------------------------------------------------------------------------
 
 
+class ShortOfNeed(PermissionDenied):
+    """The user sees the record but may not do this with it (the 403 page says so)."""
+
+
+class NotForRole(PermissionDenied):
+    """A page meant for other roles (a role's home page): the 403 page says that, and nothing
+    about any record."""
+
+
 def sees_cases(user) -> bool:
     return bool(
         user.is_authenticated
@@ -390,7 +399,7 @@ def get_for_user(
         raise Http404 from None
     obj.can = permissions_of(obj)
     if not obj.can.allows(need):
-        raise PermissionDenied
+        raise ShortOfNeed
     if log and request is not None and request.method in ("GET", "HEAD"):
         log_read(request, obj)
     return obj
@@ -429,7 +438,7 @@ def require_roles(*roles):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if getattr(request.user, "role", None) not in allowed:
-                raise PermissionDenied
+                raise NotForRole
             return view(request, *args, **kwargs)
 
         return wrapped

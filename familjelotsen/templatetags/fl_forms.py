@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django import template
+from django import forms, template
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -36,3 +36,38 @@ def saved_values(obj, form) -> list[tuple[str, object]]:
                 value = ""
         rows.append((field.label, value))
     return rows
+
+
+def _in_sentence(label: str) -> str:
+    """A label inside a sentence: "Plats" -> "plats", but "SMS-påminnelse" stays."""
+    if len(label) > 1 and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
+_CHOICE_WIDGETS = (forms.Select, forms.RadioSelect, forms.CheckboxSelectMultiple)
+
+
+@register.filter
+def specific_error(error, field) -> str:
+    """Django's generic messages said about this field in particular: "Fyll i Plats.",
+    "Välj Typ.", "Skriv datumet som åååå-mm-dd." instead of "Detta fält måste fyllas i."."""
+    if field is None or not hasattr(field, "field"):
+        return error
+    messages = field.field.error_messages
+    label = _in_sentence(str(field.label or "").strip().rstrip("*").strip())
+    widget = field.field.widget
+    if error == str(messages.get("required", "")):
+        if isinstance(widget, _CHOICE_WIDGETS):
+            return _("Choose %(label)s.") % {"label": label}
+        if isinstance(widget, forms.CheckboxInput):
+            return _("Tick %(label)s to go on.") % {"label": label}
+        return _("Fill in %(label)s.") % {"label": label}
+    if error == str(messages.get("invalid", "")):
+        if isinstance(field.field, forms.DateTimeField):
+            return _("Write the date and time as yyyy-mm-dd hh:mm, e.g. 2026-12-04 10:00.")
+        if isinstance(field.field, forms.DateField):
+            return _("Write the date as yyyy-mm-dd, e.g. 2026-12-04.")
+        if isinstance(field.field, (forms.IntegerField, forms.DecimalField)):
+            return _("Write %(label)s as a number.") % {"label": label}
+    return error

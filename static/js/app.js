@@ -44,4 +44,23 @@
     (input || target).focus();
     target.scrollIntoView({ block: "center" });
   });
+  // Tables that stack into one card per row on a narrow screen (<table class="stack">): each
+  // cell is labelled with its column's heading.
+  function labelStackedCells() {
+    Array.prototype.forEach.call(document.querySelectorAll("table.stack"), function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
+        Array.prototype.forEach.call(row.children, function (cell, i) {
+          if (heads[i] && !cell.hasAttribute("data-label")) { cell.setAttribute("data-label", heads[i]); }
+        });
+      });
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", labelStackedCells);
+  } else {
+    labelStackedCells();
+  }
 })();

@@ -103,6 +103,7 @@ def test_an_ombuds_digest_lists_what_is_due_in_their_own_families(ombud, world):
     refs = _refs(digests.digest_for(ombud))
     mine, quiet = world["mine"].reference, world["quiet"].reference
     assert refs == {
+        "unsigned_drafts": set(),
         "visits_today": {mine},
         "goal_follow_ups": {mine},
         "sip_follow_ups": {mine},
@@ -269,10 +270,11 @@ def test_the_digest_page_shows_the_users_day_and_logs_each_record(
     client = as_user(ombud)
     client.get(reverse("agenda:digest"))
     before = AccessLogEntry.objects.filter(user=ombud).count()
-    # session (1), user (1), visits, goals, SIP plans, network actions, consents with their
-    # receiving administrations (2), quiet families (7), reference codes (1), the access log
-    # (1 INSERT), the header's administration (1), the session save in a savepoint (3).
-    with django_assert_max_num_queries(15):
+    # session (1), user (1), drafts left unsigned (1), visits, goals, SIP plans, network
+    # actions, consents with their receiving administrations (2), quiet families (8),
+    # reference codes (1), the access log (1 INSERT), the header's administration (1), the
+    # session save in a savepoint (3).
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("agenda:digest"))
     html = response.content.decode()
     assert world["mine"].reference in html and world["quiet"].reference in html
@@ -282,3 +284,26 @@ def test_the_digest_page_shows_the_users_day_and_logs_each_record(
 
 def test_the_digest_page_is_for_ombud_and_team_leads(school_coordinator, as_user):
     assert as_user(school_coordinator).get(reverse("agenda:digest")).status_code == 403
+
+
+def test_a_draft_left_unsigned_for_a_day_is_on_today_with_a_link_to_it(
+    ombud, colleague_not_on_team, team_lead, world
+):
+    draft = JournalEntryFactory(family=world["mine"], facts="Påbörjat.")
+    cm.JournalEntry.objects.filter(pk=draft.pk).update(
+        created_at=timezone.now() - dt.timedelta(hours=30)
+    )
+    fresh = JournalEntryFactory(family=world["mine"], facts="Skrivs nu.")
+
+    mine = digests.digest_for(ombud)
+    [section] = [s for s in mine.sections if s.key == "unsigned_drafts"]
+    assert [i.obj.pk for i in section.items] == [draft.pk]  # not the one begun an hour ago
+    assert section.items[0].url == reverse("cases:journal_edit", args=[draft.pk])
+    assert fresh.pk not in [i.obj.pk for i in section.items]
+    # Another team's ombud does not see it; the team lead of the administration does.
+    other = digests.digest_for(colleague_not_on_team)
+    assert not [s for s in other.sections if s.key == "unsigned_drafts"][0].items
+    lead = digests.digest_for(team_lead)
+    assert draft.pk in [
+        i.obj.pk for s in lead.sections if s.key == "unsigned_drafts" for i in s.items
+    ]

@@ -163,6 +163,10 @@ def test_an_administration_that_sees_the_family_through_a_share_gets_403(
     access.share(obj=family, administration=school_coordinator.administration, shared_by=ombud)
     response = as_user(school_coordinator).get(reverse("agenda:sms_outbox", args=[family.pk]))
     assert response.status_code == 403
+    # The page says what is the case: the family is visible, this work is not theirs.
+    assert "You can see this record but you are not allowed to change it" in (
+        response.content.decode()
+    )
 
 
 def test_the_outbox_takes_the_same_number_of_queries_for_many_messages(

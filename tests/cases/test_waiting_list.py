@@ -56,4 +56,28 @@ def test_the_team_lead_assigns_an_ombud_and_sees_caseloads_against_eight(team_le
 
 def test_an_ombud_cannot_open_the_waiting_list(ombud, client):
     client.force_login(ombud)
-    assert client.get(reverse("cases:waiting_list")).status_code == 403
+    response = client.get(reverse("cases:waiting_list"))
+    assert response.status_code == 403
+    # A page for another role, not a record they may see but not change.
+    body = response.content.decode()
+    assert "This page is for other roles than yours" in body
+    assert "You can see this record" not in body
+
+
+def test_after_assigning_the_lead_sees_the_mark_the_days_waited_and_the_new_load(
+    team_lead, adm_rs, client
+):
+    ombud = UserFactory(username="load_ombud", first_name="Olle", administration=adm_rs)
+    family = _request(team_lead, cm.Family.Priority.NORMAL, 9, 12)
+    client.force_login(team_lead)
+    before = [r for r in selectors.caseloads(team_lead) if r["ombud"] == ombud][0]
+    page = client.get(reverse("cases:waiting_list")).content.decode()
+    assert f"{ombud.get_full_name()} ({before['load']} of 8)" in page  # room in the choice
+    assert ">12<" in page  # days waited
+
+    client.post(reverse("cases:assign_ombud", args=[family.pk]), {"ombud": ombud.pk})
+
+    after = [r for r in selectors.caseloads(team_lead) if r["ombud"] == ombud][0]
+    assert after["assigned"] == before["assigned"] + 1 and after["load"] == before["load"] + 1
+    page = client.get(reverse("cases:waiting_list")).content.decode()
+    assert f"Assigned to {ombud.get_full_name()}" in page

@@ -42,6 +42,10 @@ def test_a_refused_visit_booking_opens_on_the_summary_with_the_input_kept(
     page.wait_for_load_state()
     _summary_has_focus_and_is_seen(page)
     assert page.input_value("#id_place") == "Hos Maja"
+    # Specific Swedish messages, not only "Detta fält måste fyllas i.".
+    summary = page.locator("[data-error-summary]").inner_text()
+    assert "Skriv datum och tid som åååå-mm-dd" in summary or "Fyll i tid." in summary
+    assert "Detta fält måste fyllas i" not in summary
     _link_leads_to(page, "id_starts_at")
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from cases import models as cm
 from cases.personnummer import format_full
-from cases.services import resolve_identifier
+from cases.services import MEMBER_FIELDS, resolve_identifier
 from familjelotsen import access
 from familjelotsen.forms import DateInput, VersionField
 from familjelotsen.models import Administration, User
@@ -223,26 +223,8 @@ class MemberForm(forms.ModelForm):
 
     class Meta:
         model = cm.Member
-        fields = [
-            "kind",
-            "first_name",
-            "last_name",
-            "id_type",
-            "personal_number",
-            "birth_date",
-            "protected_identity",
-            "address",
-            "mobile",
-            "sms_reminders",
-            "npf_diagnosis",
-            "school",
-            "grade",
-            "school_class",
-            "occupation",
-            "occupation_at_start",
-            "income_support",
-            "income_support_at_start",
-        ]
+        # The fields a member's service accepts, named once there.
+        fields = list(MEMBER_FIELDS)
 
     def __init__(self, *args, family: cm.Family, custodian_choices=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -513,6 +513,16 @@ class TimeEntryForm(forms.Form):
     minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=1440)
 
 
+class ListSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search by name or reference"), required=False, max_length=80)
+
+
+class PupilSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search by name, school or reference"), required=False, max_length=80
+    )
+
+
 class FamilyFilterForm(forms.Form):
     q = forms.CharField(label=_("Search by name or reference"), required=False, max_length=80)
     status = forms.ChoiceField(

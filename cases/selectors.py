@@ -52,6 +52,23 @@ def _with_contact_dates(qs: QuerySet) -> QuerySet:
     return qs.annotate(next_visit=Subquery(next_visit), last_contact=Subquery(last_contact))
 
 
+def _name_match(user: User, q: str, **outer) -> Exists:
+    """Members whose name holds every word of `q` (up to four). A protected member is found
+    by name only by those who may see the name."""
+    match = access.visible_members(user).filter(identity_visible=True, **outer)
+    for word in q.split()[:4]:
+        match = match.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    return Exists(match)
+
+
+def search_families(user: User, qs: QuerySet, q: str) -> QuerySet:
+    """Families whose reference or a visible member's name matches `q`."""
+    q = (q or "").strip()
+    if not q:
+        return qs
+    return qs.filter(Q(reference__icontains=q) | _name_match(user, q, family_id=OuterRef("pk")))
+
+
 def caseload_only(user: User) -> bool:
     """Whether the family list is the user's own caseload ("My families": the families of
     their case teams) rather than every family they see (a team lead's list)."""
@@ -74,17 +91,7 @@ def family_list(
         qs = qs.exclude(status__in=cm.CLOSED_STATUSES)
     elif status in cm.Family.Status.values:
         qs = qs.filter(status=status)
-    q = (q or "").strip()
-    if q:
-        # A protected member is found by name only by those who may see the name.
-        name_match = access.visible_members(user).filter(
-            family_id=OuterRef("pk"), identity_visible=True
-        )
-        for word in q.split()[:4]:
-            name_match = name_match.filter(
-                Q(first_name__icontains=word) | Q(last_name__icontains=word)
-            )
-        qs = qs.filter(Q(reference__icontains=q) | Exists(name_match))
+    qs = search_families(user, qs, q)
     return (
         _with_contact_dates(qs)
         .select_related("responsible_ombud")
@@ -93,7 +100,7 @@ def family_list(
     )
 
 
-def waiting_list(user: User) -> QuerySet:
+def waiting_list(user: User, *, q: str = "") -> QuerySet:
     """Open requests by priority, then the youngest child, then request date (seed 000 §2.4:
     younger children first): the requests the user may act on (assign, prioritise)."""
     youngest = (
@@ -104,8 +111,11 @@ def waiting_list(user: User) -> QuerySet:
         .values("birth_date")[:1]
     )
     return (
-        access.visible_families(user, access.CHANGE)
-        .filter(status=cm.Family.Status.REQUEST)
+        search_families(
+            user,
+            access.visible_families(user, access.CHANGE).filter(status=cm.Family.Status.REQUEST),
+            q,
+        )
         .annotate(youngest_child_birth=Subquery(youngest))
         .select_related("requesting_administration", "responsible_ombud")
         .prefetch_related(_visible_members_prefetch(user))
@@ -244,24 +254,36 @@ def member_choices(user: User, family: cm.Family) -> QuerySet:
     return access.visible_members(user).filter(family=family).order_by("kind", "birth_date")
 
 
-def pupils(user: User) -> QuerySet:
-    """The school coordinator's list: exactly the pupil support records shared with school.
+def pupils(user: User, *, q: str = "") -> QuerySet:
+    """The school coordinator's list: exactly the pupil support records shared with school,
+    found by the pupil's name (where the user may see it), the school or the reference.
 
     Queries: 1 (pupil support joined with pupil and family; identity masking annotated).
     """
+    qs = access.visible_pupil_support(user)
+    q = (q or "").strip()
+    if q:
+        # The school is shown (and so searched) only beside a pupil whose name is visible.
+        named = _name_match(user, q, pk=OuterRef("member_id"))
+        school = Q(school__icontains=q) & _name_match(user, "", pk=OuterRef("member_id"))
+        qs = qs.filter(Q(family__reference__icontains=q) | named | school)
     return (
-        access.visible_pupil_support(user)
+        qs
         .select_related("member", "family")
         .annotate(member_identity_visible=access.identity_visible_expression(user, "member"))
         .order_by("school", "grade", "member__last_name", "id")
     )
 
 
-def shared_families(user: User) -> QuerySet:
+def shared_families(user: User, *, q: str = "") -> QuerySet:
     """Families another administration shared with the user's administration (the user's
     own administration's families are on their own list)."""
     return (
-        _with_contact_dates(access.visible_families(user).exclude(owner_id=user.administration_id))
+        _with_contact_dates(
+            search_families(
+                user, access.visible_families(user).exclude(owner_id=user.administration_id), q
+            )
+        )
         .select_related("responsible_ombud", "owner")
         .prefetch_related(_visible_members_prefetch(user))
         .order_by("reference")

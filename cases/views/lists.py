@@ -17,6 +17,7 @@ from cases.views.common import (
     REGISTERS_REQUESTS,
 )
 from familjelotsen import access, slots
+from familjelotsen.paging import page_of
 from familjelotsen.audit import Action, log_list, log_read
 from familjelotsen.forms import add_service_errors
 
@@ -31,8 +32,8 @@ def my_families(request):
     if form.is_valid():
         status, q = form.cleaned_data["status"], form.cleaned_data["q"]
     mine_only = selectors.caseload_only(request.user)
-    families = list(
-        selectors.family_list(request.user, status=status, q=q, mine_only=mine_only)[:200]
+    families = page_of(
+        selectors.family_list(request.user, status=status, q=q, mine_only=mine_only), request.GET
     )
     log_list(user=request.user, objects=families, request=request)
     context = {
@@ -54,7 +55,9 @@ def my_families(request):
 @require_GET
 @access.require_roles(*access.LEAD_ROLES)
 def waiting_list(request):
-    families = list(selectors.waiting_list(request.user))
+    form = forms.ListSearchForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    families = page_of(selectors.waiting_list(request.user, q=q), request.GET)
     log_list(user=request.user, objects=families, request=request)
     today = timezone.localdate()
     for family in families:
@@ -76,7 +79,7 @@ def waiting_list(request):
     return render(
         request,
         "cases/waiting_list.html",
-        {"families": families, "caseloads": caseloads, "ombud_choices": choices},
+        {"families": families, "caseloads": caseloads, "ombud_choices": choices, "form": form},
     )
 
 
@@ -111,9 +114,11 @@ def assign_ombud(request, pk):
 @require_GET
 @access.require_roles(*PUPIL_LIST_ROLES)
 def pupils(request):
-    rows = list(selectors.pupils(request.user))
+    form = forms.PupilSearchForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    rows = page_of(selectors.pupils(request.user, q=q), request.GET)
     log_list(user=request.user, objects=rows, request=request)
-    context = {"pupils": rows}
+    context = {"pupils": rows, "form": form}
     extra, shown = slots.gather(slots.WORK_LISTS, request.user)
     context.update(extra)
     log_list(user=request.user, objects=shown, request=request)
@@ -123,9 +128,11 @@ def pupils(request):
 @require_GET
 @access.require_roles(*CASE_ROLES)
 def shared(request):
-    families = list(selectors.shared_families(request.user))
+    form = forms.ListSearchForm(request.GET or None)
+    q = form.cleaned_data["q"] if form.is_valid() else ""
+    families = page_of(selectors.shared_families(request.user, q=q), request.GET)
     log_list(user=request.user, objects=families, request=request)
-    context = {"families": families}
+    context = {"families": families, "form": form}
     extra, shown = slots.gather(slots.WORK_LISTS, request.user)
     context.update(extra)
     log_list(user=request.user, objects=shown, request=request)

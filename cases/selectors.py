@@ -268,8 +268,7 @@ def pupils(user: User, *, q: str = "") -> QuerySet:
         school = Q(school__icontains=q) & _name_match(user, "", pk=OuterRef("member_id"))
         qs = qs.filter(Q(family__reference__icontains=q) | named | school)
     return (
-        qs
-        .select_related("member", "family")
+        qs.select_related("member", "family")
         .annotate(member_identity_visible=access.identity_visible_expression(user, "member"))
         .order_by("school", "grade", "member__last_name", "id")
     )

@@ -76,6 +76,4 @@ def page_of(qs: QuerySet, params: QueryDict, *, per_page: int = PER_PAGE) -> Pag
     number = page_number(params.get(PAGE_PARAM))
     start = (number - 1) * per_page
     rows = list(qs[start : start + per_page + 1])
-    return Page(
-        items=rows[:per_page], number=number, has_next=len(rows) > per_page, params=params
-    )
+    return Page(items=rows[:per_page], number=number, has_next=len(rows) > per_page, params=params)

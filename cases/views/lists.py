@@ -17,9 +17,9 @@ from cases.views.common import (
     REGISTERS_REQUESTS,
 )
 from familjelotsen import access, slots
-from familjelotsen.paging import page_of
 from familjelotsen.audit import Action, log_list, log_read
 from familjelotsen.forms import add_service_errors
+from familjelotsen.paging import page_of
 
 # --- Lists ---------------------------------------------------------------------------------
 

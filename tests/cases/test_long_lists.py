@@ -111,7 +111,9 @@ def test_the_waiting_list_search_covers_the_leads_own_requests_only(
     MemberFactory(family=mine, first_name="Wilma")
     # Another administration's request: never on this lead's list, searched or not.
     theirs = FamilyFactory(
-        status=cm.Family.Status.REQUEST, responsible_ombud=None, owner=other_team_lead.administration
+        status=cm.Family.Status.REQUEST,
+        responsible_ombud=None,
+        owner=other_team_lead.administration,
     )
     MemberFactory(family=theirs, first_name="Wilmer")
     client.force_login(team_lead)

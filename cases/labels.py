@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from familjelotsen import access
+from familjelotsen import access, memo
 
 
 def masked_label() -> str:
@@ -16,13 +16,17 @@ def masked_label() -> str:
 
 def family_members(user, family_id: int) -> list:
     """The family's members the user may see, with the policy's `identity_visible` and
-    access basis (for the log of a page that names them)."""
-    rows = access.visible_members(user).filter(family_id=family_id)
-    return list(
-        rows.only("id", "family_id", "first_name", "last_name", "protected_identity").order_by(
-            "kind", "birth_date", "id"
+    access basis (for the log of a page that names them). Made once per page's panels."""
+
+    def read() -> list:
+        rows = access.visible_members(user).filter(family_id=family_id)
+        return list(
+            rows.only("id", "family_id", "first_name", "last_name", "protected_identity").order_by(
+                "kind", "birth_date", "id"
+            )
         )
-    )
+
+    return memo.once(("family_members", user.pk, family_id), read)
 
 
 def labels_of(members, *, for_export: bool = False) -> dict[int, str]:

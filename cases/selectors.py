@@ -4,7 +4,6 @@ owns its select_related/prefetch_related, so query counts stay constant in the d
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import (
     Case,
     Count,
@@ -18,11 +17,13 @@ from django.db.models import (
     Value,
     When,
 )
+from django.http import QueryDict
 from django.utils import timezone
 
 from cases import models as cm
 from familjelotsen import access
 from familjelotsen.models import User
+from familjelotsen.paging import page_of
 
 OPEN_STATUSES = [cm.Family.Status.ASSESSMENT, cm.Family.Status.ACTIVE, cm.Family.Status.PHASING_OUT]
 
@@ -160,8 +161,11 @@ def caseloads(user: User) -> list[dict]:
     return rows
 
 
-def family_detail(user: User, family: cm.Family, *, journal_page: int | str = 1) -> dict:
-    """Everything the family page shows; a constant number of queries whatever the size."""
+def family_detail(user: User, family: cm.Family, *, params: QueryDict | None = None) -> dict:
+    """Everything the family page shows; a constant number of queries whatever the size.
+
+    `params` are the request's query parameters: the journal page (`sida`), fetched without
+    counting the journal."""
     members = list(
         access.visible_members(user)
         .filter(family=family)
@@ -185,7 +189,7 @@ def family_detail(user: User, family: cm.Family, *, journal_page: int | str = 1)
             Case(When(signed_at__isnull=True, then=Value(0)), default=Value(1)), "-event_at", "-id"
         )
     )
-    journal = Paginator(journal_qs, 20).get_page(journal_page)
+    journal = page_of(journal_qs, params if params is not None else QueryDict(), per_page=20)
     goals = list(
         access.visible_goals(user)
         .filter(family=family)

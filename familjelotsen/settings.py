@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "familjelotsen.errors.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "familjelotsen.sessions.SessionRenewalMiddleware",
     "familjelotsen.middleware.SwedishByDefaultLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -300,7 +301,10 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Renewed by the requests of a signed-in user, at most once a minute
+# (familjelotsen.sessions.SessionRenewalMiddleware): not a session write on every page.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_RENEW_AFTER = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SAMESITE = "Lax"

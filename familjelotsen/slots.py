@@ -22,6 +22,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from familjelotsen import memo
+
 # The family page of cases: provide(user, family) -> the panel's context.
 FAMILY_PAGE = "family_page"
 # The case worker's family list: provide(user) -> e.g. consents about to expire.
@@ -69,11 +71,12 @@ def gather(slot: str, *args, **kwargs) -> tuple[dict[str, Any], list]:
     """Every contribution to `slot`: ({key: value}, the records they show)."""
     context: dict[str, Any] = {}
     shown: list = []
-    for contribution in contributions(slot):
-        value = contribution.provide(*args, **kwargs)
-        context[contribution.key] = value
-        if contribution.shows is not None and value:
-            shown.extend(contribution.shows(value))
+    with memo.scope():  # reads the panels share are made once (familjelotsen.memo)
+        for contribution in contributions(slot):
+            value = contribution.provide(*args, **kwargs)
+            context[contribution.key] = value
+            if contribution.shows is not None and value:
+                shown.extend(contribution.shows(value))
     return context, shown
 
 

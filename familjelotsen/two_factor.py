@@ -47,9 +47,12 @@ class AuthenticationBackend(AllauthBackend):
     def get_user(self, user_id):
         user_model = get_user_model()
         try:
-            user = user_model._default_manager.annotate(
-                fl_has_second_factor=_second_factor_exists()
-            ).get(pk=user_id)
+            # The header names the user's administration on every page.
+            user = (
+                user_model._default_manager.select_related("administration")
+                .annotate(fl_has_second_factor=_second_factor_exists())
+                .get(pk=user_id)
+            )
         except user_model.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None

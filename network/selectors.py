@@ -6,7 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Case, Count, IntegerField, Prefetch, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -30,37 +42,34 @@ def visible_processes(user) -> QuerySet:
     return access.visible_records(user, nm.NetworkProcess)
 
 
+def _count_of(qs: QuerySet) -> Coalesce:
+    """The number of rows of `qs` (correlated to the outer process) as a subquery."""
+    counted = qs.order_by().annotate(n=Func("id", function="COUNT")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
 def family_processes(user, family: Family) -> list[nm.NetworkProcess]:
     """The family's processes the user may see, decided ones first, with their hours,
-    meetings held and open actions (one query)."""
+    meetings held, open and overdue actions (one query)."""
+    open_actions = nm.Action.objects.filter(process_id=OuterRef("pk"), status=nm.Action.Status.OPEN)
     processes = list(
         visible_processes(user)
         .filter(family_id=family.pk)
         .annotate(
             decided_first=DECIDED_FIRST,
             minutes=Sum("time_entries__minutes", distinct=False),
+            meeting_count=_count_of(nm.NetworkMeeting.objects.filter(process_id=OuterRef("pk"))),
+            open_action_count=_count_of(open_actions),
+            overdue_action_count=_count_of(open_actions.filter(due_on__lt=timezone.localdate())),
         )
         .order_by("decided_first", "status", "-started_on", "-id")
     )
     if not processes:
         return []
-    ids = [p.pk for p in processes]
-    meetings = dict(
-        nm.NetworkMeeting.objects.filter(process_id__in=ids)
-        .values_list("process_id")
-        .annotate(n=Count("id"))
-    )
-    open_actions = dict(
-        nm.Action.objects.filter(process_id__in=ids, status=nm.Action.Status.OPEN)
-        .values_list("process_id")
-        .annotate(n=Count("id"))
-    )
     labels = member_labels(user, family.pk)
     for p in processes:
         p.member_label = label_for(labels, p.member_id)
         p.hours = round((p.minutes or 0) / 60, 1)
-        p.meeting_count = meetings.get(p.pk, 0)
-        p.open_action_count = open_actions.get(p.pk, 0)
     return processes
 
 
@@ -208,21 +217,12 @@ def family_summary(user, family: Family) -> dict:
     hours against the planning figure. Rendered by templates/network/_family_summary.html as
     `network_summary`; `processes` carry the access basis, for the page's access log."""
     processes = family_processes(user, family)
-    today = timezone.localdate()
-    ids = [p.pk for p in processes]
-    overdue = (
-        nm.Action.objects.filter(
-            process_id__in=ids, status=nm.Action.Status.OPEN, due_on__lt=today
-        ).count()
-        if ids
-        else 0
-    )
     return {
         "processes": processes,
         "count": len(processes),
         "active_count": sum(1 for p in processes if p.status == nm.NetworkProcess.Status.ACTIVE),
         "open_actions": sum(p.open_action_count for p in processes),
-        "overdue_actions": overdue,
+        "overdue_actions": sum(p.overdue_action_count for p in processes),
         "planning_hours": settings.NETWORK_HOURS_PLANNING_FIGURE,
         "url": reverse("network:family", args=[family.pk]),
     }

@@ -56,10 +56,11 @@ def family_create(request):
 @require_GET
 @access.require_roles(*CASE_ROLES)
 def family_detail(request, pk):
-    family = access.get_family_for_user(request, pk)  # logs the read
+    # The read is logged below, with the panels' records: one INSERT for the page.
+    family = access.get_family_for_user(request, pk, log=False)
     context = {
         "family": family,
-        **selectors.family_detail(request.user, family, journal_page=request.GET.get("sida", 1)),
+        **selectors.family_detail(request.user, family, params=request.GET),
     }
     panels, shown = slots.gather(slots.FAMILY_PAGE, request.user, family)
     context.update(panels)
@@ -72,9 +73,10 @@ def family_detail(request, pk):
             if family.status == cm.Family.Status.REQUEST
             else []
         )
-    # The panels of the apps above (consent, SIP, network) show their records: one row each.
-    log_list(user=request.user, objects=shown, request=request)
-    if request.htmx and request.GET.get("sida"):
+    # The family and the records the panels of the apps above (consent, SIP, network) show:
+    # one row each.
+    log_list(user=request.user, objects=[family, *shown], request=request)
+    if request.htmx and request.htmx.target == "journal":
         return render(request, "cases/family_detail.html#journal", context)
     return render(request, "cases/family_detail.html", context)
 

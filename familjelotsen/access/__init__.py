@@ -107,7 +107,15 @@ def _need(write: bool) -> Need:
 
 # Shorthands by model, for the views; `need` defaults to SEE (`write=True` means CHANGE).
 def get_family_for_user(request, pk, write=False, *, need=None, log=True):
-    return get_for_user(request, _cm.Family, pk, need=need or _need(write), log=log)
+    # Family pages name the responsible ombud and the requesting administration.
+    return get_for_user(
+        request,
+        _cm.Family,
+        pk,
+        need=need or _need(write),
+        log=log,
+        related=("responsible_ombud", "requesting_administration"),
+    )
 
 
 def get_family_for_team(request, pk, *, log=True):

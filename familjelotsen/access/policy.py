@@ -382,9 +382,10 @@ def get_for_user(
     queryset: QuerySet | None = None,
     log: bool = True,
     write: bool = False,
+    related: tuple[str, ...] = (),
 ):
     """The record, with `.can` (its Permissions) set; 404 when the user may not see it, 403
-    when they see it but are short of `need`.
+    when they see it but are short of `need`. `related` are loaded with it (select_related).
 
     Given a request, a GET (or HEAD) writes the one access-log row of the read, with the basis
     the policy found; a POST logs what it did through its service or view.
@@ -393,6 +394,8 @@ def get_for_user(
     if write and need == Need.SEE:
         need = Need.CHANGE
     qs = queryset if queryset is not None else visible_records(user, model)
+    if related:
+        qs = qs.select_related(*related)
     try:
         obj = qs.get(pk=pk)
     except (model.DoesNotExist, ValueError, TypeError, OverflowError):

@@ -2,8 +2,9 @@
 // No inline scripts (strict CSP); works without htmx.
 //
 // 1. Idle-timeout warning. The server ends a session 30 minutes after its last request
-//    (SESSION_COOKIE_AGE, renewed by every request). The <dialog id="session-timeout"> in
-//    base.html opens a few minutes before that (data-warn-before seconds). "Stay signed in"
+//    (SESSION_COOKIE_AGE; requests renew it at most once a minute, so the server's deadline
+//    may come up to a minute before the one counted here). The <dialog id="session-timeout">
+//    in base.html opens a few minutes before that (data-warn-before seconds). "Stay signed in"
 //    POSTs to data-ping-url, which renews the session. The dialog never navigates away and
 //    never reloads: whatever is typed on the page stays. When the session has ended, the dialog
 //    says so, offers sign-in in a new tab, and dispatches `familjelotsen:session-expired` on

@@ -146,3 +146,42 @@ def test_shared_with_us_searches_only_what_a_consent_shares(
     body = client.get(reverse("cases:shared"), {"q": "No"}).content.decode()
     assert shared.reference in body
     assert unshared.reference not in body
+
+
+def test_the_family_journal_comes_in_pages_newest_first_without_a_count(
+    client, ombud, django_assert_max_num_queries
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.factories import JournalEntryFactory
+
+    family = FamilyFactory(responsible_ombud=ombud)
+    now = timezone.now()
+    for n in range(25):  # "Anteckning 00" is the newest
+        JournalEntryFactory(
+            family=family,
+            facts=f"Anteckning {n:02d}",
+            event_at=now - dt.timedelta(days=n),
+            signed_at=now,
+            signed_by=ombud,
+        )
+    client.force_login(ombud)
+    url = reverse("cases:family_detail", args=[family.pk])
+    first = client.get(url).content.decode()
+    assert "Anteckning 00" in first and "Anteckning 19" in first
+    assert "Anteckning 20" not in first
+    assert "?sida=2#journal" in first  # the link to older entries
+
+    # The next page, as htmx asks for it: the journal section only, the five oldest entries.
+    with django_assert_max_num_queries(40) as queries:
+        second = client.get(url, {"sida": 2}, headers={"HX-Request": "true", "HX-Target": "journal"})
+    body = second.content.decode()
+    assert body.lstrip().startswith('<section class="card" id="journal"')
+    assert "Anteckning 20" in body and "Anteckning 24" in body
+    assert "Anteckning 19" not in body
+    assert not any('COUNT(*)' in q["sql"] and "cases_journalentry" in q["sql"] for q in queries)
+
+    # A page number nobody could have typed on purpose is the first page, not an error.
+    assert "Anteckning 00" in client.get(url, {"sida": "x'; --"}).content.decode()

@@ -50,6 +50,33 @@ def test_a_session_ends_after_thirty_idle_minutes(client, ombud):
     assert response["Location"].startswith(reverse("account_login"))
 
 
+def _session_writes(queries) -> int:
+    return sum('UPDATE "django_session"' in q["sql"] for q in queries)
+
+
+def test_requests_renew_the_session_at_most_once_a_minute(client, ombud):
+    """A page costs no session write when the session was renewed less than a minute ago;
+    the first request after that minute renews it (the idle clock starts again)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        client.force_login(ombud)
+        client.get(reverse("cases:my_families"))
+    with time_machine.travel(start + dt.timedelta(seconds=30), tick=False):
+        with CaptureQueriesContext(connection) as within_the_minute:
+            assert client.get(reverse("cases:my_families")).status_code == 200
+    assert _session_writes(within_the_minute.captured_queries) == 0
+    with time_machine.travel(start + dt.timedelta(minutes=10), tick=False):
+        with CaptureQueriesContext(connection) as after_it:
+            assert client.get(reverse("cases:my_families")).status_code == 200
+    assert _session_writes(after_it.captured_queries) == 1
+    # Renewed at minute 10: still signed in at minute 39, idle 29 minutes.
+    with time_machine.travel(start + dt.timedelta(minutes=39), tick=False):
+        assert client.get(reverse("cases:my_families")).status_code == 200
+
+
 def test_stay_signed_in_renews_the_session(client, ombud):
     start = timezone.now()
     with time_machine.travel(start, tick=False):
@@ -119,5 +146,5 @@ def test_production_cookies_are_host_only_secure_httponly_and_lax():
         "__Host-csrftoken",
         "True",
         "1800",
-        "True",
+        "False",  # renewed by SessionRenewalMiddleware instead, at most once a minute
     ]

@@ -9,9 +9,13 @@ user gets a session made here, the way a completed two-factor login leaves one (
 scale dataset all have an authenticator app). Run with the same DJANGO_SECRET_KEY as the
 server: the session's auth hash is keyed with it.
 
-Writes, per virtual user, the session cookie and the records its journey opens: the ombud's
-own families, the school coordinator's pupils and shared families, the project leader's
-report pages.
+Writes, per virtual user, the session cookie and the records its journey opens and writes
+to: the ombud's own families (and those of them she may document and book visits for: her
+drafts and visits), the school coordinator's pupils (and those whose support they may change:
+the pupil-health-team reviews) and shared families, the project leader's archived reports
+(the CSV export; the PDF download of rendered ones). Journal drafts are not listed: the load
+test signs the drafts it saved itself. Works on the scale dataset and on the demo data
+(`ombud`, `skola`, `projektledare`, `teamledare`).
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from django.test import Client  # noqa: E402
 from cases import models as cm  # noqa: E402
 from familjelotsen import access  # noqa: E402
 from familjelotsen.models import User  # noqa: E402
+from reporting.models import Report  # noqa: E402
 from sip import models as sm  # noqa: E402
 
 OPEN = ["assessment", "active", "phasing_out"]
@@ -65,8 +70,17 @@ def ombud_rows(n: int) -> list[dict]:
             .order_by("family_id")
             .values_list("family_id", flat=True)
         )
-        rows.append({"journey": "ombud", "families": families})
-        rows[-1]["user"] = u
+        # Writing a journal entry needs DOCUMENT, booking a visit OVERSEE: the case team has
+        # both, but the policy decides.
+        writable = (
+            access.visible(u, cm.Family, access.DOCUMENT)
+            .filter(id__in=families)
+            .filter(id__in=access.visible(u, cm.Family, access.OVERSEE).values("id"))
+        )
+        write_families = sorted(writable.values_list("id", flat=True))
+        rows.append(
+            {"journey": "ombud", "user": u, "families": families, "write_families": write_families}
+        )
     return rows
 
 
@@ -82,7 +96,21 @@ def school_rows(n: int) -> list[dict]:
         families = list(
             access.visible(u, cm.Family).filter(id__in=plans).values_list("id", flat=True)[:50]
         )
-        rows.append({"journey": "school", "user": u, "pupils": pupils, "families": families})
+        # Reviews are recorded on pupil support the coordinator may change (CHANGE).
+        review_pupils = list(
+            access.visible(u, cm.PupilSupport, access.CHANGE)
+            .order_by("id")
+            .values_list("id", flat=True)[:50]
+        )
+        rows.append(
+            {
+                "journey": "school",
+                "user": u,
+                "pupils": pupils,
+                "review_pupils": review_pupils,
+                "families": families,
+            }
+        )
         if len(rows) == n:
             break
     return rows
@@ -101,8 +129,22 @@ def lead_rows(n: int) -> list[dict]:
 
 
 def leader_rows(n: int) -> list[dict]:
-    users = User.objects.filter(role=User.Role.PROJECT_LEADER).order_by("id")[:n]
-    return [{"journey": "project_leader", "user": u} for u in users]
+    rows = []
+    for u in User.objects.filter(role=User.Role.PROJECT_LEADER).order_by("id")[:n]:
+        # The archive's newest reports (the CSV export); the rendered ones also have a PDF.
+        # None yet (the demo data): the load test makes one through the new-report form.
+        reports = access.visible_reports(u).order_by("-id")
+        rows.append(
+            {
+                "journey": "project_leader",
+                "user": u,
+                "reports": list(reports.values_list("id", flat=True)[:20]),
+                "pdf_reports": list(
+                    reports.filter(status=Report.Status.DONE).values_list("id", flat=True)[:20]
+                ),
+            }
+        )
+    return rows
 
 
 def main() -> None:
@@ -122,7 +164,11 @@ def main() -> None:
         row["username"] = user.username
         row["cookie"] = session_for(user)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    payload = {"cookie_name": settings.SESSION_COOKIE_NAME, "users": rows}
+    payload = {
+        "cookie_name": settings.SESSION_COOKIE_NAME,
+        "csrf_cookie_name": settings.CSRF_COOKIE_NAME,
+        "users": rows,
+    }
     args.out.write_text(json.dumps(payload, indent=1))
     counts = {k: sum(1 for r in rows if r["journey"] == k) for k in MIX}
     print(f"{len(rows)} sessions written to {args.out}: {counts}")

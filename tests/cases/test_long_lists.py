@@ -176,12 +176,14 @@ def test_the_family_journal_comes_in_pages_newest_first_without_a_count(
 
     # The next page, as htmx asks for it: the journal section only, the five oldest entries.
     with django_assert_max_num_queries(40) as queries:
-        second = client.get(url, {"sida": 2}, headers={"HX-Request": "true", "HX-Target": "journal"})
+        second = client.get(
+            url, {"sida": 2}, headers={"HX-Request": "true", "HX-Target": "journal"}
+        )
     body = second.content.decode()
     assert body.lstrip().startswith('<section class="card" id="journal"')
     assert "Anteckning 20" in body and "Anteckning 24" in body
     assert "Anteckning 19" not in body
-    assert not any('COUNT(*)' in q["sql"] and "cases_journalentry" in q["sql"] for q in queries)
+    assert not any("COUNT(*)" in q["sql"] and "cases_journalentry" in q["sql"] for q in queries)
 
     # A page number nobody could have typed on purpose is the first page, not an error.
     assert "Anteckning 00" in client.get(url, {"sida": "x'; --"}).content.decode()

@@ -64,13 +64,17 @@ def test_requests_renew_the_session_at_most_once_a_minute(client, ombud):
     with time_machine.travel(start, tick=False):
         client.force_login(ombud)
         client.get(reverse("cases:my_families"))
-    with time_machine.travel(start + dt.timedelta(seconds=30), tick=False):
-        with CaptureQueriesContext(connection) as within_the_minute:
-            assert client.get(reverse("cases:my_families")).status_code == 200
+    with (
+        time_machine.travel(start + dt.timedelta(seconds=30), tick=False),
+        CaptureQueriesContext(connection) as within_the_minute,
+    ):
+        assert client.get(reverse("cases:my_families")).status_code == 200
     assert _session_writes(within_the_minute.captured_queries) == 0
-    with time_machine.travel(start + dt.timedelta(minutes=10), tick=False):
-        with CaptureQueriesContext(connection) as after_it:
-            assert client.get(reverse("cases:my_families")).status_code == 200
+    with (
+        time_machine.travel(start + dt.timedelta(minutes=10), tick=False),
+        CaptureQueriesContext(connection) as after_it,
+    ):
+        assert client.get(reverse("cases:my_families")).status_code == 200
     assert _session_writes(after_it.captured_queries) == 1
     # Renewed at minute 10: still signed in at minute 39, idle 29 minutes.
     with time_machine.travel(start + dt.timedelta(minutes=39), tick=False):

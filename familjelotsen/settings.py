@@ -158,6 +158,24 @@ DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
 # No JIT for this workload of short queries: it never pays off on queries of a few ms and
 # costs 30-400 ms when an estimate is off (bench/results.md).
 DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
+# A PostgreSQL streaming replica for the report figures, the report dashboard and the CSV
+# exports (familjelotsen.db): configured by DATABASE_REPLICA_URL, otherwise there is no
+# "replica" alias and those reads go to the primary. The router never writes or migrates there;
+# tests read the test database through it (TEST MIRROR), on the replica server when it runs.
+if _env("DATABASE_REPLICA_URL", env.str, default=""):
+    DATABASES["replica"] = _env("DATABASE_REPLICA_URL", env.db_url)
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must point to PostgreSQL (postgres://…).")
+    DATABASES["replica"]["HOST"] = unquote(DATABASES["replica"].get("HOST") or "")
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"].setdefault("OPTIONS", {})
+    # A replica that is away costs a report page 2 s before it falls back to the primary.
+    DATABASES["replica"]["OPTIONS"].setdefault("connect_timeout", 2)
+    DATABASES["replica"]["OPTIONS"]["options"] = "-c jit=off"
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["familjelotsen.db.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ------------------------------------------------------------------------

@@ -273,8 +273,10 @@ FORMAT_MODULE_PATH = ["familjelotsen.formats"]
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = _env("DJANGO_STATIC_ROOT", env.path, default=str(BASE_DIR / "staticfiles"))
-# Uploads (signed consent scans) live outside the static root and are never served by URL:
-# only permission-checked, access-logged views stream them.
+# Uploads (signed consent scans) live in PostgreSQL (familjelotsen.storage), so that web
+# workers keep no local state and backups hold them, and are never served by URL: only
+# permission-checked, access-logged views stream them. PRIVATE_MEDIA_ROOT is where the former
+# file storage kept them: `manage.py move_files_to_database` moves them from there.
 PRIVATE_MEDIA_ROOT = _env(
     "DJANGO_PRIVATE_MEDIA_ROOT", env.path, default=str(BASE_DIR / ".local" / "private")
 )
@@ -283,10 +285,7 @@ MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 # Django's test live server wraps the app in a media handler that needs one.)
 MEDIA_URL = "/private-media-is-never-served/"
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
-    },
+    "default": {"BACKEND": "familjelotsen.storage.DatabaseStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -35,8 +35,10 @@ logger = logging.getLogger(__name__)
 PRIMARY = DEFAULT_DB_ALIAS
 REPLICA = "replica"
 
-# A context variable, not a thread-local: right for threads and for async code alike.
-_on_replica: ContextVar[bool] = ContextVar("familjelotsen_on_replica", default=False)
+# A context variable, not a thread-local: right for threads and for async code alike. Inside
+# `on_replica()` it holds that context's verdict on the replica (None: not asked yet), so a
+# replica that is away costs one connection attempt per context, not one per query.
+_on_replica: ContextVar[dict | None] = ContextVar("familjelotsen_on_replica", default=None)
 
 
 def replica_configured() -> bool:
@@ -47,7 +49,7 @@ def replica_configured() -> bool:
 @contextmanager
 def on_replica() -> Iterator[None]:
     """Reads inside go to the replica (when there is one); usable as a decorator."""
-    token = _on_replica.set(True)
+    token = _on_replica.set({"reachable": None})
     try:
         yield
     finally:
@@ -57,7 +59,7 @@ def on_replica() -> Iterator[None]:
 @contextmanager
 def on_primary() -> Iterator[None]:
     """Reads inside go to the primary even within `on_replica()`."""
-    token = _on_replica.set(False)
+    token = _on_replica.set(None)
     try:
         yield
     finally:
@@ -66,16 +68,20 @@ def on_primary() -> Iterator[None]:
 
 def read_alias() -> str:
     """The alias a read issued now goes to; raw SQL uses `connections[read_alias()]`."""
-    if not _on_replica.get() or not replica_configured():
+    state = _on_replica.get()
+    if state is None or not replica_configured():
         return PRIMARY
     if connections[PRIMARY].in_atomic_block:
         return PRIMARY
-    try:
-        connections[REPLICA].ensure_connection()
-    except OperationalError:
-        logger.warning("The read replica cannot be reached; reading from the primary")
-        return PRIMARY
-    return REPLICA
+    if state["reachable"] is None:
+        try:
+            connections[REPLICA].ensure_connection()
+        except OperationalError:
+            logger.warning("The read replica cannot be reached; reading from the primary")
+            state["reachable"] = False
+        else:
+            state["reachable"] = True
+    return REPLICA if state["reachable"] else PRIMARY
 
 
 class PrimaryReplicaRouter:

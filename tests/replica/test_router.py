@@ -249,3 +249,17 @@ def test_a_role_withdrawn_a_moment_ago_is_honoured_though_the_replica_lags(pair,
 
     assert response.status_code == 403
     assert replica.captured_queries == []
+
+
+def test_a_replica_that_is_away_sends_the_reads_to_the_primary_after_one_try(
+    django_db_blocker, caplog
+):
+    from tests.replica.conftest import _Swap
+
+    away = {**connections.settings["default"], "HOST": "/nonexistent-socket-dir", "PORT": "1"}
+    databases = {"default": dict(connections.settings["default"]), "replica": away}
+    with django_db_blocker.unblock(), _Swap(databases), db.on_replica():
+        assert db.read_alias() == "default"
+        assert db.read_alias() == "default"
+    tries = [r for r in caplog.records if "cannot be reached" in r.getMessage()]
+    assert len(tries) == 1

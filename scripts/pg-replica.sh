@@ -119,7 +119,10 @@ stop() {
 status() {
   if running; then
     echo "running: $(url)"
-    echo "replay lag: $(psql_replica -c "select coalesce(now() - pg_last_xact_replay_timestamp(), interval '0')")"
+    # Behind the primary: WAL received but not yet replayed; and when the last replayed
+    # transaction committed (on an idle primary that moment simply gets older).
+    echo "not yet replayed: $(psql_replica -c "select coalesce(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0)") bytes"
+    echo "last replayed commit: $(psql_replica -c "select coalesce(pg_last_xact_replay_timestamp()::text, 'none yet')")"
   else
     echo "stopped"
   fi

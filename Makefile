@@ -69,9 +69,10 @@ test: system venv verify-browser messages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 stop:
-	@scripts/pg.sh stop
+	@scripts/pg-replica.sh stop
+	scripts/pg.sh stop
 
-# make bench [FAMILIES=2000] [RESEED=1]   performance at national scale on its own database
+# make bench [FAMILIES=2000] [RESEED=1] [BENCH_REPLICA=1|only]   performance at national scale on its own database
 # (familjelotsen_bench on the local cluster); not part of make test. See bench/README.md.
 bench: system venv
 	@$(VENV)/bin/pip install -q -r bench/requirements.txt

@@ -9,6 +9,9 @@
 #   BENCH_DB=familjelotsen_bench     the database (created and migrated when missing)
 #   RESEED=1        drop and rebuild the bench database first
 #   BENCH_OUT=bench/data   where the raw results go
+#   BENCH_REPLICA=1 also measure the PDF and the report dashboard with a local streaming
+#                   replica (scripts/pg-replica.sh) as DATABASE_REPLICA_URL, and without it;
+#                   BENCH_REPLICA=only measures just that (skips pages and locust)
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -59,6 +62,20 @@ export DJANGO_STATIC_ROOT="$out/static"
 
 echo "== machine"
 { echo "date: $(date -Iseconds)"; echo "nproc: $(nproc)"; grep -m1 'model name' /proc/cpuinfo; free -h; echo "loadavg: $(cat /proc/loadavg)"; } | tee "$out/machine.txt"
+
+if [[ -n "${BENCH_REPLICA:-}" ]]; then
+  # The replica streams the whole cluster, the bench database with it.
+  replica_url="$(scripts/pg-replica.sh start)"
+  echo "== steering-group PDF and report dashboard: primary only, then with the replica"
+  { "$PY" bench/bench_replica.py --runs "${REPLICA_RUNS:-5}"
+    echo
+    DATABASE_REPLICA_URL="${replica_url%/*}/$BENCH_DB" "$PY" bench/bench_replica.py --runs "${REPLICA_RUNS:-5}"
+  } | tee "$out/replica.txt"
+  if [[ "$BENCH_REPLICA" == "only" ]]; then
+    echo "Results in $out/replica.txt ('scripts/pg-replica.sh stop' stops the replica)."
+    exit 0
+  fi
+fi
 
 echo "== pages (server time, queries, floor) and visibility vs guardian"
 "$PY" bench/bench_pages.py --runs "$RUNS" --out "$out/pages.json" | tee "$out/pages.txt"

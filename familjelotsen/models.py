@@ -250,3 +250,22 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.period}"
+
+
+class StoredFile(models.Model):
+    """The bytes of an uploaded file (a signed consent scan), kept in PostgreSQL by
+    `familjelotsen.storage.DatabaseStorage`: web workers keep no files of their own, and a
+    backup of the database holds the files too. Never served by URL: only permission-checked
+    views stream a file, by the name its record holds."""
+
+    name = models.CharField(_("name"), max_length=255, unique=True)
+    content = models.BinaryField(_("content"))
+    size = models.PositiveBigIntegerField(_("size"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("stored file")
+        verbose_name_plural = _("stored files")
+
+    def __str__(self) -> str:
+        return self.name

@@ -159,6 +159,24 @@ DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
 # No JIT for this workload of short queries: it never pays off on queries of a few ms and
 # costs 30-400 ms when an estimate is off (bench/results.md).
 DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
+# A PostgreSQL streaming replica for the report figures, the report dashboard and the CSV
+# exports (familjelotsen.db): configured by DATABASE_REPLICA_URL, otherwise there is no
+# "replica" alias and those reads go to the primary. The router never writes or migrates there;
+# tests read the test database through it (TEST MIRROR), on the replica server when it runs.
+if _env("DATABASE_REPLICA_URL", env.str, default=""):
+    DATABASES["replica"] = _env("DATABASE_REPLICA_URL", env.db_url)
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must point to PostgreSQL (postgres://…).")
+    DATABASES["replica"]["HOST"] = unquote(DATABASES["replica"].get("HOST") or "")
+    DATABASES["replica"]["ATOMIC_REQUESTS"] = False
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"].setdefault("OPTIONS", {})
+    # A replica that is away costs a report page 2 s before it falls back to the primary.
+    DATABASES["replica"]["OPTIONS"].setdefault("connect_timeout", 2)
+    DATABASES["replica"]["OPTIONS"]["options"] = "-c jit=off"
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["familjelotsen.db.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Authentication ------------------------------------------------------------------------
@@ -256,8 +274,10 @@ FORMAT_MODULE_PATH = ["familjelotsen.formats"]
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = _env("DJANGO_STATIC_ROOT", env.path, default=str(BASE_DIR / "staticfiles"))
-# Uploads (signed consent scans) live outside the static root and are never served by URL:
-# only permission-checked, access-logged views stream them.
+# Uploads (signed consent scans) live in PostgreSQL (familjelotsen.storage), so that web
+# workers keep no local state and backups hold them, and are never served by URL: only
+# permission-checked, access-logged views stream them. PRIVATE_MEDIA_ROOT is where the former
+# file storage kept them: `manage.py move_files_to_database` moves them from there.
 PRIVATE_MEDIA_ROOT = _env(
     "DJANGO_PRIVATE_MEDIA_ROOT", env.path, default=str(BASE_DIR / ".local" / "private")
 )
@@ -266,10 +286,7 @@ MEDIA_ROOT = PRIVATE_MEDIA_ROOT
 # Django's test live server wraps the app in a media handler that needs one.)
 MEDIA_URL = "/private-media-is-never-served/"
 STORAGES = {
-    "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT), "base_url": None},
-    },
+    "default": {"BACKEND": "familjelotsen.storage.DatabaseStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from familjelotsen import access
+from familjelotsen.db import on_replica
 from reporting import figures as fig
 from reporting import suppression
 from reporting.models import CostSettings, FunderShare, Report
@@ -43,14 +44,18 @@ def report_for(user, pk) -> Report:
 
 def report_tables(report: Report) -> dict[str, ShownTable]:
     """The suppressed figures of a report: the archived ones once it is rendered, else
-    computed now."""
+    computed now (on the replica). `report` comes from `report_for`: the access decision is
+    the primary's."""
     if report.figures:
         return suppression.from_json(report.figures)
     return period_tables(fig.Period(report.period_start, report.period_end))
 
 
 def period_tables(period: fig.Period) -> dict[str, ShownTable]:
-    return suppression.suppress(fig.compute(period))
+    """Every figure of the period, suppressed. Aggregates over all families that decide no
+    access and may be a moment stale: computed on the read replica when there is one."""
+    with on_replica():
+        return suppression.suppress(fig.compute(period))
 
 
 def cost_key() -> tuple[CostSettings, list[FunderShare]]:

@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from familjelotsen.db import on_replica
 from familjelotsen.models import Administration, User
 from familjelotsen.pdf import render_pdf
 from familjelotsen.versioning import save_versioned
@@ -147,9 +148,11 @@ def report_render(*, report_id: int) -> Report:
         return report  # already rendered, or not queued: nothing to do
     try:
         with translation.override(report.language):
-            tables = suppression.suppress(
-                fig.compute(fig.Period(report.period_start, report.period_end))
-            )
+            # The figures are read on the replica when there is one; the report's rows are
+            # written on the primary.
+            with on_replica():
+                figures = fig.compute(fig.Period(report.period_start, report.period_end))
+            tables = suppression.suppress(figures)
             pdf = render_pdf("reporting/report_pdf.html", pdf_context(report, tables))
     except Exception:
         # The exception text may quote data: it goes to the server log, the user gets a

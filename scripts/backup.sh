@@ -7,6 +7,10 @@
 # DATABASE_URL names the database (`make backup` starts the project-local cluster if unset).
 # The dump holds every family's personal data: it is written readable by its owner only; keep
 # it on encrypted storage and delete it under the same retention rules as the database.
+# Uploaded files (signed consent scans) are in the database (familjelotsen.storage, table
+# familjelotsen_storedfile), so the dump holds them too. Files still on disk from before are
+# not in it: the script warns while DJANGO_PRIVATE_MEDIA_ROOT (if reachable here) holds any;
+# `manage.py move_files_to_database` moves them.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -25,4 +29,9 @@ trap 'rm -f "$partial"' EXIT
 # A backup that pg_restore cannot read is no backup: check its table of contents first.
 "$pgbin/pg_restore" --list "$partial" >/dev/null
 mv "$partial" "$out"
+media="${DJANGO_PRIVATE_MEDIA_ROOT:-$root/.local/private}"
+if [[ -d $media ]] && [[ -n $(find "$media" -type f -print -quit 2>/dev/null) ]]; then
+  echo "backup.sh: $media still holds uploaded files, which are not in the dump:" \
+    "run 'manage.py move_files_to_database'" >&2
+fi
 echo "$out"

@@ -3,12 +3,16 @@
 #   scripts/pg.sh start   start (initialising on first use) and print the DATABASE_URL
 #   scripts/pg.sh stop    stop the cluster
 #   scripts/pg.sh status  say whether it runs
+#   scripts/pg.sh dir     print the cluster's directory (data, socket, port file, log)
 # The server listens on a unix socket only (no TCP), on a port chosen free once and kept.
 # PostgreSQL refuses to run as root, so as root the server runs as the `postgres` user.
+# PG_BASE puts a second, separate cluster in another directory (the replica tests start a
+# private one); it keeps its own port. The cluster can feed a streaming replica
+# (scripts/pg-replica.sh): WAL for replicas, and initdb's pg_hba lets local replication in.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-base="$root/.local/pg"
+base="${PG_BASE:-$root/.local/pg}"
 db=familjelotsen
 role=familjelotsen
 
@@ -28,6 +32,7 @@ if [[ $(id -u) -eq 0 ]]; then
   chown postgres: "$base"
   # The postgres user must reach the data directory; a checkout under /root is not reachable.
   if ! runuser -u postgres -- test -w "$base"; then
+    [[ -z ${PG_BASE:-} ]] || { log "PG_BASE=$base is not reachable by the postgres user"; exit 1; }
     base="/var/tmp/familjelotsen-pg-$(printf '%s' "$root" | md5sum | cut -c1-10)"
     mkdir -p "$base"
     chown postgres: "$base"
@@ -64,7 +69,7 @@ start() {
   if ! running; then
     # fsync off: a throw-away development cluster, never production data.
     as_server "$pgbin/pg_ctl" -D "$pgdata" -l "$base/server.log" -w -t 60 \
-      -o "-c listen_addresses='' -k $sock -p $(cat "$portfile") -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60" \
+      -o "-c listen_addresses='' -k $sock -p $(cat "$portfile") -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60 -c wal_level=replica -c max_wal_senders=5" \
       start >/dev/null || { log "the server did not start; see $base/server.log"; tail -n 20 "$base/server.log" >&2; exit 1; }
   fi
   local psql=("$pgbin/psql" -h "$sock" -p "$(cat "$portfile")" -U postgres -d postgres -qtAX -v ON_ERROR_STOP=1)
@@ -91,5 +96,6 @@ case "${1:-}" in
   stop) stop ;;
   status) if running; then echo "running: $(url)"; else echo "stopped"; fi ;;
   url) url ;;
-  *) echo "usage: $0 start|stop|status|url" >&2; exit 2 ;;
+  dir) echo "$base" ;;
+  *) echo "usage: $0 start|stop|status|url|dir" >&2; exit 2 ;;
 esac

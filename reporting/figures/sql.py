@@ -3,10 +3,11 @@ programme during the period", raw queries and the shared table names."""
 
 from __future__ import annotations
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Aggregate, F, FloatField, Func, IntegerField, Q
 
 from cases import models as cm
+from familjelotsen.db import read_alias
 from familjelotsen.models import Administration
 from reporting.figures.tables import Period
 
@@ -44,7 +45,9 @@ def in_programme_ids(p: Period):
 
 
 def fetch(sql: str, params: dict) -> list[dict]:
-    with connection.cursor() as cursor:
+    # Raw SQL passes no router: ask which database reads go to now (the replica inside
+    # familjelotsen.db.on_replica(), where the figures are computed).
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, params)
         names = [c.name for c in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]

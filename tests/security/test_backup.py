@@ -1,5 +1,6 @@
 """Backup drill: `scripts/backup.sh` of the database, `scripts/restore.sh` into a fresh
-database, and every table holds the same number of rows; the append-only triggers came along."""
+database, and every table holds the same number of rows; the append-only triggers came along,
+and so did the uploaded files (familjelotsen.storage keeps them in the database)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ from urllib.parse import quote
 
 import psycopg
 import pytest
+from django.core.files.base import ContentFile
 from django.db import connection
 
+from familjelotsen.storage import DatabaseStorage
 from tests.factories import FamilyFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -66,6 +69,7 @@ def _run(script: str, *args: str, url: str, tmp_path: Path) -> subprocess.Comple
 def test_backup_restores_into_a_fresh_database_with_every_row(tmp_path, adm_rs):
     ombud = UserFactory(username="p_drill", administration=adm_rs)
     FamilyFactory.create_batch(3, responsible_ombud=ombud)
+    scan = DatabaseStorage().save("consent-scans/drill", ContentFile(b"%PDF-1.4 signed scan"))
     source = _url(connection.settings_dict["NAME"])
     target_name = f"{connection.settings_dict['NAME']}_restore_drill"
 
@@ -91,6 +95,9 @@ def test_backup_restores_into_a_fresh_database_with_every_row(tmp_path, adm_rs):
         assert before["cases_family"] == 3
         assert before["familjelotsen_user"] >= 1
         assert _triggers(source) == _triggers(target)
+        with psycopg.connect(target) as conn, conn.cursor() as cursor:
+            cursor.execute("select content from familjelotsen_storedfile where name = %s", [scan])
+            assert bytes(cursor.fetchone()[0]) == b"%PDF-1.4 signed scan"
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f'drop database if exists "{target_name}" with (force)')

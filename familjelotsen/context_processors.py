@@ -27,7 +27,13 @@ NAVIGATION = {
         ("sip:my_interventions", _("SIP interventions")),
     ],
     Role.PROJECT_LEADER: [("reporting:dashboard", _("Reports"))],
-    Role.SYSTEM_ADMIN: [("admin:index", _("Administration"))],
+    Role.SYSTEM_ADMIN: [
+        ("sysadmin:index", _("Administration")),
+        ("sysadmin:users", _("Users")),
+        ("sysadmin:administrations", _("Administrations")),
+        ("sysadmin:reference", _("Reference data")),
+        ("sysadmin:history", _("Change history")),
+    ],
 }
 
 

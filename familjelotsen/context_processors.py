@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from familjelotsen.models import User
 
@@ -28,7 +29,7 @@ NAVIGATION = {
     ],
     Role.PROJECT_LEADER: [("reporting:dashboard", _("Reports"))],
     Role.SYSTEM_ADMIN: [
-        ("sysadmin:index", _("Administration")),
+        ("sysadmin:index", pgettext_lazy("the system administrator's area", "Administration")),
         ("sysadmin:users", _("Users")),
         ("sysadmin:administrations", _("Administrations")),
         ("sysadmin:reference", _("Reference data")),

@@ -737,3 +737,19 @@ def test_a_new_administration_is_usable_at_once_for_a_new_user(admin_client):
         },
     )
     assert User.objects.get(username="i_ny").groups.get() == adm.group
+
+
+def test_the_user_list_costs_the_same_queries_for_2_or_50_users(admin_client, adm_rs):
+    """Queries: the session, the signed-in user, the page of users (with the second-factor
+    flag and the administration joined), and the one INSERT of the access-log rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    UserFactory.create_batch(2, administration=adm_rs, last_name="Räknad")
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get(reverse("sysadmin:users"), {"q": "Räknad"})
+    UserFactory.create_batch(48, administration=adm_rs, last_name="Räknad")
+    with CaptureQueriesContext(connection) as many:
+        admin_client.get(reverse("sysadmin:users"), {"q": "Räknad"})
+    assert len(many.captured_queries) == len(few.captured_queries)
+    assert len(few.captured_queries) <= 8

@@ -569,3 +569,20 @@ class ConcernFeedbackForm(forms.Form):
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class HandOverForm(forms.Form):
+    """The ombud who takes over every family a leaving ombud holds: an active family ombud of
+    the team lead's own administration (the service refuses anyone else)."""
+
+    to_ombud = forms.ModelChoiceField(
+        label=_("Hand the families over to"), queryset=User.objects.none()
+    )
+
+    def __init__(self, *args, user: User, departing: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_ombud"].queryset = (
+            access.ombuds(user.administration_id)
+            .exclude(pk=departing.pk)
+            .order_by("last_name", "first_name")
+        )

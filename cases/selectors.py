@@ -331,3 +331,28 @@ def family_history(family: cm.Family, *, limit: int = 200) -> list[dict]:
             }
         )
     return out
+
+
+def hand_over_sources(user: User) -> QuerySet:
+    """Staff of the team lead's administration who hold families (as responsible ombud)
+    that are not over, with how many: whose families the lead may hand over. Queries: 1."""
+    return (
+        access.hand_over_sources(user)
+        .annotate(
+            held=Count(
+                "responsible_families",
+                filter=Q(responsible_families__status__in=access.HELD_STATUSES),
+            )
+        )
+        .order_by("-is_active", "last_name", "first_name")
+    )
+
+
+def held_families(user: User, departing: User) -> QuerySet:
+    """The families `departing` holds, as the team lead sees them (with the basis for the
+    log). Queries: 1."""
+    return (
+        access.visible_families(user)
+        .filter(responsible_ombud=departing, status__in=access.HELD_STATUSES)
+        .order_by("reference")
+    )

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from cases.views import concerns, families, family_work, history, journal, lists, members, pupils
+from cases.views import (
+    concerns,
+    families,
+    family_work,
+    handover,
+    history,
+    journal,
+    lists,
+    members,
+    pupils,
+)
 
 app_name = "cases"
 urlpatterns = [
@@ -8,6 +18,8 @@ urlpatterns = [
     path("ny/", families.family_create, name="family_create"),
     path("vantelista/", lists.waiting_list, name="waiting_list"),
     path("vantelista/<int:pk>/tilldela/", lists.assign_ombud, name="assign_ombud"),
+    path("overlamning/", handover.hand_over_list, name="hand_over_list"),
+    path("overlamning/<int:pk>/", handover.hand_over, name="hand_over"),
     path("elever/", lists.pupils, name="pupils"),
     path("elever/<int:pk>/", pupils.pupil_detail, name="pupil_detail"),
     path("delat/", lists.shared, name="shared"),

@@ -81,17 +81,21 @@ def log_access(
     return entry
 
 
-def log_list(*, user: User, objects: Iterable[models.Model], request=None) -> None:
+def log_list(
+    *, user: User, objects: Iterable[models.Model], request=None, basis: str | None = None
+) -> None:
     """A list page shows personal data of many records: one row per record, one INSERT.
 
-    Each object carries the `access_basis` the visibility selector annotated.
+    Each object carries the `access_basis` the visibility selector annotated, unless the
+    caller gives the `basis` of the whole list (staff accounts read by the system
+    administrator: `access.administration_log_basis()`).
     """
     rows = [
         _entry(
             user,
             Action.VIEW,
             obj,
-            getattr(obj, "access_basis", Basis.CASE_TEAM),
+            basis or getattr(obj, "access_basis", Basis.CASE_TEAM),
             getattr(obj, "access_consent_id", None),
             request,
         )

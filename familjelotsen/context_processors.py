@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from familjelotsen.models import User
 
@@ -27,7 +28,13 @@ NAVIGATION = {
         ("sip:my_interventions", _("SIP interventions")),
     ],
     Role.PROJECT_LEADER: [("reporting:dashboard", _("Reports"))],
-    Role.SYSTEM_ADMIN: [("admin:index", _("Administration"))],
+    Role.SYSTEM_ADMIN: [
+        ("sysadmin:index", pgettext_lazy("the system administrator's area", "Administration")),
+        ("sysadmin:users", _("Users")),
+        ("sysadmin:administrations", _("Administrations")),
+        ("sysadmin:reference", _("Reference data")),
+        ("sysadmin:history", _("Change history")),
+    ],
 }
 
 

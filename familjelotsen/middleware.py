@@ -71,7 +71,7 @@ class ClearSiteDataOnLogoutMiddleware:
     """After a logout, the browser drops what it cached and stored for this site (drafts are
     sent to the server before: see static/js/session.js, `familjelotsen:before-logout`)."""
 
-    LOGOUT_VIEWS = frozenset({"account_logout", "admin:logout"})
+    LOGOUT_VIEWS = frozenset({"account_logout"})
 
     def __init__(self, get_response):
         self.get_response = get_response

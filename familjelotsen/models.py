@@ -118,6 +118,8 @@ class AccessLogEntry(models.Model):
         SHARE = "share", _("share with consent")
         DUTY = "duty", _("legal duty")
         AGGREGATE = "aggregate", _("aggregate figures")
+        # The system administrator reading staff accounts (never a case).
+        ADMINISTRATION = "administration", _("system administration")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -189,6 +191,36 @@ class AccessLogReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period_from}–{self.period_to} ({self.reviewer})"
+
+
+@pghistory.track(pghistory.InsertEvent("reset"))
+class SecondFactorReset(models.Model):
+    """A reset of a staff member's second factor by the system administrator: whose, by whom,
+    when and why (the reason is mandatory). The user enrols a new authenticator at their next
+    login. Append-only: a database trigger refuses UPDATE and DELETE."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    reset_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name=_("reset by")
+    )
+    reset_at = models.DateTimeField(_("reset"), default=timezone.now, db_index=True)
+    reason = models.TextField(_("reason"))
+    removed = models.JSONField(_("removed authenticators"), default=list)
+
+    class Meta:
+        ordering = ["-reset_at", "-id"]
+        verbose_name = _("second-factor reset")
+        verbose_name_plural = _("second-factor resets")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="secondfactorreset_reason_given"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reset_at:%Y-%m-%d %H:%M} {self.user_id}"
 
 
 # Who was put into or taken out of an administration's group, or given a model permission:

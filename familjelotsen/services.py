@@ -1,18 +1,78 @@
-"""Writes to the core records: administrations and staff."""
+"""Writes to the core records: administrations and staff.
+
+The system administrator's changes run here (the administration area only calls these). Each
+is atomic and kept by the change history (pghistory: the request's user and URL, and here a
+`reason` where one is given); the access module says what is refused and why.
+"""
 
 from __future__ import annotations
 
+import pghistory
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from familjelotsen import access
-from familjelotsen.models import Administration, User
+from familjelotsen.models import Administration, SecondFactorReset, User
+
+
+def _group_name(name: str) -> str:
+    return f"Förvaltning: {name}"
+
+
+def _check_administration_name(name: str, *, exclude_pk: int | None = None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the administration a name.")})
+    taken = Administration.objects.filter(name__iexact=name)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError({"name": _("There is already an administration with this name.")})
+    return name
 
 
 @transaction.atomic
 def administration_create(*, name: str, kind: str) -> Administration:
-    group, _ = Group.objects.get_or_create(name=f"Förvaltning: {name}")
+    """A new administration with its own group (what shares to it are granted to)."""
+    name = _check_administration_name(name)
+    group, _created = Group.objects.get_or_create(name=_group_name(name))
     return Administration.objects.create(name=name, kind=kind, group=group)
+
+
+@transaction.atomic
+def administration_update(*, administration: Administration, name: str, kind: str) -> None:
+    """Rename an administration or change its kind; its group keeps its grants and follows
+    the name."""
+    name = _check_administration_name(name, exclude_pk=administration.pk)
+    administration.name = name
+    administration.kind = kind
+    administration.save(update_fields=["name", "kind", "updated_at"])
+    Group.objects.filter(pk=administration.group_id).update(name=_group_name(name))
+
+
+def _check_work(role: str, administration: Administration | None) -> Administration | None:
+    if access.needs_administration(role):
+        if administration is None:
+            raise ValidationError(
+                {"administration": _("Choose the administration whose cases the person works in.")}
+            )
+        return administration
+    # The system administrator works for no administration (and so sees no case).
+    return None
+
+
+def _check_username(username: str, *, exclude_pk: int | None = None) -> str:
+    username = (username or "").strip()
+    taken = User.objects.filter(username__iexact=username)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError({"username": _("This username is taken: choose another.")})
+    return username
 
 
 @transaction.atomic
@@ -26,7 +86,25 @@ def user_create(
     last_name: str = "",
     title: str = "",
     email: str = "",
+    check_password: bool = True,
 ) -> User:
+    """A staff account in its administration's group. `check_password=False` is for the demo
+    seed only, whose published password is fixed (and refused with the demo second factor in
+    production)."""
+    errors: dict[str, list[str]] = {}
+    for check in (
+        lambda: _check_username(username),
+        lambda: _check_work(role, administration),
+    ):
+        try:
+            check()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    username = username.strip()
+    administration = _check_work(role, administration)
     user = User(
         username=username,
         role=role,
@@ -35,11 +113,89 @@ def user_create(
         last_name=last_name,
         title=title,
         email=email,
-        is_staff=access.uses_admin_site(role),
+        is_staff=access.staff_flag(role),
         is_superuser=False,
     )
+    if check_password:
+        try:
+            validate_password(password, user)
+        except ValidationError as exc:
+            raise ValidationError({"password1": exc.messages}) from None
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
     access.user_sync_groups(user)
     return user
+
+
+@transaction.atomic
+def user_update(
+    *,
+    actor: User,
+    user: User,
+    role: str,
+    administration: Administration | None,
+    first_name: str,
+    last_name: str,
+    title: str = "",
+    email: str = "",
+) -> User:
+    """Change a staff account. Nobody changes their own role or administration, and an ombud
+    responsible for families keeps role and administration until the team lead has handed
+    the families over (the access module says why)."""
+    administration = _check_work(role, administration)
+    refusal = access.staff_change_refusal(
+        actor, user, role=role, administration_id=administration.pk if administration else None
+    )
+    if refusal:
+        raise ValidationError({"role": refusal})
+    moved = user.administration_id != (administration.pk if administration else None)
+    user.role = role
+    user.administration = administration
+    user.first_name = first_name
+    user.last_name = last_name
+    user.title = title
+    user.email = email
+    user.is_staff = access.staff_flag(role)
+    user.full_clean(exclude=["password"])
+    user.save()
+    access.user_sync_groups(user)
+    if moved:
+        # The case team is drawn from the owning administration only (SPEC §3.2).
+        access.team_leave_other_administrations(user)
+    return user
+
+
+@transaction.atomic
+def user_deactivate(*, actor: User, user: User) -> None:
+    """The account can no longer sign in (its sessions end at the next request). Refused
+    while the user is responsible for families: the team lead hands them over first."""
+    refusal = access.deactivation_refusal(actor, user)
+    if refusal:
+        raise ValidationError(refusal)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def user_reactivate(*, actor: User, user: User) -> None:
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def user_reset_second_factor(*, actor: User, user: User, reason: str) -> SecondFactorReset:
+    """Remove the user's authenticators (app, security keys, recovery codes): they enrol a
+    new one at their next login. The reason is mandatory and kept with the reset."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Write why the second factor is reset.")})
+    authenticators = Authenticator.objects.filter(user=user)
+    removed = sorted({a.type for a in authenticators})
+    if not removed:
+        raise ValidationError(_("The user has no second factor to reset."))
+    with pghistory.context(reason=reason):
+        authenticators.delete()
+        return SecondFactorReset.objects.create(
+            user=user, reset_by=actor, reason=reason, removed=removed
+        )

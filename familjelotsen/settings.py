@@ -48,7 +48,6 @@ CSRF_TRUSTED_ORIGINS = _env("DJANGO_CSRF_TRUSTED_ORIGINS", env.list, default=[])
 
 INSTALLED_APPS = [
     "familjelotsen",
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -69,7 +68,6 @@ INSTALLED_APPS = [
     "django_filters",
     "pgtrigger",
     "pghistory",
-    "pghistory.admin",
     "django_tasks",
     "django_tasks_db",
     "cases",
@@ -79,6 +77,7 @@ INSTALLED_APPS = [
     "agenda",
     "privacy",
     "reporting",
+    "sysadmin",
 ]
 
 MIDDLEWARE = [

@@ -1,16 +1,10 @@
 from __future__ import annotations
 
-from allauth.account.decorators import secure_admin_login
-from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from familjelotsen import health, sessions, views
-
-# /admin/ has no login form of its own: it sends to allauth's login (password, second factor,
-# throttling), and refuses signed-in non-staff.
-admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,7 +13,10 @@ urlpatterns = [
     path("konto/session/", sessions.session_ping, name="session_ping"),
     path("health/", health.health, name="health"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("admin/", admin.site.urls),
+    # The system administrator's area (staff, administrations, reference data; no case).
+    # Django's admin site is not installed: every change goes through the services and the
+    # access policy, like the rest of the app.
+    path("administration/", include("sysadmin.urls")),
     # Loggkontroll, log and register extracts (the privacy app).
     path("", include("privacy.urls")),
     path("familjer/", include("cases.urls")),

@@ -21,7 +21,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # Bottom to top.
-ORDER = ("familjelotsen", "cases", "consent", "sip", "network", "agenda", "privacy", "reporting")
+ORDER = (
+    "familjelotsen",
+    "cases",
+    "consent",
+    "sip",
+    "network",
+    "agenda",
+    "privacy",
+    "reporting",
+    "sysadmin",
+)
 MAX_LINES = 600
 
 # (importing module, imported app) -> why a lower module may read a higher app.

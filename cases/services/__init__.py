@@ -8,6 +8,7 @@ from cases.services.families import (
     allowed_transitions,
     family_assign_ombud,
     family_create_from_request,
+    family_hand_over,
     family_set_eligibility,
     family_transition,
     family_update,
@@ -29,6 +30,12 @@ from cases.services.members import (
     member_update,
     resolve_identifier,
 )
+from cases.services.reference import (
+    LEGAL_REFERENCE_FIELDS,
+    RETENTION_RULE_FIELDS,
+    legal_reference_save,
+    retention_rule_save,
+)
 from cases.services.work import (
     assessment_record,
     goal_create,
@@ -46,12 +53,15 @@ from familjelotsen.versioning import Conflict  # the views catch services.Confli
 __all__ = [
     "Conflict",
     "JOURNAL_FIELDS",
+    "LEGAL_REFERENCE_FIELDS",
     "MEMBER_FIELDS",
+    "RETENTION_RULE_FIELDS",
     "SignedEntryError",
     "allowed_transitions",
     "assessment_record",
     "family_assign_ombud",
     "family_create_from_request",
+    "family_hand_over",
     "family_set_eligibility",
     "family_transition",
     "family_update",
@@ -62,6 +72,7 @@ __all__ = [
     "journal_entry_save_draft",
     "journal_entry_sign",
     "journal_objection_record",
+    "legal_reference_save",
     "mandatory_criteria_missing",
     "member_create",
     "member_set_custodians",
@@ -73,5 +84,6 @@ __all__ = [
     "report_of_concern_feedback",
     "report_of_concern_record",
     "resolve_identifier",
+    "retention_rule_save",
     "time_entry_add",
 ]

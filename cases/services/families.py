@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -172,3 +172,24 @@ def family_assign_ombud(*, family: cm.Family, ombud: User, by: User) -> cm.Famil
     family.save(update_fields=["responsible_ombud", "version", "updated_at"])
     access.team_set_responsible(family=family, ombud=ombud, by=by)
     return family
+
+
+@transaction.atomic
+def family_hand_over(*, by: User, from_ombud: User, to_ombud: User) -> list[cm.Family]:
+    """The team lead hands every family an ombud holds to another ombud of the same
+    administration (before the first ombud leaves or moves). The new ombud becomes
+    responsible and joins the case team; the departing one leaves it. Each family is changed
+    with its version bumped, so an open edit of it is shown as a conflict, not overwritten."""
+    if not access.may_hand_over(by, from_ombud):
+        raise PermissionDenied(_("Only the team lead of the ombud's administration hands over."))
+    if to_ombud.pk == from_ombud.pk:
+        raise ValidationError({"to_ombud": _("Choose another family ombud than the one leaving.")})
+    if not access.is_ombud(to_ombud) or to_ombud.administration_id != by.administration_id:
+        raise ValidationError(
+            {"to_ombud": _("Choose an active family ombud of your own administration.")}
+        )
+    families = list(access.held_families(from_ombud).select_for_update().order_by("reference"))
+    for family in families:
+        family_assign_ombud(family=family, ombud=to_ombud, by=by)
+        cm.CaseTeamMember.objects.filter(family=family, user=from_ombud).delete()
+    return families

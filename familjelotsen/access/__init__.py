@@ -11,6 +11,8 @@ grants.
 - `coverage`: which consents cover a record for an administration; a record's category and
   the members it concerns.
 - `team`: the case team, drawn from the owning administration only.
+- `staff`: the system administrator's area (staff accounts, administrations, reference data,
+  never a case) and the hand-over of an ombud's families by their team lead.
 
 Nothing outside this package compares roles, access bases or `access_basis` to decide
 access; a role gate (`require_roles`) only picks which home pages a role has.
@@ -76,7 +78,6 @@ from familjelotsen.access.policy import (
     reviews_access_log,
     sees_cases,
     team_family_ids,
-    uses_admin_site,
     visible,
     visible_families,
     visible_members,
@@ -86,11 +87,26 @@ from familjelotsen.access.policy import (
     with_identity,
 )
 from familjelotsen.access.registry import REGISTRY, Guarded, model_by_label
+from familjelotsen.access.staff import (
+    HELD_STATUSES,
+    administers,
+    administration_log_basis,
+    deactivation_refusal,
+    hand_over_refusal,
+    hand_over_sources,
+    held_families,
+    may_hand_over,
+    needs_administration,
+    require_administrator,
+    staff_change_refusal,
+    staff_flag,
+)
 from familjelotsen.access.team import (
     is_ombud,
     ombuds,
     team_add,
     team_candidates,
+    team_leave_other_administrations,
     team_refusal,
     team_remove,
     team_set_responsible,

@@ -484,12 +484,6 @@ def reviews_access_log(user) -> bool:
     return is_team_lead(user)
 
 
-def uses_admin_site(role: str) -> bool:
-    """Only the system administrator works in Django's admin site (staff, administrations,
-    cost settings), and sees no case there."""
-    return role == Role.SYSTEM_ADMIN
-
-
 def log_review_basis(user) -> str:
     """The basis of reading the access log itself: the team lead's duty to review it."""
     return Basis.TEAM_LEAD

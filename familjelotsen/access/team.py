@@ -90,3 +90,16 @@ def team_set_responsible(*, family: cm.Family, ombud: User, by: User) -> None:
     if not created and row.role != cm.CaseTeamMember.Role.RESPONSIBLE_OMBUD:
         row.role = cm.CaseTeamMember.Role.RESPONSIBLE_OMBUD
         row.save(update_fields=["role", "updated_at"])
+
+
+@transaction.atomic
+def team_leave_other_administrations(user: User) -> int:
+    """A user who moved to another administration leaves the case teams of their former one:
+    the case team is drawn from the owning administration only. (Responsible ombud are
+    handed over first: `staff.hand_over_refusal`.)"""
+    deleted, _rows = (
+        cm.CaseTeamMember.objects.filter(user=user)
+        .exclude(family__owner_id=user.administration_id)
+        .delete()
+    )
+    return deleted

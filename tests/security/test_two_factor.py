@@ -1,6 +1,6 @@
 """Two factors for everyone: a password alone reaches nothing; a user without an authenticator
-is held at enrolment; a code works once; /admin/ uses the same login; the demo secret is
-refused in production."""
+is held at enrolment; a code works once; the administration area uses the same login; the
+demo secret is refused in production."""
 
 from __future__ import annotations
 
@@ -139,13 +139,13 @@ def test_enrolling_an_authenticator_app_opens_the_application(client, adm_rs, fr
     assert client.get(reverse("cases:my_families")).status_code == 200
 
 
-def test_admin_has_no_login_form_of_its_own(client, sysadmin):
-    response = client.get("/admin/login/?next=/admin/")
+def test_administration_area_has_no_login_form_of_its_own(client, sysadmin):
+    response = client.get(reverse("sysadmin:index"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
     # ... and after both factors the system administrator reaches it.
     log_in(client, sysadmin)
-    assert client.get("/admin/").status_code == 200
+    assert client.get(reverse("sysadmin:index")).status_code == 200
 
 
 def test_admin_refuses_signed_in_staff_without_a_factor(client):
@@ -157,7 +157,7 @@ def test_admin_refuses_signed_in_staff_without_a_factor(client):
         totp=False,
     )
     client.force_login(admin)
-    response = client.get("/admin/")
+    response = client.get(reverse("sysadmin:index"))
     assert response.status_code == 302
     assert response["Location"] == reverse("mfa_activate_totp")
 

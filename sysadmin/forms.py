@@ -1,0 +1,167 @@
+"""The administration area's forms. They check the shape of the input; the services decide
+(unique names, who may change what) and their refusals land on the fields."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases import models as cm
+from familjelotsen.forms import DateInput
+from familjelotsen.models import Administration, User
+
+WORK_HELP = _(
+    "Choose the administration whose cases the person works in, not their employer: staff "
+    "employed elsewhere who work in Råd & Stöd's team are users of Råd & Stöd. Only staff of "
+    "the administration that holds a case can be on its case team; other administrations see "
+    "a family only through shares that a valid consent covers. The system administrator works "
+    "for no administration."
+)
+
+
+class StaffSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search by name or username"), required=False, max_length=80)
+
+
+class _StaffFields(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    title = forms.CharField(label=_("Title"), max_length=120, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=User.Role.choices)
+    administration = forms.ModelChoiceField(
+        label=_("Administration"),
+        queryset=Administration.objects.order_by("name"),
+        required=False,
+        help_text=WORK_HELP,
+    )
+
+
+class UserCreateForm(_StaffFields):
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        help_text=_("Letters, digits and @ . + - _ only."),
+    )
+    password1 = forms.CharField(
+        label=_("Initial password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "Give it to the person in a safe way. They set up their authenticator app at "
+            "their first login."
+        ),
+    )
+    password2 = forms.CharField(
+        label=_("The password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    field_order = [
+        "username",
+        "first_name",
+        "last_name",
+        "title",
+        "email",
+        "role",
+        "administration",
+        "password1",
+        "password2",
+    ]
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        User.username_validator(username)
+        return username
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password2") != data.get("password1"):
+            self.add_error("password2", _("The two passwords differ: type the same twice."))
+        return data
+
+
+class UserEditForm(_StaffFields):
+    pass
+
+
+class SecondFactorResetForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text=_(
+            "Why the second factor is reset, e.g. a lost phone and how the person's identity "
+            "was checked. Kept in the change history."
+        ),
+    )
+
+
+class AdministrationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    kind = forms.ChoiceField(label=_("Kind"), choices=Administration.Kind.choices)
+
+
+class LegalReferenceForm(forms.Form):
+    key = forms.SlugField(
+        label=_("Key"),
+        max_length=60,
+        help_text=_("How the pages refer to it, e.g. 'report-of-concern'. Letters, digits, -."),
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    citation = forms.CharField(
+        label=_("Citation"), max_length=200, help_text=_("E.g. 'SoL (2025:400) 20 kap. 2 §'.")
+    )
+    wording = forms.CharField(
+        label=_("Current wording or summary"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    url = forms.URLField(label=_("Source"), required=False, assume_scheme="https")
+    verified_on = forms.DateField(
+        label=_("Verified against the official text"), required=False, widget=DateInput()
+    )
+
+
+class BirthDaysField(forms.CharField):
+    """Days of the month as "5, 15, 25"."""
+
+    default_error_messages = {
+        "invalid": _("Write days of the month as numbers separated by commas, e.g. 5, 15, 25."),
+    }
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(str(v) for v in value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return []
+        try:
+            return [int(part) for part in text.replace(";", ",").split(",") if part.strip()]
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class RetentionRuleForm(forms.Form):
+    key = forms.SlugField(label=_("Key"), max_length=60)
+    description = forms.CharField(label=_("Description"), max_length=200)
+    years_after_last_entry = forms.IntegerField(
+        label=_("Years after the last journal entry"), min_value=1, max_value=100
+    )
+    by_end_of_following_year = forms.BooleanField(
+        label=_("Deletion due by the end of the following calendar year"), required=False
+    )
+    research_birth_days = BirthDaysField(
+        label=_("Birth days kept for research"),
+        required=False,
+        help_text=_("Persons born on these days of a month are kept (default 5, 15, 25)."),
+    )
+    legal_reference = forms.ModelChoiceField(
+        label=_("Legal reference"),
+        queryset=cm.LegalReference.objects.order_by("key"),
+        required=False,
+    )
+    active = forms.BooleanField(label=_("Active"), required=False)

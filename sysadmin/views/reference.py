@@ -1,0 +1,141 @@
+"""Reference data: legal references, retention rules, the hourly cost and the distribution
+key. Every change is kept in the change history; nothing here is a case."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cases import models as cm
+from cases import services as case_services
+from familjelotsen import access
+from familjelotsen.forms import add_service_errors, submit
+from reporting import services as reporting_services
+from reporting.forms import CostSettingsForm, FunderShareFormSet
+from sysadmin import forms, selectors
+
+
+def _get(model, pk):
+    if pk is None:
+        return None
+    try:
+        return model.objects.get(pk=pk)
+    except model.DoesNotExist:
+        raise Http404 from None
+
+
+@require_GET
+@access.require_administrator
+def reference_index(request):
+    cost, shares = selectors.cost_key()
+    return render(
+        request,
+        "sysadmin/reference.html",
+        {
+            "references": selectors.legal_references(),
+            "rules": selectors.retention_rules(),
+            "cost": cost,
+            "shares": shares,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_administrator
+def legal_reference_edit(request, pk=None):
+    reference = _get(cm.LegalReference, pk)
+    initial = (
+        {name: getattr(reference, name) for name in case_services.LEGAL_REFERENCE_FIELDS}
+        if reference
+        else None
+    )
+    form = forms.LegalReferenceForm(request.POST or None, initial=initial)
+    done = submit(
+        request,
+        form,
+        lambda data: case_services.legal_reference_save(reference=reference, **data),
+    )
+    if done.saved:
+        messages.success(request, _("The legal reference was saved."))
+        return redirect("sysadmin:reference")
+    return render(
+        request,
+        "sysadmin/reference_form.html",
+        {
+            "form": form,
+            "record": reference,
+            "heading": _("Legal reference"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_administrator
+def retention_rule_edit(request, pk=None):
+    rule = _get(cm.RetentionRule, pk)
+    initial = (
+        {name: getattr(rule, name) for name in case_services.RETENTION_RULE_FIELDS}
+        if rule
+        else {"years_after_last_entry": 5, "by_end_of_following_year": True, "active": True}
+    )
+    form = forms.RetentionRuleForm(request.POST or None, initial=initial)
+    done = submit(
+        request,
+        form,
+        lambda data: case_services.retention_rule_save(rule=rule, **data),
+    )
+    if done.saved:
+        messages.success(request, _("The retention rule was saved."))
+        return redirect("sysadmin:reference")
+    return render(
+        request,
+        "sysadmin/reference_form.html",
+        {"form": form, "record": rule, "heading": _("Retention rule")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_administrator
+def cost_key_edit(request):
+    """The hourly cost and the distribution key (funder shares) behind the funder report:
+    the same service as the project leader's page, so the same checks (shares add up to
+    100 %) and the same history."""
+    cost, shares = selectors.cost_key()
+    if request.method == "POST":
+        form = CostSettingsForm(request.POST)
+        formset = FunderShareFormSet(request.POST, prefix="share")
+        if form.is_valid() and formset.is_valid():
+            rows = [
+                reporting_services.ShareInput(
+                    f["name"], f["share_percent"], f.get("administration")
+                )
+                for f in formset.cleaned_data
+                if f and not f.get("DELETE")
+            ]
+            try:
+                reporting_services.cost_key_update(
+                    hourly_cost=form.cleaned_data["hourly_cost"], shares=rows
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The distribution key was saved."))
+                return redirect("sysadmin:reference")
+    else:
+        form = CostSettingsForm(initial={"hourly_cost": cost.hourly_cost})
+        formset = FunderShareFormSet(
+            prefix="share",
+            initial=[
+                {
+                    "name": s.name,
+                    "administration": s.administration,
+                    "share_percent": s.share_percent,
+                }
+                for s in shares
+            ],
+        )
+    return render(request, "sysadmin/cost_key.html", {"form": form, "formset": formset})

@@ -8,6 +8,7 @@ familjelotsen.access (`visible_reports`).
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 import pghistory
@@ -201,3 +202,21 @@ class FunderShare(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class FiguresVersion(models.Model):
+    """How many times the data the report figures read has changed: one row, counted up by
+    statement-level triggers on every table the figures read (migration 0002), in the
+    writing transaction, so the replica's copy moves with the data it describes. Cached
+    figures (`reporting.figure_cache`) are valid while the count is the one they were
+    computed at. `epoch` is new whenever the row is (re)created, so figures cached before a
+    database was emptied are never taken for current."""
+
+    generation = models.BigIntegerField(default=0)
+    epoch = models.UUIDField(default=uuid.uuid4)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("version of the report figures' data")
+        verbose_name_plural = _("versions of the report figures' data")
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="figures_version_one_row")]

@@ -11,9 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from familjelotsen import access
-from familjelotsen.db import on_replica
+from reporting import figure_cache, suppression
 from reporting import figures as fig
-from reporting import suppression
 from reporting.models import CostSettings, FunderShare, Report
 from reporting.suppression import ShownTable
 
@@ -52,10 +51,16 @@ def report_tables(report: Report) -> dict[str, ShownTable]:
 
 
 def period_tables(period: fig.Period) -> dict[str, ShownTable]:
-    """Every figure of the period, suppressed. Aggregates over all families that decide no
-    access and may be a moment stale: computed on the read replica when there is one."""
-    with on_replica():
-        return suppression.suppress(fig.compute(period))
+    """Every figure of the period, suppressed, including every committed write: cached per
+    period and data version (`reporting.figure_cache`), computed on the read replica when
+    there is one. Aggregates over all families that decide no access."""
+    return figure_cache.exact(period).tables
+
+
+def dashboard_figures(period: fig.Period) -> figure_cache.Snapshot:
+    """The dashboard's figures: at most a minute behind the data, with when they were
+    computed (`reporting.figure_cache.recent`)."""
+    return figure_cache.recent(period)
 
 
 def cost_key() -> tuple[CostSettings, list[FunderShare]]:

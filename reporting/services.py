@@ -14,12 +14,11 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from familjelotsen.db import on_replica
 from familjelotsen.models import Administration, User
 from familjelotsen.pdf import render_pdf
 from familjelotsen.versioning import save_versioned
+from reporting import figure_cache, sections, suppression
 from reporting import figures as fig
-from reporting import sections, suppression
 from reporting.models import CostSettings, FunderShare, Report, ReportKind
 
 logger = logging.getLogger(__name__)
@@ -148,12 +147,15 @@ def report_render(*, report_id: int) -> Report:
         return report  # already rendered, or not queued: nothing to do
     try:
         with translation.override(report.language):
-            # The figures are read on the replica when there is one; the report's rows are
-            # written on the primary.
-            with on_replica():
-                figures = fig.compute(fig.Period(report.period_start, report.period_end))
-            tables = suppression.suppress(figures)
-            pdf = render_pdf("reporting/report_pdf.html", pdf_context(report, tables))
+            # Every committed write counted: the cached figures when nothing changed since
+            # they were computed, else computed now (on the replica when there is one). The
+            # report's rows are written on the primary.
+            snapshot = figure_cache.exact(fig.Period(report.period_start, report.period_end))
+            tables = snapshot.tables
+            pdf = render_pdf(
+                "reporting/report_pdf.html",
+                pdf_context(report, tables, computed_at=snapshot.computed_at),
+            )
     except Exception:
         # The exception text may quote data: it goes to the server log, the user gets a
         # plain message and keeps the narrative.
@@ -181,14 +183,20 @@ def report_render(*, report_id: int) -> Report:
     return report
 
 
-def pdf_context(report: Report, tables: dict) -> dict:
+def pdf_context(report: Report, tables: dict, *, computed_at=None) -> dict:
     doc = sections.document(
         report.kind,
         tables,
         administration_id=report.administration_id,
         comments=report.comments,
     )
-    return {"report": report, "doc": doc, "generated_at": timezone.now()}
+    now = timezone.now()
+    return {
+        "report": report,
+        "doc": doc,
+        "generated_at": now,
+        "figures_computed_at": computed_at or now,
+    }
 
 
 # --- The cost key ------------------------------------------------------------------------------

@@ -41,10 +41,13 @@ Action = AccessLogEntry.Action
 def dashboard(request):
     """The project leader's start page: the running period's key figures and charts."""
     period = selectors.current_period()
-    tables = selectors.period_tables(period)
+    snapshot = selectors.dashboard_figures(period)
+    tables = snapshot.tables
     monthly = tables["monthly"]
     context = {
         "period": period,
+        "computed_at": snapshot.computed_at,
+        "figures_current": snapshot.current,
         "key_figures": sections.key_figures(tables),
         "charts": [
             chart

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, Lookup, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -109,7 +109,32 @@ def leads(user, family) -> bool:
 
 
 def _group_id(user) -> Subquery:
-    return Subquery(Administration.objects.filter(pk=user.administration_id).values("group_id"))
+    return Subquery(
+        Administration.objects.filter(pk=user.administration_id).order_by().values("group_id")
+    )
+
+
+@models.Field.register_lookup
+class InArray(Lookup):
+    """`column = ANY(ARRAY(subquery))`: the visibility filter's form.
+
+    `a IN (subquery) OR b IN (subquery)` leaves PostgreSQL one plan: read every row of the
+    table and test both hashed subqueries (the whole pupil-support table for a pupil list of
+    twenty). With each arm as `= ANY(ARRAY(...))` the subqueries run first, once, and each arm
+    becomes an index condition: a BitmapOr of two index scans over the rows the user reaches.
+    Unlike a UNION of ids it still applies after a narrower filter (one family's journal).
+    """
+
+    lookup_name = "in_array"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY(ARRAY{rhs})", (*lhs_params, *rhs_params)
+
+
+# Relation fields keep a lookup table of their own (Django reads it only up to ForeignObject).
+models.ForeignObject.register_lookup(InArray)
 
 
 # --- Visibility selectors ----------------------------------------------------------------------
@@ -157,14 +182,14 @@ def visible(user, model: type[models.Model], need: Need = Need.SEE) -> QuerySet:
     need = Need(need)
     spec = REGISTRY[model]
     family_ids = _family_ids(user, need, model)
-    condition = Q(**{f"{spec.family_ref}__in": family_ids})
+    condition = Q(**{f"{spec.family_ref}__in_array": family_ids})
     if need in (Need.SEE, Need.CHANGE) and receives_shares(user):
         action = "view" if need == Need.SEE else "change"
-        condition |= Q(id__in=_shared_ids(user, model, action))
+        condition |= Q(id__in_array=_shared_ids(user, model, action))
     if need in (Need.SEE, Need.CHANGE):
         granted = _user_granted_ids(user, model)
         if granted is not None:
-            condition |= Q(id__in=granted)
+            condition |= Q(id__in_array=granted)
     return model.objects.filter(condition)
 
 

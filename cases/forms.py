@@ -14,7 +14,7 @@ from cases import models as cm
 from cases.personnummer import format_full
 from cases.services import MEMBER_FIELDS, resolve_identifier
 from familjelotsen import access
-from familjelotsen.forms import DateInput, VersionField
+from familjelotsen.forms import ConditionalFieldsMixin, DateInput, ShowWhen, VersionField
 from familjelotsen.models import Administration, User
 
 
@@ -128,7 +128,10 @@ class FamilyEditForm(forms.ModelForm):
         widgets = {"background": forms.Textarea}
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(ConditionalFieldsMixin, forms.Form):
+    # The reason applies when the participation ends; the service asks for it then (its
+    # refusal page names it).
+    show_when = {"reason": ShowWhen({"to_status": tuple(sorted(cm.REASON_REQUIRED))})}
     to_status = forms.ChoiceField(label=_("New status"), choices=cm.Family.Status.choices)
     reason = forms.CharField(
         label=_("Reason"),
@@ -197,8 +200,23 @@ class TeamAddForm(forms.Form):
         field.widget.choices = offered.choices
 
 
-class MemberForm(forms.ModelForm):
-    """Personnummer accepted as YYYYMMDD-NNNN, YYYYMMDDNNNN, YYMMDD-NNNN or YYMMDD+NNNN."""
+class MemberForm(ConditionalFieldsMixin, forms.ModelForm):
+    """Personnummer accepted as YYYYMMDD-NNNN, YYYYMMDDNNNN, YYMMDD-NNNN or YYMMDD+NNNN. The
+    number is asked for a number type, the birth date only without one (`clean` derives the
+    birth date from a number)."""
+
+    show_when = {
+        "personal_number": ShowWhen(
+            {
+                "id_type": (
+                    cm.Member.IdType.PERSONNUMMER.value,
+                    cm.Member.IdType.SAMORDNINGSNUMMER.value,
+                )
+            },
+            clear=False,
+        ),
+        "birth_date": ShowWhen({"id_type": (cm.Member.IdType.NONE.value,)}, clear=False),
+    }
 
     version = VersionField(min_value=1, required=False)
     personal_number = forms.CharField(
@@ -446,7 +464,10 @@ class AssessmentForm(forms.Form):
         return cleaned
 
 
-class ObstacleForm(forms.Form):
+class ObstacleForm(ConditionalFieldsMixin, forms.Form):
+    show_when = {
+        "administration": ShowWhen({"kind": (cm.Obstacle.Kind.COORDINATION.value,)}),
+    }
     kind = forms.ChoiceField(label=_("Kind"), choices=cm.Obstacle.Kind.choices)
     administration = forms.ModelChoiceField(
         label=_("Administration concerned"), required=False, queryset=Administration.objects.all()
@@ -467,7 +488,12 @@ class ObstacleForm(forms.Form):
         return cleaned
 
 
-class PupilSupportForm(forms.ModelForm):
+class PupilSupportForm(ConditionalFieldsMixin, forms.ModelForm):
+    show_when = {
+        "action_programme_review_on": ShowWhen(
+            {"support_level": (cm.PupilSupport.Level.SPECIAL_SUPPORT.value,)}
+        ),
+    }
     version = VersionField(min_value=1, required=False)
 
     class Meta:

@@ -44,6 +44,63 @@
     (input || target).focus();
     target.scrollIntoView({ block: "center" });
   });
+  // Fields that apply only for some answers of another field (<div data-show-when='{"name":
+  // ["answer", …]}'>, from the form's ShowWhen): hidden while no answer applies, so that the
+  // tab order skips them. Never hidden: a field with an error or a value (data-show-keep from
+  // the server, or something the user typed or chose here). Without JavaScript every field
+  // shows and the server ignores the ones that do not apply.
+  function answersOf(form, name) {
+    var values = [];
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (el.name !== name || el.disabled) {
+        return;
+      }
+      if (el.type === "checkbox" || el.type === "radio") {
+        if (el.checked) { values.push(el.value || "on"); }
+      } else if (el.tagName === "SELECT" && el.multiple) {
+        Array.prototype.forEach.call(el.selectedOptions, function (o) { values.push(o.value); });
+      } else if (el.value !== "") {
+        values.push(el.value);
+      }
+    });
+    return values;
+  }
+  function holdsValue(box) {
+    return Array.prototype.some.call(box.querySelectorAll("input, select, textarea"), function (el) {
+      if (el.type === "checkbox" || el.type === "radio") { return el.checked !== el.defaultChecked && el.checked; }
+      if (el.tagName === "SELECT") {
+        return Array.prototype.some.call(el.options, function (o) { return o.selected !== o.defaultSelected && o.value !== ""; });
+      }
+      return el.type !== "hidden" && el.value !== "" && el.value !== el.defaultValue;
+    });
+  }
+  function syncConditional(box) {
+    var form = box.closest("form");
+    var rule;
+    try { rule = JSON.parse(box.getAttribute("data-show-when")); } catch (e) { return; }
+    if (!form || !rule) { return; }
+    var applies = Object.keys(rule).some(function (name) {
+      var wanted = rule[name];
+      return answersOf(form, name).some(function (v) { return wanted.indexOf(v) !== -1; });
+    });
+    var keep = box.hasAttribute("data-show-keep") || box.querySelector(".field-errors") || holdsValue(box);
+    box.hidden = !(applies || keep);
+  }
+  function syncAllConditional(root) {
+    Array.prototype.forEach.call((root || document).querySelectorAll("[data-show-when]"), syncConditional);
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { syncAllConditional(); });
+  } else {
+    syncAllConditional();
+  }
+  ["change", "input"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var form = event.target.form || (event.target.closest && event.target.closest("form"));
+      if (form && form.querySelector("[data-show-when]")) { syncAllConditional(form); }
+    });
+  });
+  document.addEventListener("htmx:afterSwap", function (event) { syncAllConditional(event.target); });
   // Tables that stack into one card per row on a narrow screen (<table class="stack">): each
   // cell is labelled with its column's heading.
   function labelStackedCells() {

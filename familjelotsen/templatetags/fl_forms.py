@@ -102,3 +102,11 @@ def _has_value(field) -> bool:
     if isinstance(raw, list | tuple):
         return any(v not in (None, "") for v in raw)
     return raw not in (None, "", False)
+
+
+@register.filter
+def required_when_shown(field) -> bool:
+    """A field that applies only for some answers but must then be filled in (marked as
+    required: it is only in view when it applies)."""
+    rule = getattr(field.form, "show_when", {}).get(field.name)
+    return bool(rule and rule.required)

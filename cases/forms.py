@@ -205,17 +205,10 @@ class MemberForm(ConditionalFieldsMixin, forms.ModelForm):
     number is asked for a number type, the birth date only without one (`clean` derives the
     birth date from a number)."""
 
+    _NUMBERS = (cm.Member.IdType.PERSONNUMMER, cm.Member.IdType.SAMORDNINGSNUMMER)
     show_when = {
-        "personal_number": ShowWhen(
-            {
-                "id_type": (
-                    cm.Member.IdType.PERSONNUMMER.value,
-                    cm.Member.IdType.SAMORDNINGSNUMMER.value,
-                )
-            },
-            clear=False,
-        ),
-        "birth_date": ShowWhen({"id_type": (cm.Member.IdType.NONE.value,)}, clear=False),
+        "personal_number": ShowWhen({"id_type": _NUMBERS}, clear=False),
+        "birth_date": ShowWhen({"id_type": (cm.Member.IdType.NONE,)}, clear=False),
     }
 
     version = VersionField(min_value=1, required=False)
@@ -466,7 +459,10 @@ class AssessmentForm(forms.Form):
 
 class ObstacleForm(ConditionalFieldsMixin, forms.Form):
     show_when = {
-        "administration": ShowWhen({"kind": (cm.Obstacle.Kind.COORDINATION.value,)}),
+        "administration": ShowWhen(
+            {"kind": (cm.Obstacle.Kind.COORDINATION,)},
+            required=_("Name the administration concerned by a coordination obstacle."),
+        ),
     }
     kind = forms.ChoiceField(label=_("Kind"), choices=cm.Obstacle.Kind.choices)
     administration = forms.ModelChoiceField(
@@ -477,21 +473,11 @@ class ObstacleForm(ConditionalFieldsMixin, forms.Form):
     )
     observed_on = forms.DateField(label=_("Date"), widget=DateInput())
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("kind") == cm.Obstacle.Kind.COORDINATION and not cleaned.get(
-            "administration"
-        ):
-            self.add_error(
-                "administration", _("Name the administration concerned by a coordination obstacle.")
-            )
-        return cleaned
-
 
 class PupilSupportForm(ConditionalFieldsMixin, forms.ModelForm):
     show_when = {
         "action_programme_review_on": ShowWhen(
-            {"support_level": (cm.PupilSupport.Level.SPECIAL_SUPPORT.value,)}
+            {"support_level": (cm.PupilSupport.Level.SPECIAL_SUPPORT,)}
         ),
     }
     version = VersionField(min_value=1, required=False)

@@ -105,10 +105,13 @@
   // cell is labelled with its column's heading.
   function labelStackedCells() {
     Array.prototype.forEach.call(document.querySelectorAll("table.stack"), function (table) {
-      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+      // Every cell of the heading row, an empty corner cell included, so that the columns
+      // line up with each row's cells (a row may start with its own heading).
+      var headRow = table.querySelector("thead tr:last-child");
+      var heads = Array.prototype.map.call(headRow ? headRow.children : [], function (th) {
         return th.textContent.trim();
       });
-      Array.prototype.forEach.call(table.querySelectorAll("tbody tr"), function (row) {
+      Array.prototype.forEach.call(table.querySelectorAll("tbody tr, tfoot tr"), function (row) {
         Array.prototype.forEach.call(row.children, function (cell, i) {
           if (heads[i] && !cell.hasAttribute("data-label")) { cell.setAttribute("data-label", heads[i]); }
         });

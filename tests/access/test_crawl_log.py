@@ -260,11 +260,23 @@ def _seeds(persona: str) -> tuple[str, ...]:
     return tuple(seeds)
 
 
-def _report_of_concern() -> None:
-    """The demo holds no report of concern: one recorded by the ombud of a child they have."""
+def _records_the_demo_lacks() -> None:
+    """The demo holds no report of concern and no report: one report of concern recorded by
+    the ombud for a child they have, and a draft steering-group report of the project
+    leader's (its page is reached from the archive)."""
     from django.utils import timezone
 
     from cases.services import report_of_concern_record
+    from reporting.models import ReportKind
+    from reporting.services import report_create
+
+    today = timezone.localdate()
+    report_create(
+        user=User.objects.get(username="projektledare"),
+        kind=ReportKind.STEERING_GROUP,
+        period_start=today.replace(month=1, day=1),
+        period_end=today,
+    )
 
     ombud = User.objects.get(username="ombud")
     child = (
@@ -328,7 +340,7 @@ def _error_state(client, url: str, body: str) -> str | None:
 @pytest.mark.swedish
 @pytest.mark.parametrize("persona", [*PERSONAS, "admin"])
 def test_every_page_is_swedish_without_machine_labels(client, demo, persona):
-    _report_of_concern()
+    _records_the_demo_lacks()
     client.force_login(User.objects.get(username=persona))
     problems = []
     pages = {}

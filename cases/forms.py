@@ -129,8 +129,6 @@ class FamilyEditForm(forms.ModelForm):
 
 
 class TransitionForm(ConditionalFieldsMixin, forms.Form):
-    # The reason applies when the participation ends; the service asks for it then (its
-    # refusal page names it).
     show_when = {"reason": ShowWhen({"to_status": tuple(sorted(cm.REASON_REQUIRED))})}
     to_status = forms.ChoiceField(label=_("New status"), choices=cm.Family.Status.choices)
     reason = forms.CharField(
@@ -200,15 +198,19 @@ class TeamAddForm(forms.Form):
         field.widget.choices = offered.choices
 
 
-class MemberForm(ConditionalFieldsMixin, forms.ModelForm):
-    """Personnummer accepted as YYYYMMDD-NNNN, YYYYMMDDNNNN, YYMMDD-NNNN or YYMMDD+NNNN. The
-    number is asked for a number type, the birth date only without one (`clean` derives the
-    birth date from a number)."""
+_NUMBER = {"id_type": (cm.Member.IdType.PERSONNUMMER, cm.Member.IdType.SAMORDNINGSNUMMER)}
+_YOUNG, _ADULT = {"kind": ("child", "sibling")}, {"kind": ("custodian", "other_adult")}
 
-    _NUMBERS = (cm.Member.IdType.PERSONNUMMER, cm.Member.IdType.SAMORDNINGSNUMMER)
+
+class MemberForm(ConditionalFieldsMixin, forms.ModelForm):
+    """Personnummer as YYYYMMDD-NNNN, YYYYMMDDNNNN, YYMMDD-NNNN or YYMMDD+NNNN; the birth date
+    only without a number (`clean` derives it); school for a child, occupation for an adult."""
+
     show_when = {
-        "personal_number": ShowWhen({"id_type": _NUMBERS}, clear=False),
+        "personal_number": ShowWhen(_NUMBER, clear=False),
         "birth_date": ShowWhen({"id_type": (cm.Member.IdType.NONE,)}, clear=False),
+        **{name: ShowWhen(_YOUNG) for name in ("school", "grade", "school_class")},
+        **{name: ShowWhen(_ADULT) for name in ("occupation", "occupation_at_start")},
     }
 
     version = VersionField(min_value=1, required=False)
@@ -475,11 +477,7 @@ class ObstacleForm(ConditionalFieldsMixin, forms.Form):
 
 
 class PupilSupportForm(ConditionalFieldsMixin, forms.ModelForm):
-    show_when = {
-        "action_programme_review_on": ShowWhen(
-            {"support_level": (cm.PupilSupport.Level.SPECIAL_SUPPORT,)}
-        ),
-    }
+    show_when = {"action_programme_review_on": ShowWhen({"support_level": ("special_support",)})}
     version = VersionField(min_value=1, required=False)
 
     class Meta:

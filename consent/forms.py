@@ -105,9 +105,14 @@ class ConsentForm(ConditionalFieldsMixin, _ScopeMixin, forms.Form):
     wording apply to an oral consent; the scan to a written one."""
 
     show_when = {
-        "oral_taken_by": ShowWhen({"form": (Consent.Form.ORAL.value,)}),
-        "oral_wording": ShowWhen({"form": (Consent.Form.ORAL.value,)}),
-        "scan": ShowWhen({"form": (Consent.Form.WRITTEN.value,)}),
+        "oral_taken_by": ShowWhen(
+            {"form": (Consent.Form.ORAL,)}, required=_("Say who took the oral consent.")
+        ),
+        "oral_wording": ShowWhen(
+            {"form": (Consent.Form.ORAL,)},
+            required=_("Write down the wording of the oral consent."),
+        ),
+        "scan": ShowWhen({"form": (Consent.Form.WRITTEN,)}),
     }
 
     form = forms.ChoiceField(

@@ -136,3 +136,26 @@ def test_who_gets_the_sms_applies_only_when_a_reminder_is_chosen(family, parent)
     assert answers == {"remind_day_before": ["on"], "remind_two_hours_before": ["on"]}
     # Sent with a value the user chose: it stays in view whatever the answer.
     assert "data-show-keep" in html
+
+
+def test_school_belongs_to_a_child_and_occupation_to_an_adult(family):
+    from cases.forms import MemberForm
+
+    data = {
+        "first_name": "Lena",
+        "last_name": "Berg",
+        "id_type": "none",
+        "birth_date": "1985-03-02",
+        "school": "Västerskolan",
+        "grade": "4",
+        "occupation": "employed",
+    }
+    adult = MemberForm({**data, "kind": "custodian"}, family=family)
+    assert adult.is_valid(), adult.errors
+    assert (adult.cleaned_data["school"], adult.cleaned_data["grade"]) == ("", None)
+    assert adult.cleaned_data["occupation"] == "employed"
+
+    child = MemberForm({**data, "kind": "child", "birth_date": "2016-03-02"}, family=family)
+    assert child.is_valid(), child.errors
+    assert child.cleaned_data["school"] == "Västerskolan"
+    assert child.cleaned_data["occupation"] == ""

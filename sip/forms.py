@@ -144,6 +144,13 @@ class ParticipantForm(ConditionalFieldsMixin, forms.Form):
         self.fields["family_member"].queryset = Member.objects.filter(family=family)
         self.fields["family_member"].labels = labels
 
+    def clean(self):
+        # Said together with the other fields' messages, not only after they are put right.
+        data = super().clean()
+        if not data.get("family_member") and not (data.get("name") or "").strip():
+            self.add_error("name", _("Give the participant's name."))
+        return data
+
 
 class NeedForm(forms.Form):
     description = forms.CharField(label=_("Need"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -159,3 +159,12 @@ def test_school_belongs_to_a_child_and_occupation_to_an_adult(family):
     assert child.is_valid(), child.errors
     assert child.cleaned_data["school"] == "Västerskolan"
     assert child.cleaned_data["occupation"] == ""
+
+
+def test_a_sip_participant_form_names_every_missing_answer_at_once(family):
+    from sip.forms import ParticipantForm
+
+    form = ParticipantForm({"kind": "professional"}, family=family, labels={})
+    assert not form.is_valid()
+    assert form.errors["administration"] == ["Choose the professional's administration."]
+    assert form.errors["name"] == ["Give the participant's name."]

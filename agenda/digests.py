@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
@@ -103,7 +103,9 @@ def digest_for(user: User, on: dt.date | None = None) -> Digest:
                 starts_at__gte=start,
                 starts_at__lt=end,
             ),
-        ).order_by("starts_at")
+        )
+        .annotate(family_reference=F("family__reference"))
+        .order_by("starts_at")
     ]
 
     reached = cm.GoalFollowUp.objects.filter(goal_id=OuterRef("pk"), rating=5)
@@ -111,7 +113,11 @@ def digest_for(user: User, on: dt.date | None = None) -> Digest:
     for goal in (
         access.visible_goals(user)
         .filter(family_id__in=open_team.values("id"))
-        .annotate(last_follow_up=Max("follow_ups__date"), reached=Exists(reached))
+        .annotate(
+            last_follow_up=Max("follow_ups__date"),
+            reached=Exists(reached),
+            family_reference=F("family__reference"),
+        )
         .filter(reached=False)
         .filter(
             Q(target_date__lte=on + GOAL_TARGET_AHEAD)
@@ -143,6 +149,7 @@ def digest_for(user: User, on: dt.date | None = None) -> Digest:
             ],
             next_follow_up_on__lte=on + SIP_AHEAD,
         )
+        .annotate(family_reference=F("family__reference"))
         .order_by("next_follow_up_on", "id")
     ]
 
@@ -158,6 +165,7 @@ def digest_for(user: User, on: dt.date | None = None) -> Digest:
         .annotate(
             access_basis=Subquery(process.values("access_basis")[:1]),
             access_consent_id=Subquery(process.values("access_consent_id")[:1]),
+            family_reference=F("process__family__reference"),
         )
         .select_related("process")
         .order_by("due_on", "id")
@@ -215,7 +223,9 @@ def digest_for(user: User, on: dt.date | None = None) -> Digest:
                 signed_at__isnull=True,
                 created_at__lt=timezone.now() - DRAFT_DUE,
             ),
-        ).order_by("event_at", "id")
+        )
+        .annotate(family_reference=F("family__reference"))
+        .order_by("event_at", "id")
     ]
 
     sections = [
@@ -261,9 +271,30 @@ def digest_for(user: User, on: dt.date | None = None) -> Digest:
     return Digest(user=user, on=on, sections=sections)
 
 
+def _known_reference(obj) -> str | None:
+    """The family's reference code as the item's own query read it (annotated, or the family
+    itself, or a consent's family loaded with it)."""
+    if isinstance(obj, cm.Family):
+        return obj.reference
+    if getattr(obj, "family_reference", None):
+        return obj.family_reference
+    descriptor = getattr(type(obj), "family", None)
+    if descriptor is not None and hasattr(descriptor, "is_cached") and descriptor.is_cached(obj):
+        return obj.family.reference
+    return None
+
+
 def _attach_references(sections: list[DigestSection]) -> None:
-    ids = {i.family_id for s in sections for i in s.items if i.family_id}
-    refs = dict(cm.Family.objects.filter(id__in=ids).values_list("id", "reference")) if ids else {}
+    """Each item's reference code, from the rows already read; one query only for items whose
+    query did not bring it."""
+    refs = {}
+    for item in (i for s in sections for i in s.items if i.family_id and i.obj is not None):
+        known = _known_reference(item.obj)
+        if known:
+            refs[item.family_id] = known
+    missing = {i.family_id for s in sections for i in s.items if i.family_id} - set(refs)
+    if missing:
+        refs.update(cm.Family.objects.filter(id__in=missing).values_list("id", "reference"))
     for section in sections:
         for item in section.items:
             item.reference = refs.get(item.family_id, "")

@@ -9,9 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from agenda.reminders import member_sms_state
 from cases import models as cm
 from cases.forms import DateTimeInput, member_label
+from familjelotsen.forms import ConditionalFieldsMixin, ShowWhen
+
+_REMINDER_CHOSEN = {"remind_day_before": (True,), "remind_two_hours_before": (True,)}
 
 
-class VisitForm(forms.Form):
+class VisitForm(ConditionalFieldsMixin, forms.Form):
+    # Who gets the SMS, and the confirmation for protected identity, apply once a reminder is
+    # chosen.
+    show_when = {
+        "reminder_members": ShowWhen(_REMINDER_CHOSEN),
+        "confirm_protected": ShowWhen(_REMINDER_CHOSEN),
+    }
     starts_at = forms.DateTimeField(
         label=_("Time"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
     )

@@ -14,7 +14,7 @@ from cases import models as cm
 from cases.personnummer import format_full
 from cases.services import MEMBER_FIELDS, resolve_identifier
 from familjelotsen import access
-from familjelotsen.forms import DateInput, VersionField
+from familjelotsen.forms import ConditionalFieldsMixin, DateInput, ShowWhen, VersionField
 from familjelotsen.models import Administration, User
 
 
@@ -128,7 +128,8 @@ class FamilyEditForm(forms.ModelForm):
         widgets = {"background": forms.Textarea}
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(ConditionalFieldsMixin, forms.Form):
+    show_when = {"reason": ShowWhen({"to_status": tuple(sorted(cm.REASON_REQUIRED))})}
     to_status = forms.ChoiceField(label=_("New status"), choices=cm.Family.Status.choices)
     reason = forms.CharField(
         label=_("Reason"),
@@ -197,8 +198,20 @@ class TeamAddForm(forms.Form):
         field.widget.choices = offered.choices
 
 
-class MemberForm(forms.ModelForm):
-    """Personnummer accepted as YYYYMMDD-NNNN, YYYYMMDDNNNN, YYMMDD-NNNN or YYMMDD+NNNN."""
+_NUMBER = {"id_type": (cm.Member.IdType.PERSONNUMMER, cm.Member.IdType.SAMORDNINGSNUMMER)}
+_YOUNG, _ADULT = {"kind": ("child", "sibling")}, {"kind": ("custodian", "other_adult")}
+
+
+class MemberForm(ConditionalFieldsMixin, forms.ModelForm):
+    """Personnummer as YYYYMMDD-NNNN, YYYYMMDDNNNN, YYMMDD-NNNN or YYMMDD+NNNN; the birth date
+    only without a number (`clean` derives it); school for a child, occupation for an adult."""
+
+    show_when = {
+        "personal_number": ShowWhen(_NUMBER, clear=False),
+        "birth_date": ShowWhen({"id_type": (cm.Member.IdType.NONE,)}, clear=False),
+        **{name: ShowWhen(_YOUNG) for name in ("school", "grade", "school_class")},
+        **{name: ShowWhen(_ADULT) for name in ("occupation", "occupation_at_start")},
+    }
 
     version = VersionField(min_value=1, required=False)
     personal_number = forms.CharField(
@@ -446,7 +459,13 @@ class AssessmentForm(forms.Form):
         return cleaned
 
 
-class ObstacleForm(forms.Form):
+class ObstacleForm(ConditionalFieldsMixin, forms.Form):
+    show_when = {
+        "administration": ShowWhen(
+            {"kind": (cm.Obstacle.Kind.COORDINATION,)},
+            required=_("Name the administration concerned by a coordination obstacle."),
+        ),
+    }
     kind = forms.ChoiceField(label=_("Kind"), choices=cm.Obstacle.Kind.choices)
     administration = forms.ModelChoiceField(
         label=_("Administration concerned"), required=False, queryset=Administration.objects.all()
@@ -456,18 +475,9 @@ class ObstacleForm(forms.Form):
     )
     observed_on = forms.DateField(label=_("Date"), widget=DateInput())
 
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("kind") == cm.Obstacle.Kind.COORDINATION and not cleaned.get(
-            "administration"
-        ):
-            self.add_error(
-                "administration", _("Name the administration concerned by a coordination obstacle.")
-            )
-        return cleaned
 
-
-class PupilSupportForm(forms.ModelForm):
+class PupilSupportForm(ConditionalFieldsMixin, forms.ModelForm):
+    show_when = {"action_programme_review_on": ShowWhen({"support_level": ("special_support",)})}
     version = VersionField(min_value=1, required=False)
 
     class Meta:

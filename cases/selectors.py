@@ -19,6 +19,8 @@ from django.db.models import (
 )
 from django.http import QueryDict
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
 
 from cases import models as cm
 from familjelotsen import access
@@ -315,9 +317,13 @@ def family_history(family: cm.Family, *, limit: int = 200) -> list[dict]:
             if name in ("updated_at", "version", "created_at"):
                 continue
             try:
-                fields.append(str(tracked._meta.get_field(name).verbose_name))
+                label = tracked._meta.get_field(name).verbose_name
             except Exception:  # noqa: BLE001 - a field that no longer exists
-                fields.append(name)
+                label = None
+            # A field named only in code (no translated name) is not shown by its code name.
+            label = str(label if isinstance(label, Promise) else _("other details"))
+            if label not in fields:
+                fields.append(label)
         context = e.pgh_context if isinstance(e.pgh_context, dict) else {}
         out.append(
             {

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import models as cm
 from consent import selectors, services
 from consent.models import Consent
-from familjelotsen.forms import DateInput, VersionedForm
+from familjelotsen.forms import ConditionalFieldsMixin, DateInput, ShowWhen, VersionedForm
 from familjelotsen.models import Administration, User
 
 
@@ -99,9 +99,21 @@ class _ScopeMixin:
         return data
 
 
-class ConsentForm(_ScopeMixin, forms.Form):
+class ConsentForm(ConditionalFieldsMixin, _ScopeMixin, forms.Form):
     """Register one person's consent. For a child the custodians' consents are checkboxes with
-    a date each; for an adult, the date the person consented."""
+    a date each; for an adult, the date the person consented. Who took an oral consent and its
+    wording apply to an oral consent; the scan to a written one."""
+
+    show_when = {
+        "oral_taken_by": ShowWhen(
+            {"form": (Consent.Form.ORAL,)}, required=_("Say who took the oral consent.")
+        ),
+        "oral_wording": ShowWhen(
+            {"form": (Consent.Form.ORAL,)},
+            required=_("Write down the wording of the oral consent."),
+        ),
+        "scan": ShowWhen({"form": (Consent.Form.WRITTEN,)}),
+    }
 
     form = forms.ChoiceField(
         label=_("How it was given"),

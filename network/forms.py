@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import LabelledMemberChoice
 from cases.models import Member
-from familjelotsen.forms import DateInput, VersionField
+from familjelotsen.forms import ConditionalFieldsMixin, DateInput, ShowWhen, VersionField
 from familjelotsen.models import Administration
 from network import models as nm
 
@@ -16,7 +16,19 @@ def _administrations():
     return Administration.objects.order_by("name")
 
 
-class ProcessForm(forms.Form):
+_DECIDED = {"provision": (nm.NetworkProcess.Provision.DECIDED.value,)}
+_PRIVATE = {"side": (nm.NetworkParticipant.Side.PRIVATE.value,)}
+_PROFESSIONAL = {"side": (nm.NetworkParticipant.Side.PROFESSIONAL.value,)}
+
+
+class ProcessForm(ConditionalFieldsMixin, forms.Form):
+    # The decision applies to a decided intervention (bistånd), not to a service.
+    show_when = {
+        "decision_reference": ShowWhen(
+            _DECIDED, required=_("A decided intervention needs its decision reference.")
+        ),
+        "decision_date": ShowWhen(_DECIDED),
+    }
     version = VersionField(required=False)  # none yet when the process is started
     member = LabelledMemberChoice(
         queryset=Member.objects.none(), label=_("Child or young person (0–20 years)")
@@ -59,7 +71,13 @@ class CloseForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ParticipantForm(forms.Form):
+class ParticipantForm(ConditionalFieldsMixin, forms.Form):
+    show_when = {
+        "relation": ShowWhen(_PRIVATE, required=_("Say how the person is related to the child.")),
+        "administration": ShowWhen(_PROFESSIONAL),
+        "organisation": ShowWhen(_PROFESSIONAL),
+        "role": ShowWhen(_PROFESSIONAL),
+    }
     side = forms.ChoiceField(
         label=_("Network"),
         choices=nm.NetworkParticipant.Side.choices,

@@ -6,14 +6,15 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from familjelotsen.forms import DateInput, VersionedForm
+from familjelotsen.forms import ConditionalFieldsMixin, DateInput, ShowWhen, VersionedForm
 from familjelotsen.models import Administration
 from reporting import sections, selectors
 from reporting.models import ReportKind
 from reporting.services import COMMENT_MAX, SUMMARY_MAX
 
 
-class ReportStartForm(forms.Form):
+class ReportStartForm(ConditionalFieldsMixin, forms.Form):
+    show_when = {"administration": ShowWhen({"kind": (ReportKind.COMMITTEE.value,)})}
     kind = forms.ChoiceField(
         label=_("Kind of report"), choices=ReportKind.choices, widget=forms.RadioSelect
     )

@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from cases.forms import LabelledMemberChoice
 from cases.models import Member
 from consent.models import Consent
-from familjelotsen.forms import DateInput, VersionedForm, VersionField
+from familjelotsen.forms import (
+    ConditionalFieldsMixin,
+    DateInput,
+    ShowWhen,
+    VersionedForm,
+    VersionField,
+)
 from familjelotsen.models import Administration
 from sip import models as sm
 
@@ -18,7 +24,18 @@ def _administrations():
     return Administration.objects.order_by("name")
 
 
-class PlanForm(forms.Form):
+class PlanForm(ConditionalFieldsMixin, forms.Form):
+    show_when = {
+        "initiator_administration": ShowWhen(
+            {
+                "initiator": (
+                    sm.Plan.Initiator.MUNICIPALITY.value,
+                    sm.Plan.Initiator.REGION.value,
+                    sm.Plan.Initiator.SCHOOL.value,
+                )
+            }
+        ),
+    }
     version = VersionField(required=False)  # none yet when the plan is created
     member = LabelledMemberChoice(queryset=Member.objects.none(), label=_("The plan is for"))
     initiator = forms.ChoiceField(
@@ -87,7 +104,22 @@ class PlanForm(forms.Form):
         )
 
 
-class ParticipantForm(forms.Form):
+class ParticipantForm(ConditionalFieldsMixin, forms.Form):
+    # A professional comes from an administration; the person or next of kin may be a member
+    # of the family; next of kin take part only with the person's agreement.
+    show_when = {
+        "administration": ShowWhen(
+            {"kind": (sm.Participant.Kind.PROFESSIONAL.value,)},
+            required=_("Choose the professional's administration."),
+        ),
+        "family_member": ShowWhen(
+            {"kind": (sm.Participant.Kind.PERSON.value, sm.Participant.Kind.PRIVATE.value)}
+        ),
+        "person_agrees": ShowWhen(
+            {"kind": (sm.Participant.Kind.PRIVATE.value,)},
+            required=_("Next of kin take part only if the person agrees: confirm that they do."),
+        ),
+    }
     kind = forms.ChoiceField(label=_("Kind"), choices=sm.Participant.Kind.choices)
     administration = forms.ModelChoiceField(
         queryset=_administrations(), required=False, label=_("Administration")
@@ -111,6 +143,13 @@ class ParticipantForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["family_member"].queryset = Member.objects.filter(family=family)
         self.fields["family_member"].labels = labels
+
+    def clean(self):
+        # Said together with the other fields' messages, not only after they are put right.
+        data = super().clean()
+        if not data.get("family_member") and not (data.get("name") or "").strip():
+            self.add_error("name", _("Give the participant's name."))
+        return data
 
 
 class NeedForm(forms.Form):
@@ -173,7 +212,12 @@ class InterventionReportForm(VersionedForm):
             }
 
 
-class OtherMeasureForm(forms.Form):
+class OtherMeasureForm(ConditionalFieldsMixin, forms.Form):
+    show_when = {
+        "actor_name": ShowWhen(
+            {"actor": (sm.OtherMeasure.Actor.PRIVATE.value, sm.OtherMeasure.Actor.OTHER.value)}
+        ),
+    }
     actor = forms.ChoiceField(label=_("Actor"), choices=sm.OtherMeasure.Actor.choices)
     actor_name = forms.CharField(label=_("Name of the actor"), required=False, max_length=120)
     description = forms.CharField(label=_("Measure"), max_length=300)
@@ -249,7 +293,13 @@ class DistributionForm(forms.Form):
     sent_on = forms.DateField(label=_("Sent"), widget=DateInput())
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(ConditionalFieldsMixin, forms.Form):
+    show_when = {
+        "reason": ShowWhen(
+            {"to_status": tuple(sorted(sm.REASON_REQUIRED))},
+            required=_("Give a reason for closing the plan."),
+        ),
+    }
     to_status = forms.ChoiceField(label=_("New status"), choices=sm.Plan.Status.choices)
     on = forms.DateField(label=_("Date"), widget=DateInput(), required=False)
     reason = forms.CharField(

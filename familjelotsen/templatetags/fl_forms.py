@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from django import forms, template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -71,3 +75,38 @@ def specific_error(error, field) -> str:
         if isinstance(field.field, (forms.IntegerField, forms.DecimalField)):
             return _("Write %(label)s as a number.") % {"label": label}
     return error
+
+
+@register.filter
+def show_when(field) -> str:
+    """The attributes of a field's container when the field applies only for some answers
+    (`familjelotsen.forms.ShowWhen`): what the answers are, and whether the field must stay in
+    view (it has an error, or the user gave it a value other than its default)."""
+    rule = getattr(field.form, "show_when", {}).get(field.name)
+    if rule is None:
+        return ""
+    keep = bool(field.errors) or (
+        field.form.is_bound
+        and _has_value(field)
+        and field.field.has_changed(field.initial, field.data)
+    )
+    return format_html(
+        ' data-show-when="{}"{}',
+        json.dumps(rule.html_answers(field.form)),
+        mark_safe(" data-show-keep") if keep else "",
+    )
+
+
+def _has_value(field) -> bool:
+    raw = field.field.widget.value_from_datadict(field.form.data, field.form.files, field.html_name)
+    if isinstance(raw, list | tuple):
+        return any(v not in (None, "") for v in raw)
+    return raw not in (None, "", False)
+
+
+@register.filter
+def required_when_shown(field) -> bool:
+    """A field that applies only for some answers but must then be filled in (marked as
+    required: it is only in view when it applies)."""
+    rule = getattr(field.form, "show_when", {}).get(field.name)
+    return bool(rule and rule.required)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Q
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from cases import models as cm
@@ -191,7 +192,7 @@ def cost(p: Period, fig: Figures) -> None:
             "Hours from the time entries of the period priced at %(cost)s SEK per hour "
             "and divided by each funder's share."
         )
-        % {"cost": hourly},
+        % {"cost": _amount(hourly)},
     )
     fig.facts["hourly_cost"] = hourly
     fig.facts["shares_sum"] = share_sum
@@ -216,3 +217,10 @@ def cost(p: Period, fig: Figures) -> None:
             ),
         ],
     )
+
+
+def _amount(value: Decimal) -> str:
+    """An amount in the reader's number format: "700", "712,50" in Swedish, never "700.00"."""
+    value = Decimal(value)
+    decimals = 0 if value == value.to_integral_value() else 2
+    return number_format(value, decimal_pos=decimals, use_l10n=True, force_grouping=True)

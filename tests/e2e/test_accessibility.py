@@ -143,3 +143,153 @@ def test_the_coordinators_and_project_leaders_pages_are_accessible(
     for path in ["/rapporter/", "/rapporter/ny/", "/rapporter/arkiv/"]:
         _check(leader, path)
     assert timezone.now()
+
+
+# --- Every form's error state (issue 18) -------------------------------------------------------
+
+# Empties the page's main form (the one with the most fields), turns off the browser's own
+# checks, and sends it with its primary button: the server's error state is what is tested.
+_SUBMIT_EMPTY = """() => {
+  const forms = [...document.querySelectorAll("main form")];
+  const form = forms.sort((a, b) => b.elements.length - a.elements.length)[0];
+  if (!form) { return false; }
+  for (const el of form.elements) {
+    if (["hidden", "submit", "button", "file"].includes(el.type)) { continue; }
+    if (el.type === "checkbox" || el.type === "radio") { el.checked = false; continue; }
+    if (el.tagName === "SELECT") {
+      if ([...el.options].some((o) => o.value === "")) { el.value = ""; }
+      continue;
+    }
+    el.value = "";
+  }
+  form.noValidate = true;
+  form.requestSubmit(
+    form.querySelector("button.button--primary[type=submit], button[type=submit]")
+  );
+  return true;
+}"""
+
+
+def _error_state(session, path) -> str | None:
+    """The page's form sent empty, then axe on the page that comes back with its errors.
+    Returns what is wrong, or None."""
+    page = session.page
+    page.goto(path)
+    if page.locator("main form").count() == 0:
+        return f"{path}: no form on the page"
+    with page.expect_navigation():
+        page.evaluate(_SUBMIT_EMPTY)
+    page.wait_for_load_state()
+    if page.locator("[data-error-summary], .field--error").count() == 0:
+        return f"{path}: no error shown after an empty submit"
+    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": TAGS}})
+    if results.violations_count:
+        return f"{path}\n{results.generate_report()}"
+    return None
+
+
+@pytest.fixture
+def form_world(ombud, team_lead, adm_school, adm_region):
+    from tests.factories import (
+        GoalFactory,
+        NetworkMeetingFactory,
+        NetworkParticipantFactory,
+        NetworkProcessFactory,
+        PlanFactory,
+        SipInterventionFactory,
+        UserFactory,
+    )
+
+    family = FamilyFactory(responsible_ombud=ombud)
+    child = MemberFactory(family=family, first_name="Maja")
+    CustodianFactory(family=family, first_name="Lena")
+    support = PupilSupportFactory(member=child, owner=adm_school)
+    consent = ConsentFactory(subject=child, receiving=[adm_school, adm_region])
+    access.apply_default_shares(consent=consent, by=ombud)
+    plan = PlanFactory(member=child)
+    SipInterventionFactory(plan=plan, responsible_administration=adm_region)
+    process = NetworkProcessFactory(member=child)
+    NetworkParticipantFactory(process=process)
+    meeting = NetworkMeetingFactory(process=process)
+    waiting = FamilyFactory(status="request", responsible_ombud=None, owner=ombud.administration)
+    UserFactory(administration=ombud.administration, role=ombud.role, username="tar_over")
+    return {
+        "f": family.pk,
+        "child": child.pk,
+        "support": support.pk,
+        "goal": GoalFactory(family=family).pk,
+        "consent": consent.pk,
+        "plan": plan.pk,
+        "process": process.pk,
+        "meeting": meeting.pk,
+        "waiting": waiting.pk,
+        "leaving": ombud.pk,
+    }
+
+
+# Each persona's forms (their own pages), sent empty.
+FORMS = {
+    "ombud": [
+        "/familjer/{f}/andra/",
+        "/familjer/{f}/kriterier/",
+        "/familjer/{f}/medlemmar/ny/",
+        "/familjer/medlem/{child}/",
+        "/familjer/{f}/journal/ny/",
+        "/familjer/{f}/besok/",
+        "/familjer/{f}/mal/",
+        "/familjer/mal/{goal}/uppfoljning/",
+        "/familjer/{f}/kasam/",
+        "/familjer/{f}/hinder/",
+        "/familjer/{f}/tid/",
+        "/familjer/medlem/{child}/orosanmalan/",
+        "/samtycke/familj/{f}/ny/{child}/",
+        "/samtycke/familj/{f}/blankett/",
+        "/samtycke/{consent}/aterkalla/",
+        "/sip/familj/{f}/ny/",
+        "/sip/{plan}/andra/",
+        "/sip/{plan}/deltagare/ny/",
+        "/sip/{plan}/behov/ny/",
+        "/sip/{plan}/insatser/ny/",
+        "/sip/{plan}/andra-aktorer/ny/",
+        "/sip/{plan}/moten/ny/",
+        "/sip/{plan}/uppfoljning/ny/",
+        "/sip/{plan}/utskick/ny/",
+        "/natverk/familj/{f}/ny/",
+        "/natverk/{process}/andra/",
+        "/natverk/{process}/avsluta/",
+        "/natverk/{process}/natverket/ny/",
+        "/natverk/{process}/moten/ny/",
+        "/natverk/{process}/moten/{meeting}/atgarder/ny/",
+        "/natverk/{process}/behovsinventering/ny/",
+        "/natverk/{process}/tid/ny/",
+    ],
+    "team_lead": [
+        "/familjer/ny/",
+        "/familjer/overlamning/{leaving}/",
+    ],
+    "school_coordinator": [
+        "/familjer/elever/{support}/",
+    ],
+    "project_leader": [
+        "/rapporter/ny/",
+        "/rapporter/kostnadsnyckel/",
+    ],
+    "sysadmin": [
+        "/administration/anvandare/ny/",
+        "/administration/forvaltningar/ny/",
+        "/administration/referensdata/lagrum/ny/",
+        "/administration/referensdata/gallring/ny/",
+        "/administration/referensdata/kostnadsnyckel/",
+    ],
+}
+
+
+@pytest.mark.parametrize("who", list(FORMS))
+def test_every_forms_error_state_is_accessible(who, session_for, form_world, request):
+    s = session_for(request.getfixturevalue(who), viewport={"width": 768, "height": 1024})
+    problems = []
+    for path in FORMS[who]:
+        problem = _error_state(s, path.format(**form_world))
+        if problem:
+            problems.append(problem)
+    assert not problems, "\n\n".join(problems)

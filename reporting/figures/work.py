@@ -7,9 +7,11 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Q
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from cases import models as cm
+from network import models as nm
 from reporting.figures.sql import fetch
 from reporting.figures.tables import (
     Cell,
@@ -26,6 +28,7 @@ from reporting.models import CostSettings, FunderShare
 
 T_JOURNAL = cm.JournalEntry._meta.db_table
 T_TIME = cm.TimeEntry._meta.db_table
+T_NET_TIME = nm.NetworkTimeEntry._meta.db_table
 
 # --- Caseload per ombud, against the planning figure (process level) ---------------------
 
@@ -150,8 +153,15 @@ def cost(p: Period, fig: Figures) -> None:
         else CostSettings._meta.get_field("hourly_cost").default
     )
     shares = list(FunderShare.objects.select_related("administration"))
-    hours = Decimal(str(fig.facts.get("hours_total") or 0))
-    base = fig.facts.get("hours_families") or 0
+    # Network work is the team's work too (issue 19): its hours are priced with the rest.
+    sql = f"""
+        SELECT COALESCE(sum(minutes), 0) AS minutes, count(DISTINCT process_id) AS processes
+        FROM {T_NET_TIME} WHERE "on" BETWEEN %(start)s AND %(end)s
+    """  # noqa: S608 -- table names from model meta; values are parameters
+    network_time = fetch(sql, {"start": p.start, "end": p.end})[0]
+    network_hours = Decimal(str(to_hours(network_time["minutes"]) or 0))
+    hours = Decimal(str(fig.facts.get("hours_total") or 0)) + network_hours
+    base = (fig.facts.get("hours_families") or 0) + (network_time["processes"] or 0)
     total_cost = (hours * hourly).quantize(Decimal("1"))
     columns = [
         Column("share", _("Share (%)"), count=False, decimals=2),
@@ -188,10 +198,10 @@ def cost(p: Period, fig: Figures) -> None:
             },
         ),
         note=_(
-            "Hours from the time entries of the period priced at %(cost)s SEK per hour "
-            "and divided by each funder's share."
+            "Hours from the time entries of the period, network work included, priced at "
+            "%(cost)s SEK per hour and divided by each funder's share."
         )
-        % {"cost": hourly},
+        % {"cost": number_format(hourly, decimal_pos=2, use_l10n=True)},
     )
     fig.facts["hourly_cost"] = hourly
     fig.facts["shares_sum"] = share_sum

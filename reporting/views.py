@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from familjelotsen import access, audit
 from familjelotsen.access import get_report_for_user, require_roles
@@ -188,8 +188,25 @@ def _render_detail(request, report: Report, form: NarrativeForm | None):
             "doc": doc,
             "form": form,
             "status_url": reverse("reporting:report_status", args=[report.pk]),
+            "can_delete": access.deletes_report(request.user, report),
         },
     )
+
+
+@require_POST
+@require_roles(*REPORT_ROLES)
+def report_delete(request, pk: int):
+    """Delete a draft; an archived report is never deleted (the access module decides)."""
+    report = selectors.report_for(request.user, pk)
+    if not access.deletes_report(request.user, report):
+        raise PermissionDenied
+    try:
+        services.report_delete(report=report, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reporting:report", pk=report.pk)
+    messages.success(request, _("The draft was deleted."))
+    return redirect("reporting:archive")
 
 
 @require_GET
@@ -219,7 +236,7 @@ def report_pdf(request, pk: int):
         request=request,
     )
     response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="rapport-{report.pk}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{selectors.file_name(report, "pdf")}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -239,7 +256,7 @@ def report_csv(request, pk: int):
         request=request,
     )
     response = HttpResponse(csv_bytes(doc), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="rapport-{report.pk}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{selectors.file_name(report, "csv")}"'
     return response
 
 

@@ -242,7 +242,9 @@ def line_chart(
 
     every = max(1, (count + 5) // 6)
     for i, label in enumerate(x_labels):
-        if i % every == 0 or i == count - 1:
+        # The last label too, unless it would run into the one before it.
+        last = i == count - 1 and (i % every) * step > 60
+        if i % every == 0 or last:
             out.append(_text(x_at(i), bottom + 18, label, anchor="middle", fill=MUTED))
     for s, (_name, points) in enumerate(series):
         colour = PALETTE[s % len(PALETTE)]

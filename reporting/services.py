@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from familjelotsen import access
 from familjelotsen.models import Administration, User
 from familjelotsen.pdf import render_pdf
 from familjelotsen.versioning import save_versioned
@@ -263,8 +264,6 @@ def cost_key_update(*, hourly_cost: Decimal, shares: Sequence[ShareInput]) -> No
 def report_delete(*, report: Report, user: User) -> None:
     """Delete a draft (or a draft whose rendering failed). Archived reports are never deleted
     (the database refuses it too: trigger report_archive_undeletable), nor one being made."""
-    from familjelotsen import access
-
     if not access.deletes_report(user, report):
         raise ValidationError(_("Only a draft can be deleted, by the one who may make it."))
     deleted, _rows = Report.objects.filter(

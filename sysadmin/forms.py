@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import models as cm
 from familjelotsen.forms import DateInput
 from familjelotsen.models import Administration, User
+from reporting.models import VolumeWork
 
 WORK_HELP = _(
     "Choose the administration whose cases the person works in, not their employer: staff "
@@ -247,7 +248,5 @@ class VolumeTargetForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        from reporting.models import VolumeWork
-
         super().__init__(*args, **kwargs)
         self.fields["work"].choices = VolumeWork.choices

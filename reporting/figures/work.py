@@ -29,6 +29,7 @@ from reporting.models import CostSettings, FunderShare
 T_JOURNAL = cm.JournalEntry._meta.db_table
 T_TIME = cm.TimeEntry._meta.db_table
 T_NET_TIME = nm.NetworkTimeEntry._meta.db_table
+T_NET_PROCESS = nm.NetworkProcess._meta.db_table
 
 # --- Caseload per ombud, against the planning figure (process level) ---------------------
 
@@ -154,14 +155,24 @@ def cost(p: Period, fig: Figures) -> None:
     )
     shares = list(FunderShare.objects.select_related("administration"))
     # Network work is the team's work too (issue 19): its hours are priced with the rest.
+    # The base: the distinct families behind any of the hours (a family in both kinds of
+    # work counts once, so two families never pass for five).
     sql = f"""
-        SELECT COALESCE(sum(minutes), 0) AS minutes, count(DISTINCT process_id) AS processes
-        FROM {T_NET_TIME} WHERE "on" BETWEEN %(start)s AND %(end)s
+        SELECT
+          (SELECT COALESCE(sum(minutes), 0) FROM {T_NET_TIME}
+            WHERE "on" BETWEEN %(start)s AND %(end)s) AS minutes,
+          (SELECT count(DISTINCT family_id) FROM (
+             SELECT family_id FROM {T_TIME} WHERE date BETWEEN %(start)s AND %(end)s
+             UNION
+             SELECT pr.family_id FROM {T_NET_TIME} t
+               JOIN {T_NET_PROCESS} pr ON pr.id = t.process_id
+              WHERE t."on" BETWEEN %(start)s AND %(end)s
+          ) f) AS families
     """  # noqa: S608 -- table names from model meta; values are parameters
     network_time = fetch(sql, {"start": p.start, "end": p.end})[0]
     network_hours = Decimal(str(to_hours(network_time["minutes"]) or 0))
     hours = Decimal(str(fig.facts.get("hours_total") or 0)) + network_hours
-    base = (fig.facts.get("hours_families") or 0) + (network_time["processes"] or 0)
+    base = network_time["families"] or 0
     total_cost = (hours * hourly).quantize(Decimal("1"))
     columns = [
         Column("share", _("Share (%)"), count=False, decimals=2),

@@ -179,3 +179,15 @@ def test_the_preview_autosaves_the_narrative_with_the_version(client, project_le
     assert stale.status_code == 409
     report.refresh_from_db()
     assert report.summary == "Första utkastet"
+
+
+def test_the_dashboard_opens_on_the_running_period_and_shows_a_chosen_one(client, project_leader):
+    client.force_login(project_leader)
+    page = client.get(reverse("reporting:dashboard")).content.decode()
+    assert "The current period:" in page
+    page = client.get(reverse("reporting:dashboard"), {"period": "year-2025"}).content.decode()
+    assert "<h2>The period " in page and "2025" in page and "The current period:" not in page
+    assert 'value="year-2025" selected' in page
+    # An unknown period falls back to the running one, never an error.
+    response = client.get(reverse("reporting:dashboard"), {"period": "<script>"})
+    assert response.status_code == 200 and "The current period:" in response.content.decode()

@@ -73,7 +73,9 @@ def main() -> None:
             tables = suppression.suppress(figures.compute(period))
             computed = time.perf_counter()
             pdf = services.render_pdf(
-                "reporting/report_pdf.html", services.pdf_context(report, tables)
+                "reporting/report_pdf.html",
+                services.pdf_context(report, tables),
+                **services.PDF_OPTIONS,  # tagged PDF/UA, as the archive renders it
             )
             rendered = time.perf_counter()
         figure_times.append(computed - started)

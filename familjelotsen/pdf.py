@@ -40,10 +40,18 @@ def _stylesheet():
     return CSS(filename=str(PRINT_CSS), url_fetcher=_url_fetcher)
 
 
-def render_pdf(template: str, context: dict, *, extra_css: list | None = None) -> bytes:
-    """Render a Django template to PDF bytes with the shared print stylesheet."""
+def render_pdf(
+    template: str,
+    context: dict,
+    *,
+    extra_css: list | None = None,
+    pdf_variant: str | None = None,
+) -> bytes:
+    """Render a Django template to PDF bytes with the shared print stylesheet.
+    `pdf_variant` e.g. "pdf/ua-1": a tagged, accessible PDF (WeasyPrint's variants)."""
     from weasyprint import HTML
 
     html = render_to_string(template, context)
     document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_url_fetcher)
-    return document.write_pdf(stylesheets=[_stylesheet(), *(extra_css or [])])
+    options = {"pdf_variant": pdf_variant} if pdf_variant else {}
+    return document.write_pdf(stylesheets=[_stylesheet(), *(extra_css or [])], **options)

@@ -436,6 +436,8 @@ DEFAULT_FROM_EMAIL = _env("DJANGO_DEFAULT_FROM_EMAIL", env.str, default="familje
 # --- Project figures --------------------------------------------------------------------------
 CASELOAD_PLANNING_FIGURE = _env("FL_CASELOAD_PLANNING_FIGURE", env.int, default=8)
 NETWORK_HOURS_PLANNING_FIGURE = _env("FL_NETWORK_HOURS_PLANNING_FIGURE", env.int, default=13)
+# The organisation the reports are made by: on every report's first page and in its file name.
+ORGANISATION_NAME = _env("FL_ORGANISATION_NAME", env.str, default="Familjelotsen")
 DEMO_PASSWORD = "Familjelotsen-demo-2026"
 
 # Parallel test runs (several developers on one machine) may each name their test database.

@@ -6,3 +6,10 @@ class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("Reports")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The demo municipality's money (familjelotsen.slots.DEMO), after the families.
+        from familjelotsen import slots
+        from reporting import demo
+
+        slots.provide(slots.DEMO, "reporting_money", demo.seed, order=60)

@@ -3,7 +3,9 @@
 Hand-written SVG rather than a plotting library: a few horizontal bars and lines, text kept
 as text (searchable in the PDF, read by screen readers), a <title> and <desc> on each chart,
 no style attributes or <style> blocks (strict CSP), and only already-suppressed values: a
-withheld value draws no bar and prints its mark ("<5", "..") instead.
+withheld value is drawn as a dashed, unfilled bar (up to 4 for "<5", a stub for "..") with
+its mark beside it, never as a gap or a zero. Type is at least 12 px: the PDF prints the
+640 px chart 480 pt wide, so 12 px is 9 pt. Labels wrap onto two lines rather than being cut.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 INK = "#1b1f24"
 MUTED = "#4a5360"
@@ -22,10 +25,13 @@ PALETTE = ("#0b5c7a", "#c2570c", "#5b3d99", "#2f7d32")
 FONT = 'font-family="DejaVu Sans, sans-serif"'
 
 WIDTH = 640
-LABEL_WIDTH = 210
+LABEL_WIDTH = 230
 VALUE_WIDTH = 70
-BAR_HEIGHT = 16
-GAP = 8
+BAR_HEIGHT = 18
+GAP = 10
+TEXT = 12  # px; 9 pt in the PDF
+LABEL_CHARS = 30  # a label line at 12 px in LABEL_WIDTH
+SMALL_MARK = "<5"  # reporting.suppression.SMALL: a count of 1–4
 
 
 # A chart of nothing but zeros and withheld values says nothing: the table says it better.
@@ -71,7 +77,7 @@ def _text(
     content: str,
     *,
     anchor: str = "start",
-    size: int = 11,
+    size: int = TEXT,
     fill: str = INK,
     weight: str = "normal",
 ) -> str:
@@ -86,8 +92,8 @@ def _legend(names: list[str], y: float, x: float = LABEL_WIDTH) -> str:
     for i, name in enumerate(names):
         colour = PALETTE[i % len(PALETTE)]
         parts.append(f'<rect x="{x}" y="{y - 9}" width="10" height="10" fill="{colour}"/>')
-        parts.append(_text(x + 14, y, name, size=10))
-        x += 24 + 7 * len(name)
+        parts.append(_text(x + 14, y, name))
+        x += 28 + 7.5 * len(name)
     return "".join(parts)
 
 
@@ -127,28 +133,32 @@ def grouped_bar_chart(
     if reference:
         values.append(reference[0])
     top = maximum or _scale_max(values)
-    legend_height = 22 if len(series) > 1 else 0
-    group_height = len(series) * BAR_HEIGHT + GAP
+    legend_height = 24 if len(series) > 1 else 0
+    wrapped = [_wrap(c) for c in categories]
+    group_heights = [max(len(series) * BAR_HEIGHT, len(lines) * 15) + GAP for lines in wrapped]
     plot_top = 10 + legend_height
-    height = plot_top + len(categories) * group_height + 28
+    suppressed = any(p.value is None and p.display for _n, points in series for p in points)
+    footer = 32 + (18 if suppressed else 0)
+    height = plot_top + sum(group_heights) + footer
     plot_width = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     out = [_open(chart_id, height, title, desc or title)]
     if legend_height:
         out.append(_legend([name for name, _points in series], 18))
     # Grid and axis labels: 0, ½ and the top of the scale.
-    axis_y = plot_top + len(categories) * group_height
+    axis_y = plot_top + sum(group_heights)
     for fraction in (0, 0.5, 1):
         x = LABEL_WIDTH + plot_width * fraction
         out.append(
             f'<line x1="{x:.1f}" y1="{plot_top - 4}" x2="{x:.1f}" y2="{axis_y}" '
             f'stroke="{GRID}" stroke-width="1"/>'
         )
-        out.append(
-            _text(x, axis_y + 14, _number(top * fraction), anchor="middle", size=9, fill=MUTED)
-        )
-    for c, category in enumerate(categories):
-        y0 = plot_top + c * group_height
-        out.append(_text(LABEL_WIDTH - 8, y0 + group_height / 2 + 2, _clip(category), anchor="end"))
+        out.append(_text(x, axis_y + 15, _number(top * fraction), anchor="middle", fill=MUTED))
+    y0 = plot_top
+    for c, lines in enumerate(wrapped):
+        bars = len(series) * BAR_HEIGHT
+        first = y0 + bars / 2 + 4 - (len(lines) - 1) * 7.5
+        for n, line in enumerate(lines):
+            out.append(_text(LABEL_WIDTH - 8, first + n * 15, line, anchor="end"))
         for s, (_name, points) in enumerate(series):
             point = points[c]
             y = y0 + s * BAR_HEIGHT
@@ -160,9 +170,22 @@ def grouped_bar_chart(
                     f'height="{BAR_HEIGHT - 4}" fill="{colour}"/>'
                 )
                 label_x = LABEL_WIDTH + width + 4
+            elif point.value is None and point.display in (SMALL_MARK, ".."):
+                # Withheld: a dashed, unfilled bar, never a gap or a zero. "<5" reaches 4.
+                upper = 4 if point.display == SMALL_MARK else 0
+                width = max(plot_width * min(upper / top, 1), 14)
+                out.append(
+                    f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{width:.1f}" '
+                    f'height="{BAR_HEIGHT - 6}" fill="#ffffff" stroke="{colour}" '
+                    f'stroke-width="1.2" stroke-dasharray="3 2"/>'
+                )
+                label_x = LABEL_WIDTH + width + 4
             else:
                 label_x = LABEL_WIDTH + 4
-            out.append(_text(label_x, y + BAR_HEIGHT - 4, point.display, size=10))
+            out.append(_text(label_x, y + BAR_HEIGHT - 5, point.display))
+        y0 += group_heights[c]
+    if suppressed:
+        out.append(_suppressed_key(LABEL_WIDTH, axis_y + 34))
     if reference:
         x = LABEL_WIDTH + plot_width * min(reference[0] / top, 1)
         out.append(
@@ -172,10 +195,9 @@ def grouped_bar_chart(
         out.append(
             _text(
                 x,
-                plot_top - 8 if not legend_height else axis_y + 24,
+                plot_top - 8 if not legend_height else axis_y + 28,
                 reference[1],
                 anchor="middle",
-                size=9,
             )
         )
     out.append("</svg>")
@@ -190,62 +212,105 @@ def line_chart(
     *,
     desc: str = "",
 ) -> SafeString:
-    """Lines over time; a withheld value leaves a gap rather than a guessed point."""
-    height = 240
-    left, right, top_y, bottom = 48, WIDTH - 32, 34, height - 34
+    """Lines over time. A "<5" month is drawn as an open point in the 1–4 band joined by a
+    dashed line, so it never looks like zero; a ".." month (withheld, any size) prints its
+    mark on the axis and the line breaks there."""
     values = [p.value for _name, points in series for p in points]
     if not _has_data(values):
         return NO_CHART
-    top = _scale_max(values)
+    suppressed = any(p.value is None and p.display for _n, points in series for p in points)
+    height = 260 + (18 if suppressed else 0)
+    left, right, top_y, bottom = 52, WIDTH - 32, 38, 226
+    top = _scale_max(values + [4])
     out = [_open(chart_id, height, title, desc or title)]
-    out.append(_legend([name for name, _points in series], 16, x=left))
+    out.append(_legend([name for name, _points in series], 18, x=left))
     for fraction in (0, 0.25, 0.5, 0.75, 1):
         y = bottom - (bottom - top_y) * fraction
         out.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" '
             f'stroke="{GRID}" stroke-width="1"/>'
         )
-        out.append(
-            _text(left - 6, y + 3, _number(top * fraction), anchor="end", size=9, fill=MUTED)
-        )
+        out.append(_text(left - 6, y + 4, _number(top * fraction), anchor="end", fill=MUTED))
     count = len(x_labels)
     step = (right - left) / max(count - 1, 1)
 
     def x_at(i: int) -> float:
         return left + (step * i if count > 1 else (right - left) / 2)
 
-    every = max(1, (count + 11) // 12)
+    def y_at(value: float) -> float:
+        return bottom - (bottom - top_y) * min(value / top, 1)
+
+    every = max(1, (count + 5) // 6)
     for i, label in enumerate(x_labels):
-        if i % every == 0 or i == count - 1:
-            out.append(_text(x_at(i), bottom + 16, label, anchor="middle", size=9, fill=MUTED))
+        # The last label too, unless it would run into the one before it.
+        last = i == count - 1 and (i % every) * step > 60
+        if i % every == 0 or last:
+            out.append(_text(x_at(i), bottom + 18, label, anchor="middle", fill=MUTED))
     for s, (_name, points) in enumerate(series):
         colour = PALETTE[s % len(PALETTE)]
-        segment: list[str] = []
-        segments: list[list[str]] = []
+        # (x, y, estimated): estimated points are "<5" months drawn at 2.5.
+        segment: list[tuple[float, float, bool]] = []
+        segments: list[list[tuple[float, float, bool]]] = []
         for i, point in enumerate(points):
+            if point.value is None and point.display == SMALL_MARK:
+                y = y_at(2.5)
+                segment.append((x_at(i), y, True))
+                out.append(
+                    f'<circle cx="{x_at(i):.1f}" cy="{y:.1f}" r="3.5" fill="#ffffff" '
+                    f'stroke="{colour}" stroke-width="1.5"/>'
+                )
+                continue
             if point.value is None:
                 if segment:
                     segments.append(segment)
                 segment = []
+                if point.display:
+                    out.append(_text(x_at(i), bottom - 4, point.display, anchor="middle"))
                 continue
-            y = bottom - (bottom - top_y) * min(point.value / top, 1)
-            segment.append(f"{x_at(i):.1f},{y:.1f}")
-            out.append(f'<circle cx="{x_at(i):.1f}" cy="{y:.1f}" r="2.5" fill="{colour}"/>')
+            y = y_at(point.value)
+            segment.append((x_at(i), y, False))
+            out.append(f'<circle cx="{x_at(i):.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>')
         if segment:
             segments.append(segment)
         for seg in segments:
-            if len(seg) > 1:
+            for (x1, y1, e1), (x2, y2, e2) in zip(seg, seg[1:], strict=False):
+                dash = ' stroke-dasharray="4 3"' if e1 or e2 else ""
                 out.append(
-                    f'<polyline points="{" ".join(seg)}" fill="none" '
-                    f'stroke="{colour}" stroke-width="2"/>'
+                    f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" '
+                    f'stroke="{colour}" stroke-width="2"{dash}/>'
                 )
+    if suppressed:
+        out.append(_suppressed_key(left, height - 8, line=True))
     out.append("</svg>")
     return mark_safe("".join(out))  # noqa: S308 -- every text above went through escape()
 
 
+def _suppressed_key(x: float, y: float, *, line: bool = False) -> str:
+    """What a dashed bar or an open point means, under the chart."""
+    if line:
+        mark = (
+            f'<circle cx="{x + 5}" cy="{y - 4}" r="3.5" fill="#ffffff" stroke="{INK}" '
+            f'stroke-width="1.5"/>'
+        )
+        words = gettext("Open point: 1–4 (<5), not shown exactly. “..”: not shown.")
+    else:
+        mark = (
+            f'<rect x="{x}" y="{y - 10}" width="12" height="10" fill="#ffffff" stroke="{INK}" '
+            f'stroke-width="1.2" stroke-dasharray="3 2"/>'
+        )
+        words = gettext("Dashed bar: not shown exactly (<5: 1–4; “..”: not shown).")
+    return mark + _text(x + 16, y, words, fill=MUTED)
+
+
+def _wrap(label: str, limit: int = LABEL_CHARS) -> list[str]:
+    """The whole label on at most two lines, broken between words."""
+    if len(label) <= limit:
+        return [label]
+    cut = label.rfind(" ", 0, limit + 1)
+    if cut <= 0:
+        cut = limit
+    return [label[:cut].rstrip(), label[cut:].strip()]
+
+
 def _number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}".replace(".", ",")
-
-
-def _clip(label: str, limit: int = 32) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"

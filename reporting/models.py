@@ -118,6 +118,13 @@ class Report(VersionedModel):
                 operation=pgtrigger.Update,
                 condition=pgtrigger.Q(old__status="done"),
             ),
+            # Only drafts may be deleted (reporting.services.report_delete): an archived
+            # report is the record of what was sent, and one being rendered is about to be.
+            pgtrigger.Protect(
+                name="report_archive_undeletable",
+                operation=pgtrigger.Delete,
+                condition=~pgtrigger.Q(old__status__in=["draft", "failed"]),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -158,6 +165,40 @@ class CostSettings(BaseModel):
         default=Decimal("700.00"),
         validators=[MinValueValidator(Decimal("0"))],
     )
+
+    # The agreed yearly price of the team (seed 004: 2.8 mnkr a year for 4 FTE, paid monthly),
+    # at the price level of `price_level_year` and indexed by OPI for each following year.
+    base_price = models.DecimalField(
+        _("agreed yearly price (SEK)"),
+        max_digits=12,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    price_level_year = models.PositiveSmallIntegerField(
+        _("price level of the agreed price (year)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+    )
+    indexed = models.BooleanField(_("indexed by OPI"), default=True)
+    # What one avoided placement is valued at: months it is assumed to have lasted × the cost
+    # of one placement-month.
+    cost_per_placement_month = models.DecimalField(
+        _("cost per placement-month (SEK)"),
+        max_digits=10,
+        decimal_places=0,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    months_per_placement = models.PositiveSmallIntegerField(
+        _("months an avoided placement is counted as"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+    )
+    project_start = models.DateField(_("project start"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("cost settings")
@@ -202,6 +243,121 @@ class FunderShare(BaseModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+@pghistory.track(**HISTORY)
+class PriceIndexYear(BaseModel):
+    """The care price index OPI (omsorgsprisindex, published yearly by SKR): the change in
+    per cent that the agreed price is indexed by for that year."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    change_percent = models.DecimalField(
+        _("OPI change (%)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("-20")), MaxValueValidator(Decimal("50"))],
+    )
+
+    class Meta:
+        verbose_name = _("care price index (OPI)")
+        verbose_name_plural = _("care price index (OPI)")
+        ordering = ["year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100), name="priceindexyear_year_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(change_percent__gte=-20, change_percent__lte=50),
+                name="priceindexyear_change_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"OPI {self.year}"
+
+
+@pghistory.track(**HISTORY)
+class FunderContribution(BaseModel):
+    """One funder's contribution to the budget of one year (the municipality's
+    administrations, the Region, the social investment fund)."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    funder = models.CharField(_("funder"), max_length=120)
+    administration = models.ForeignKey(
+        Administration,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("administration"),
+    )
+    amount = models.DecimalField(
+        _("contribution (SEK)"),
+        max_digits=12,
+        decimal_places=0,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        verbose_name = _("funder's contribution")
+        verbose_name_plural = _("funders' contributions")
+        ordering = ["-year", "funder"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "funder"], name="contribution_year_funder"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="contribution_amount_ge_0"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.funder} {self.year}"
+
+
+class VolumeWork(models.TextChoices):
+    """The kinds of work the agreement sets a volume for (seeds 000 and 004)."""
+
+    COORDINATED_SUPPORT = "coordinated_support", _("Families with coordinated support, per year")
+    NETWORK_FAMILIES = "network_families", _("Families in network work, per year")
+    NETWORK_HOURS = "network_hours", _("Hours per network process")
+    PROJECT_FAMILIES = "project_families", _("Families over the whole project")
+
+
+@pghistory.track(**HISTORY)
+class VolumeTarget(BaseModel):
+    """The volume the agreement or project plan sets for one kind of work; `low` is the
+    lower end of a range (seed 000: 15–30 families over the project)."""
+
+    work = models.CharField(
+        _("kind of work"), max_length=32, choices=VolumeWork.choices, unique=True
+    )
+    target = models.DecimalField(
+        _("target"), max_digits=7, decimal_places=1, validators=[MinValueValidator(Decimal("0"))]
+    )
+    low = models.DecimalField(
+        _("lower end of the range"),
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        verbose_name = _("volume target")
+        verbose_name_plural = _("volume targets")
+        ordering = ["work"]
+        constraints = [
+            models.CheckConstraint(condition=Q(target__gte=0), name="volumetarget_target_ge_0"),
+            models.CheckConstraint(
+                condition=Q(low__isnull=True) | Q(low__lte=F("target")),
+                name="volumetarget_low_le_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_work_display()
 
 
 class FiguresVersion(models.Model):

@@ -185,6 +185,23 @@ def _chart_cost(t: Tables) -> list[SafeString]:
     return [charts.bar_chart("chart-cost", table.title, _points(table, "cost"))]
 
 
+def _chart_volume(t: Tables) -> list[SafeString]:
+    table = t["volume_targets"]
+    if not _labels(table):
+        return []
+    return [
+        charts.grouped_bar_chart(
+            "chart-volume",
+            table.title,
+            _labels(table),
+            [
+                (gettext("Target"), _points(table, "target")),
+                (gettext("Actual"), _points(table, "actual")),
+            ],
+        )
+    ]
+
+
 @dataclass(frozen=True)
 class Section:
     key: str
@@ -257,6 +274,23 @@ SECTIONS: list[Section] = [
         _chart_cost,
         kinds=frozenset({K.STEERING_GROUP, K.FUNDER}),
     ),
+    # The money (issue 19): the agreed price, the funders' contributions, cost per family and
+    # per network process, placements avoided in money, volume targets against actuals.
+    Section(
+        "money",
+        "process",
+        _("The money: cost, budget and volume"),
+        (
+            "money_summary",
+            "volume_targets",
+            "placements_value",
+            "budget",
+            "team_cost_monthly",
+            "price_index",
+        ),
+        _chart_volume,
+        kinds=frozenset({K.STEERING_GROUP, K.FUNDER}),
+    ),
     # Actor level
     Section(
         "administrations",
@@ -302,10 +336,11 @@ class ShownSection:
     form_field: object = None
 
 
-def key_figures(t: Tables) -> list[tuple[str, str]]:
-    """The handful of figures on the dashboard and at the top of every report."""
+def key_figures(t: Tables, kind: str | None = None) -> list[tuple[str, str]]:
+    """The handful of figures on the dashboard and at the top of every report; the steering
+    group and the funder also get the money's headline figures."""
     flow, durations, hours = t["flow"], t["durations"], t["hours"]
-    return [
+    figures = [
         (gettext("Families in the programme"), flow.cell("total", "active").display),
         (gettext("Requested"), flow.cell("total", "requested").display),
         (gettext("Started"), flow.cell("total", "started").display),
@@ -313,6 +348,14 @@ def key_figures(t: Tables) -> list[tuple[str, str]]:
         (gettext("Waiting time, median (days)"), durations.cell("waiting", "median").display),
         (gettext("Hours"), hours.cell("total", "hours").display),
     ]
+    money = t.get("money_summary")
+    if money is not None and kind in (K.STEERING_GROUP, K.FUNDER):
+        for key in ("cost", "per_family", "per_process"):
+            cell = money.cell(key, "value")
+            if cell is not None:
+                label = next(r.label for r in money.rows if r.key == key)
+                figures.append((label, cell.display))
+    return figures
 
 
 def document(
@@ -356,7 +399,7 @@ def document(
             )
     return {
         "levels": levels,
-        "key_figures": key_figures(tables),
+        "key_figures": key_figures(tables, kind),
         "legend": legend(),
         "has_small": any(t.has_small for t in tables.values()),
     }

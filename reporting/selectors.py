@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from familjelotsen import access
@@ -61,6 +63,24 @@ def dashboard_figures(period: fig.Period) -> figure_cache.Snapshot:
     """The dashboard's figures: at most a minute behind the data, with when they were
     computed (`reporting.figure_cache.recent`)."""
     return figure_cache.recent(period)
+
+
+# File names name the kind, the period and the organisation: never a person.
+FILE_KINDS = {
+    "steering_group": "styrgruppsrapport",
+    "committee": "namndrapport",
+    "funder": "finansiarsrapport",
+}
+
+
+def file_name(report: Report, extension: str) -> str:
+    """E.g. styrgruppsrapport_2025-01-01_2025-12-31_linkopings-kommun.pdf (ASCII only)."""
+    parts = [FILE_KINDS.get(report.kind, "rapport")]
+    if report.administration_id:
+        parts[0] += "-" + slugify(report.administration.name)
+    parts += [f"{report.period_start:%Y-%m-%d}", f"{report.period_end:%Y-%m-%d}"]
+    parts.append(slugify(settings.ORGANISATION_NAME) or "familjelotsen")
+    return "_".join(parts) + "." + extension
 
 
 def cost_key() -> tuple[CostSettings, list[FunderShare]]:

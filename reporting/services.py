@@ -8,24 +8,38 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from familjelotsen import access
 from familjelotsen.models import Administration, User
 from familjelotsen.pdf import render_pdf
 from familjelotsen.versioning import save_versioned
 from reporting import figure_cache, sections, suppression
 from reporting import figures as fig
-from reporting.models import CostSettings, FunderShare, Report, ReportKind
+from reporting.models import (
+    CostSettings,
+    FunderContribution,
+    FunderShare,
+    PriceIndexYear,
+    Report,
+    ReportKind,
+    VolumeTarget,
+    VolumeWork,
+)
 
 logger = logging.getLogger(__name__)
 
 MAX_PERIOD_DAYS = 366 * 5
 SUMMARY_MAX = 20_000
 COMMENT_MAX = 5_000
+# A tagged PDF for screen readers: WeasyPrint 70's PDF/UA-1 variant (structure tags, title,
+# language).
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
 # Stored on the report when rendering fails; the page says it in the reader's language.
 RENDER_FAILED = "render_failed"
 
@@ -155,6 +169,7 @@ def report_render(*, report_id: int) -> Report:
             pdf = render_pdf(
                 "reporting/report_pdf.html",
                 pdf_context(report, tables, computed_at=snapshot.computed_at),
+                **PDF_OPTIONS,
             )
     except Exception:
         # The exception text may quote data: it goes to the server log, the user gets a
@@ -191,11 +206,17 @@ def pdf_context(report: Report, tables: dict, *, computed_at=None) -> dict:
         comments=report.comments,
     )
     now = timezone.now()
+    author = report.created_by
+    prepared_by = author.get_full_name() or author.username
+    if getattr(author, "title", ""):
+        prepared_by = f"{prepared_by}, {author.title}"
     return {
         "report": report,
         "doc": doc,
         "generated_at": now,
         "figures_computed_at": computed_at or now,
+        "organisation": settings.ORGANISATION_NAME,
+        "prepared_by": prepared_by,
     }
 
 
@@ -237,3 +258,123 @@ def cost_key_update(*, hourly_cost: Decimal, shares: Sequence[ShareInput]) -> No
                 "position": position,
             },
         )
+
+
+@transaction.atomic
+def report_delete(*, report: Report, user: User) -> None:
+    """Delete a draft (or a draft whose rendering failed). Archived reports are never deleted
+    (the database refuses it too: trigger report_archive_undeletable), nor one being made."""
+    if not access.deletes_report(user, report):
+        raise ValidationError(_("Only a draft can be deleted, by the one who may make it."))
+    deleted, _rows = Report.objects.filter(
+        pk=report.pk, status__in=[Report.Status.DRAFT, Report.Status.FAILED]
+    ).delete()
+    if not deleted:
+        raise ValidationError(_("The report is no longer a draft: it cannot be deleted."))
+
+
+# --- The money: agreed price, OPI, contributions, volume targets (issue 19) ------------------
+
+PRICE_FIELDS = (
+    "base_price",
+    "price_level_year",
+    "indexed",
+    "cost_per_placement_month",
+    "months_per_placement",
+    "project_start",
+)
+
+
+@transaction.atomic
+def cost_settings_update(
+    *,
+    base_price,
+    price_level_year,
+    indexed: bool,
+    cost_per_placement_month,
+    months_per_placement: int,
+    project_start,
+) -> CostSettings:
+    if base_price is not None and price_level_year is None:
+        raise ValidationError(
+            {"price_level_year": _("Give the year whose price level the agreed price is in.")}
+        )
+    if months_per_placement is None or months_per_placement < 1:
+        raise ValidationError({"months_per_placement": _("Give at least one month.")})
+    row, _created = CostSettings.objects.get_or_create(pk=1)
+    row.base_price = base_price
+    row.price_level_year = price_level_year
+    row.indexed = indexed
+    row.cost_per_placement_month = cost_per_placement_month
+    row.months_per_placement = months_per_placement
+    row.project_start = project_start
+    row.save()
+    return row
+
+
+@transaction.atomic
+def price_index_save(*, entry: PriceIndexYear | None, year: int, change_percent) -> PriceIndexYear:
+    clash = PriceIndexYear.objects.filter(year=year)
+    if entry is not None:
+        clash = clash.exclude(pk=entry.pk)
+    if clash.exists():
+        raise ValidationError(
+            {"year": _("There is already an OPI figure for %(year)s.") % {"year": year}}
+        )
+    entry = entry or PriceIndexYear()
+    entry.year = year
+    entry.change_percent = change_percent
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def funder_contribution_save(
+    *, contribution: FunderContribution | None, year: int, funder: str, administration, amount
+) -> FunderContribution:
+    funder = (funder or "").strip()
+    if not funder:
+        raise ValidationError({"funder": _("Give the funder's name.")})
+    clash = FunderContribution.objects.filter(year=year, funder__iexact=funder)
+    if contribution is not None:
+        clash = clash.exclude(pk=contribution.pk)
+    if clash.exists():
+        raise ValidationError(
+            {
+                "funder": _("%(funder)s already has a contribution for %(year)s.")
+                % {"funder": funder, "year": year}
+            }
+        )
+    contribution = contribution or FunderContribution()
+    contribution.year = year
+    contribution.funder = funder
+    contribution.administration = administration
+    contribution.amount = amount
+    contribution.save()
+    return contribution
+
+
+@transaction.atomic
+def funder_contribution_delete(*, contribution: FunderContribution) -> None:
+    contribution.delete()
+
+
+@transaction.atomic
+def volume_target_save(
+    *, target: VolumeTarget | None, work: str, target_value, low
+) -> VolumeTarget:
+    if work not in VolumeWork.values:
+        raise ValidationError({"work": _("Choose a kind of work.")})
+    if low is not None and target_value is not None and low > target_value:
+        raise ValidationError({"low": _("The lower end cannot be above the target.")})
+    clash = VolumeTarget.objects.filter(work=work)
+    if target is not None:
+        clash = clash.exclude(pk=target.pk)
+    if clash.exists():
+        raise ValidationError({"work": _("That kind of work already has a target.")})
+    target = target or VolumeTarget()
+    target.work = work
+    target.target = target_value
+    target.low = low
+    target.save()
+    return target

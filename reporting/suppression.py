@@ -46,6 +46,7 @@ class ShownRow:
     label: str
     cells: list[ShownCell]
     is_total: bool = False
+    definition: str = ""
 
 
 @dataclass
@@ -58,6 +59,10 @@ class ShownTable:
     has_small: bool = False
     has_withheld: bool = False
     column_keys: list[str] = field(default_factory=list)
+
+    @property
+    def has_definitions(self) -> bool:
+        return any(r.definition for r in self.rows)
 
     def cell(self, row_key: str, column_key: str) -> ShownCell | None:
         index = self.column_keys.index(column_key)
@@ -91,7 +96,13 @@ class ShownTable:
     @classmethod
     def from_json(cls, data: dict) -> ShownTable:
         rows = [
-            ShownRow(r["key"], r["label"], [ShownCell(**c) for c in r["cells"]], r["is_total"])
+            ShownRow(
+                r["key"],
+                r["label"],
+                [ShownCell(**c) for c in r["cells"]],
+                r["is_total"],
+                r.get("definition", ""),
+            )
             for r in data["rows"]
         ]
         return cls(
@@ -212,7 +223,9 @@ def suppress_table(table: Table) -> ShownTable:
                 cells.append(
                     ShownCell(_format(raw.value, _decimals(raw, column.decimals)), float(raw.value))
                 )
-        shown_rows.append(ShownRow(r.key, str(r.label), cells, r is table.total))
+        shown_rows.append(
+            ShownRow(r.key, str(r.label), cells, r is table.total, str(r.definition or ""))
+        )
     return ShownTable(
         key=table.key,
         title=str(table.title),

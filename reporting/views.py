@@ -9,18 +9,19 @@ import io
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from familjelotsen import access, audit
 from familjelotsen.access import get_report_for_user, require_roles
 from familjelotsen.forms import add_service_errors, submit
 from familjelotsen.models import AccessLogEntry
 from familjelotsen.versioning import Conflict
+from reporting import figures as fig
 from reporting import sections, selectors, services, suppression, tasks
 from reporting.forms import (
     CostSettingsForm,
@@ -39,13 +40,17 @@ Action = AccessLogEntry.Action
 @require_GET
 @require_roles(*REPORT_ROLES)
 def dashboard(request):
-    """The project leader's start page: the running period's key figures and charts."""
-    period = selectors.current_period()
+    """The project leader's start page: the key figures and charts of the reporting period
+    that is running, or of a scheduled period chosen above them."""
+    chosen = selectors.preset(request.GET.get("period") or "")
+    period = fig.Period(chosen.start, chosen.end) if chosen else selectors.current_period()
     snapshot = selectors.dashboard_figures(period)
     tables = snapshot.tables
     monthly = tables["monthly"]
     context = {
         "period": period,
+        "chosen": chosen.key if chosen else "",
+        "presets": selectors.presets(),
         "computed_at": snapshot.computed_at,
         "figures_current": snapshot.current,
         "key_figures": sections.key_figures(tables),
@@ -188,8 +193,52 @@ def _render_detail(request, report: Report, form: NarrativeForm | None):
             "doc": doc,
             "form": form,
             "status_url": reverse("reporting:report_status", args=[report.pk]),
+            "can_delete": access.deletes_report(request.user, report),
         },
     )
+
+
+@require_POST
+@require_roles(*REPORT_ROLES)
+def report_autosave(request, pk: int):
+    """The narrative saved a few seconds after each change (reporting.js): JSON with the new
+    version, 409 when someone else saved meanwhile, 400 with the field's message."""
+    report = selectors.report_for(request.user, pk)
+    if not report.is_editable:
+        message = _("This report is already being rendered or archived.")
+        return JsonResponse({"error": message}, status=409)
+    form = NarrativeForm(request.POST, kind=report.kind)
+    if not form.is_valid():
+        message = " ".join(m for ms in form.errors.values() for m in ms)
+        return JsonResponse({"error": message}, status=400)
+    try:
+        services.report_save_narrative(
+            report=report,
+            summary=form.cleaned_data["summary"],
+            comments=form.comments(),
+            expected_version=form.cleaned_data["version"],
+        )
+    except Conflict as exc:
+        return JsonResponse({"error": str(exc)}, status=409)
+    except ValidationError as exc:
+        return JsonResponse({"error": " ".join(exc.messages)}, status=400)
+    return JsonResponse({"version": report.version})
+
+
+@require_POST
+@require_roles(*REPORT_ROLES)
+def report_delete(request, pk: int):
+    """Delete a draft; an archived report is never deleted (the access module decides)."""
+    report = selectors.report_for(request.user, pk)
+    if not access.deletes_report(request.user, report):
+        raise PermissionDenied
+    try:
+        services.report_delete(report=report, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("reporting:report", pk=report.pk)
+    messages.success(request, _("The draft was deleted."))
+    return redirect("reporting:archive")
 
 
 @require_GET
@@ -219,7 +268,7 @@ def report_pdf(request, pk: int):
         request=request,
     )
     response = HttpResponse(bytes(report.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="rapport-{report.pk}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{selectors.file_name(report, "pdf")}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -239,7 +288,7 @@ def report_csv(request, pk: int):
         request=request,
     )
     response = HttpResponse(csv_bytes(doc), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="rapport-{report.pk}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{selectors.file_name(report, "csv")}"'
     return response
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cases import models as cm
 from familjelotsen.forms import DateInput
 from familjelotsen.models import Administration, User
+from reporting.models import VolumeWork
 
 WORK_HELP = _(
     "Choose the administration whose cases the person works in, not their employer: staff "
@@ -165,3 +166,87 @@ class RetentionRuleForm(forms.Form):
         required=False,
     )
     active = forms.BooleanField(label=_("Active"), required=False)
+
+
+# --- The money behind the funder report (issue 19) ---------------------------------------------
+
+
+class PriceSettingsForm(forms.Form):
+    base_price = forms.DecimalField(
+        label=_("Agreed yearly price (SEK)"),
+        required=False,
+        max_digits=12,
+        decimal_places=0,
+        min_value=0,
+        help_text=_("What the team costs a year by the agreement, all costs included."),
+    )
+    price_level_year = forms.IntegerField(
+        label=_("Price level of the agreed price (year)"),
+        required=False,
+        min_value=2000,
+        max_value=2100,
+        help_text=_("E.g. 2018: the price is raised by OPI from 2019 on."),
+    )
+    indexed = forms.BooleanField(label=_("Index the price by OPI every year"), required=False)
+    cost_per_placement_month = forms.DecimalField(
+        label=_("Cost per placement-month (SEK)"),
+        required=False,
+        max_digits=10,
+        decimal_places=0,
+        min_value=0,
+        help_text=_("What one month of a placement outside the home costs on average."),
+    )
+    months_per_placement = forms.IntegerField(
+        label=_("Months an avoided placement is counted as"), min_value=1, max_value=120
+    )
+    project_start = forms.DateField(
+        label=_("Project start"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Families over the whole project are counted from this date."),
+    )
+
+
+class PriceIndexForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    change_percent = forms.DecimalField(
+        label=_("OPI change (%)"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=-20,
+        max_value=50,
+        help_text=_("The change of the care price index for the year, as SKR publishes it."),
+    )
+
+
+class ContributionForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    funder = forms.CharField(label=_("Funder"), max_length=120)
+    administration = forms.ModelChoiceField(
+        label=_("Administration"),
+        queryset=Administration.objects.order_by("name"),
+        required=False,
+        help_text=_("When the funder is one of the administrations."),
+    )
+    amount = forms.DecimalField(
+        label=_("Contribution (SEK)"), max_digits=12, decimal_places=0, min_value=0
+    )
+
+
+class VolumeTargetForm(forms.Form):
+    work = forms.ChoiceField(label=_("Kind of work"))
+    target_value = forms.DecimalField(
+        label=_("Target"), max_digits=7, decimal_places=1, min_value=0
+    )
+    low = forms.DecimalField(
+        label=_("Lower end of the range"),
+        required=False,
+        max_digits=7,
+        decimal_places=1,
+        min_value=0,
+        help_text=_("Only when the target is a range, e.g. 15 of 15–30 families."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["work"].choices = VolumeWork.choices

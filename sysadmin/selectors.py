@@ -17,7 +17,14 @@ from cases import models as cm
 from familjelotsen import access
 from familjelotsen.models import Administration, SecondFactorReset, User
 from familjelotsen.two_factor import SECOND_FACTOR_TYPES
-from reporting.models import CostSettings, FunderShare
+from reporting.models import (
+    CostSettings,
+    FunderContribution,
+    FunderShare,
+    PriceIndexYear,
+    VolumeTarget,
+    VolumeWork,
+)
 
 # The records the administration area changes: their change history is what it shows. Case
 # records are not among them.
@@ -30,6 +37,9 @@ TRACKED = (
     "cases.RetentionRuleEvent",
     "reporting.CostSettingsEvent",
     "reporting.FunderShareEvent",
+    "reporting.PriceIndexYearEvent",
+    "reporting.FunderContributionEvent",
+    "reporting.VolumeTargetEvent",
 )
 _SKIPPED_FIELDS = {"updated_at", "created_at", "version"}
 
@@ -86,10 +96,27 @@ def cost_key() -> tuple[CostSettings, list[FunderShare]]:
     return cost, shares
 
 
+def price_index() -> QuerySet:
+    return PriceIndexYear.objects.order_by("-year")
+
+
+def contributions() -> QuerySet:
+    return FunderContribution.objects.select_related("administration").order_by("-year", "funder")
+
+
+def volume_targets() -> QuerySet:
+    return VolumeTarget.objects.order_by("work")
+
+
 def _name(data: dict) -> str:
     """What the record is called in its event, for the reader of the history."""
     full = " ".join(p for p in (data.get("first_name"), data.get("last_name")) if p)
-    return str(full or data.get("name") or data.get("key") or data.get("username") or "")
+    name = data.get("name") or data.get("key") or data.get("username") or data.get("funder")
+    if not name and data.get("work") in VolumeWork.values:
+        name = str(VolumeWork(data["work"]).label)
+    if data.get("year") and not full:
+        name = f"{name or 'OPI'} {data['year']}"
+    return str(full or name or "")
 
 
 @dataclass

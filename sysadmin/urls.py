@@ -29,4 +29,15 @@ urlpatterns = [
         name="retention_rule_edit",
     ),
     path("referensdata/kostnadsnyckel/", reference.cost_key_edit, name="cost_key"),
+    path("referensdata/pris/", reference.price_settings_edit, name="price_settings"),
+    path("referensdata/opi/ny/", reference.price_index_edit, name="price_index_create"),
+    path("referensdata/opi/<int:pk>/", reference.price_index_edit, name="price_index_edit"),
+    path("referensdata/bidrag/ny/", reference.contribution_edit, name="contribution_create"),
+    path("referensdata/bidrag/<int:pk>/", reference.contribution_edit, name="contribution_edit"),
+    path("referensdata/volymmal/ny/", reference.volume_target_edit, name="volume_target_create"),
+    path(
+        "referensdata/volymmal/<int:pk>/",
+        reference.volume_target_edit,
+        name="volume_target_edit",
+    ),
 ]

@@ -59,6 +59,7 @@ from familjelotsen.access.policy import (
     ShortOfNeed,
     acting_basis,
     can_write,
+    deletes_report,
     edits_cost_settings,
     family_permissions,
     get_for_user,

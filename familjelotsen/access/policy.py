@@ -501,6 +501,16 @@ def makes_reports(user) -> bool:
     return sees_cases(user) and user.role in (Role.PROJECT_LEADER, Role.TEAM_LEAD)
 
 
+def deletes_report(user, report) -> bool:
+    """A draft (or a draft whose rendering failed) may be deleted by the one who made it, or
+    by the project leader; an archived report never, nor one being rendered."""
+    if report.status not in (Report.Status.DRAFT, Report.Status.FAILED):
+        return False
+    if not makes_reports(user) or not visible_reports(user).filter(pk=report.pk).exists():
+        return False
+    return report.created_by_id == user.pk or user.role == Role.PROJECT_LEADER
+
+
 def edits_cost_settings(user) -> bool:
     return sees_cases(user) and user.role == Role.PROJECT_LEADER
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from reporting.figures.flow import durations_and_placements, flow, monthly
 from reporting.figures.members import members
+from reporting.figures.money import money
 from reporting.figures.network import network
 from reporting.figures.outcomes import goal_progress, kasam, obstacles
 from reporting.figures.sip import sip
@@ -27,6 +28,7 @@ FIGURES: list[Callable[[Period, Figures], None]] = [
     cost,
     sip,
     network,
+    money,  # reads placements
 ]
 
 

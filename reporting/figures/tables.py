@@ -41,6 +41,8 @@ class Row:
     key: str
     label: str | Promise
     cells: dict[str, Cell]
+    # What the figures of the row mean, printed beside them (the money figures).
+    definition: str | Promise = ""
 
 
 @dataclass

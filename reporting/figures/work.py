@@ -11,6 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from cases import models as cm
+from network import models as nm
 from reporting.figures.sql import fetch
 from reporting.figures.tables import (
     Cell,
@@ -27,6 +28,8 @@ from reporting.models import CostSettings, FunderShare
 
 T_JOURNAL = cm.JournalEntry._meta.db_table
 T_TIME = cm.TimeEntry._meta.db_table
+T_NET_TIME = nm.NetworkTimeEntry._meta.db_table
+T_NET_PROCESS = nm.NetworkProcess._meta.db_table
 
 # --- Caseload per ombud, against the planning figure (process level) ---------------------
 
@@ -151,8 +154,25 @@ def cost(p: Period, fig: Figures) -> None:
         else CostSettings._meta.get_field("hourly_cost").default
     )
     shares = list(FunderShare.objects.select_related("administration"))
-    hours = Decimal(str(fig.facts.get("hours_total") or 0))
-    base = fig.facts.get("hours_families") or 0
+    # Network work is the team's work too (issue 19): its hours are priced with the rest.
+    # The base: the distinct families behind any of the hours (a family in both kinds of
+    # work counts once, so two families never pass for five).
+    sql = f"""
+        SELECT
+          (SELECT COALESCE(sum(minutes), 0) FROM {T_NET_TIME}
+            WHERE "on" BETWEEN %(start)s AND %(end)s) AS minutes,
+          (SELECT count(DISTINCT family_id) FROM (
+             SELECT family_id FROM {T_TIME} WHERE date BETWEEN %(start)s AND %(end)s
+             UNION
+             SELECT pr.family_id FROM {T_NET_TIME} t
+               JOIN {T_NET_PROCESS} pr ON pr.id = t.process_id
+              WHERE t."on" BETWEEN %(start)s AND %(end)s
+          ) f) AS families
+    """  # noqa: S608 -- table names from model meta; values are parameters
+    network_time = fetch(sql, {"start": p.start, "end": p.end})[0]
+    network_hours = Decimal(str(to_hours(network_time["minutes"]) or 0))
+    hours = Decimal(str(fig.facts.get("hours_total") or 0)) + network_hours
+    base = network_time["families"] or 0
     total_cost = (hours * hourly).quantize(Decimal("1"))
     columns = [
         Column("share", _("Share (%)"), count=False, decimals=2),
@@ -189,8 +209,8 @@ def cost(p: Period, fig: Figures) -> None:
             },
         ),
         note=_(
-            "Hours from the time entries of the period priced at %(cost)s SEK per hour "
-            "and divided by each funder's share."
+            "Hours from the time entries of the period, network work included, priced at "
+            "%(cost)s SEK per hour and divided by each funder's share."
         )
         % {"cost": _amount(hourly)},
     )

@@ -16,6 +16,7 @@ from familjelotsen import access
 from familjelotsen.forms import add_service_errors, submit
 from reporting import services as reporting_services
 from reporting.forms import CostSettingsForm, FunderShareFormSet
+from reporting.models import FunderContribution, PriceIndexYear, VolumeTarget
 from sysadmin import forms, selectors
 
 
@@ -40,6 +41,9 @@ def reference_index(request):
             "rules": selectors.retention_rules(),
             "cost": cost,
             "shares": shares,
+            "price_index": selectors.price_index(),
+            "contributions": selectors.contributions(),
+            "targets": selectors.volume_targets(),
         },
     )
 
@@ -139,3 +143,101 @@ def cost_key_edit(request):
             ],
         )
     return render(request, "sysadmin/cost_key.html", {"form": form, "formset": formset})
+
+
+# --- The money behind the funder report (issue 19) ---------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_administrator
+def price_settings_edit(request):
+    cost, _shares = selectors.cost_key()
+    initial = {name: getattr(cost, name) for name in reporting_services.PRICE_FIELDS}
+    form = forms.PriceSettingsForm(request.POST or None, initial=initial)
+    done = submit(request, form, lambda data: reporting_services.cost_settings_update(**data))
+    if done.saved:
+        messages.success(request, _("The agreed price and the valuation were saved."))
+        return redirect("sysadmin:reference")
+    return render(
+        request,
+        "sysadmin/reference_form.html",
+        {"form": form, "heading": _("Agreed price and valuation of placements")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_administrator
+def price_index_edit(request, pk=None):
+    entry = _get(PriceIndexYear, pk)
+    initial = {"year": entry.year, "change_percent": entry.change_percent} if entry else None
+    form = forms.PriceIndexForm(request.POST or None, initial=initial)
+    done = submit(
+        request, form, lambda data: reporting_services.price_index_save(entry=entry, **data)
+    )
+    if done.saved:
+        messages.success(request, _("The OPI figure was saved."))
+        return redirect("sysadmin:reference")
+    return render(
+        request,
+        "sysadmin/reference_form.html",
+        {"form": form, "heading": _("Care price index (OPI)")},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_administrator
+def contribution_edit(request, pk=None):
+    contribution = _get(FunderContribution, pk)
+    if request.method == "POST" and contribution and request.POST.get("action") == "delete":
+        reporting_services.funder_contribution_delete(contribution=contribution)
+        messages.success(request, _("The contribution was removed."))
+        return redirect("sysadmin:reference")
+    initial = (
+        {
+            "year": contribution.year,
+            "funder": contribution.funder,
+            "administration": contribution.administration,
+            "amount": contribution.amount,
+        }
+        if contribution
+        else None
+    )
+    form = forms.ContributionForm(request.POST or None, initial=initial)
+    done = submit(
+        request,
+        form,
+        lambda data: reporting_services.funder_contribution_save(contribution=contribution, **data),
+    )
+    if done.saved:
+        messages.success(request, _("The contribution was saved."))
+        return redirect("sysadmin:reference")
+    return render(
+        request,
+        "sysadmin/reference_form.html",
+        {
+            "form": form,
+            "heading": _("Funder's contribution"),
+            "deletable": contribution is not None,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_administrator
+def volume_target_edit(request, pk=None):
+    target = _get(VolumeTarget, pk)
+    initial = (
+        {"work": target.work, "target_value": target.target, "low": target.low} if target else None
+    )
+    form = forms.VolumeTargetForm(request.POST or None, initial=initial)
+    done = submit(
+        request, form, lambda data: reporting_services.volume_target_save(target=target, **data)
+    )
+    if done.saved:
+        messages.success(request, _("The volume target was saved."))
+        return redirect("sysadmin:reference")
+    return render(
+        request,
+        "sysadmin/reference_form.html",
+        {"form": form, "heading": _("Volume target")},
+    )

@@ -142,6 +142,10 @@ def test_the_coordinators_and_project_leaders_pages_are_accessible(
     leader = session_for(project_leader)
     for path in ["/rapporter/", "/rapporter/ny/", "/rapporter/arkiv/"]:
         _check(leader, path)
+    # The preview of a draft (issue 19: tiles, collapsed comment boxes, the sticky bar).
+    from tests.factories import ReportFactory
+
+    _check(leader, f"/rapporter/{ReportFactory(created_by=project_leader).pk}/")
     assert timezone.now()
 
 

@@ -89,6 +89,14 @@ def _admin_urls(user, administration, legal_reference, retention_rule):
         ("post", reverse("sysadmin:retention_rule_edit", args=[retention_rule.pk])),
         ("get", reverse("sysadmin:cost_key")),
         ("post", reverse("sysadmin:cost_key")),
+        ("get", reverse("sysadmin:price_settings")),
+        ("post", reverse("sysadmin:price_settings")),
+        ("get", reverse("sysadmin:price_index_create")),
+        ("post", reverse("sysadmin:price_index_create")),
+        ("get", reverse("sysadmin:contribution_create")),
+        ("post", reverse("sysadmin:contribution_create")),
+        ("get", reverse("sysadmin:volume_target_create")),
+        ("post", reverse("sysadmin:volume_target_create")),
     ]
 
 

@@ -1,0 +1,499 @@
+"""The money (funder report, steering group): the agreed price indexed by OPI, the funders'
+contributions, the team's cost by month, cost per family and per network process (network
+hours included), placements avoided valued in money, and volume targets against actuals.
+
+Every row carries its definition, printed beside the figure. Money divided by families or
+processes is withheld when fewer than five lie behind it (`reporting.suppression`).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from cases import models as cm
+from network import models as nm
+from reporting.figures.sql import IN_PROGRAMME_SQL, fetch
+from reporting.figures.tables import Cell, Column, Figures, Period, Row, Table, cnt
+from reporting.models import (
+    CostSettings,
+    FunderContribution,
+    PriceIndexYear,
+    VolumeTarget,
+    VolumeWork,
+)
+
+T_TIME = cm.TimeEntry._meta.db_table
+T_NET_TIME = nm.NetworkTimeEntry._meta.db_table
+T_NET_PROCESS = nm.NetworkProcess._meta.db_table
+T_FAMILY = cm.Family._meta.db_table
+
+ONE = Decimal("1")
+
+
+def whole(value: Decimal) -> Decimal:
+    return value.quantize(ONE, rounding=ROUND_HALF_UP)
+
+
+# --- Pure arithmetic (tested against hand-computed examples) ---------------------------------
+
+
+def indexed_price(
+    base: Decimal, level_year: int, year: int, changes: Mapping[int, Decimal]
+) -> tuple[Decimal, list[int]]:
+    """The agreed yearly price for `year`: the base price at the price level of `level_year`,
+    raised by each following year's OPI change up to and including `year`. A year without
+    an OPI figure counts as 0 % and is returned in the list of missing years."""
+    price = Decimal(base)
+    missing = []
+    for y in range(level_year + 1, year + 1):
+        change = changes.get(y)
+        if change is None:
+            missing.append(y)
+            continue
+        price = price * (1 + Decimal(change) / 100)
+    return whole(price), missing
+
+
+def month_fractions(p: Period) -> list[tuple[dt.date, Decimal]]:
+    """Each month the period touches, with the share of that month inside the period."""
+    out = []
+    month = p.start.replace(day=1)
+    while month <= p.end:
+        days = calendar.monthrange(month.year, month.month)[1]
+        last = month.replace(day=days)
+        inside = (min(last, p.end) - max(month, p.start)).days + 1
+        out.append((month, Decimal(inside) / Decimal(days)))
+        month = last + dt.timedelta(days=1)
+    return out
+
+
+def period_years(p: Period) -> Decimal:
+    """The period's length in years, by months (a calendar year is exactly 1)."""
+    return sum((f for _m, f in month_fractions(p)), Decimal(0)) / 12
+
+
+def placements_value(avoided: int, months: int, cost_per_month: Decimal) -> Decimal:
+    return whole(Decimal(avoided) * months * Decimal(cost_per_month))
+
+
+# --- The figure -----------------------------------------------------------------------------
+
+
+def _hours_by_month(p: Period) -> dict[str, dict]:
+    sql = f"""
+        SELECT to_char(date_trunc('month', d), 'YYYY-MM') AS month, kind,
+               sum(minutes) AS minutes, count(DISTINCT unit) AS units
+        FROM (
+          SELECT date AS d, 'family' AS kind, minutes, family_id AS unit FROM {T_TIME}
+           WHERE date BETWEEN %(start)s AND %(end)s
+          UNION ALL
+          SELECT "on" AS d, 'network' AS kind, minutes, process_id AS unit FROM {T_NET_TIME}
+           WHERE "on" BETWEEN %(start)s AND %(end)s
+        ) t
+        GROUP BY 1, 2
+    """  # noqa: S608 -- table names from model meta; values are parameters
+    out: dict[str, dict] = {}
+    for r in fetch(sql, {"start": p.start, "end": p.end}):
+        out.setdefault(r["month"], {})[r["kind"]] = r
+    return out
+
+
+def _counts(p: Period, project_start: dt.date | None) -> dict:
+    sql = f"""
+        SELECT
+          (SELECT count(*) FROM ({IN_PROGRAMME_SQL}) f) AS families,
+          (SELECT count(DISTINCT family_id) FROM {T_NET_PROCESS}
+            WHERE started_on <= %(end)s AND (closed_on IS NULL OR closed_on >= %(start)s))
+            AS network_families,
+          (SELECT count(*) FROM {T_NET_PROCESS}
+            WHERE started_on <= %(end)s AND (closed_on IS NULL OR closed_on >= %(start)s))
+            AS network_processes,
+          (SELECT count(DISTINCT process_id) FROM {T_NET_TIME}
+            WHERE "on" BETWEEN %(start)s AND %(end)s) AS network_processes_with_hours,
+          (SELECT count(*) FROM {T_FAMILY} WHERE start_date IS NOT NULL
+            AND start_date <= %(end)s
+            AND (%(project_start)s::date IS NULL OR start_date >= %(project_start)s::date))
+            AS project_families
+    """  # noqa: S608 -- table names from model meta; values are parameters
+    return fetch(sql, {"start": p.start, "end": p.end, "project_start": project_start})[0]
+
+
+def _closed_process_hours(p: Period) -> dict:
+    sql = f"""
+        SELECT count(*) AS n, avg(hours) AS mean FROM (
+          SELECT pr.id, COALESCE(sum(t.minutes), 0) / 60.0 AS hours
+          FROM {T_NET_PROCESS} pr LEFT JOIN {T_NET_TIME} t ON t.process_id = pr.id
+          WHERE pr.closed_on BETWEEN %(start)s AND %(end)s
+          GROUP BY pr.id
+        ) per_process
+    """  # noqa: S608 -- table names from model meta; values are parameters
+    return fetch(sql, {"start": p.start, "end": p.end})[0]
+
+
+def _hours(minutes) -> Decimal:
+    return (Decimal(minutes or 0) / 60).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def money(p: Period, fig: Figures) -> None:
+    settings_row = CostSettings.objects.filter(pk=1).first() or CostSettings(pk=1)
+    changes = {r.year: r.change_percent for r in PriceIndexYear.objects.all()}
+    months = month_fractions(p)
+    base = settings_row.base_price
+    level = settings_row.price_level_year or p.start.year
+
+    # The agreed price per year of the period, indexed by OPI.
+    prices: dict[int, Decimal] = {}
+    missing: set[int] = set()
+    if base is not None:
+        for year in sorted({m.year for m, _f in months}):
+            if settings_row.indexed:
+                prices[year], gaps = indexed_price(base, level, year, changes)
+                missing.update(gaps)
+            else:
+                prices[year] = whole(Decimal(base))
+    index_rows = []
+    if base is not None and settings_row.indexed:
+        for year in range(level, p.end.year + 1):
+            price, _gaps = indexed_price(base, level, year, changes)
+            change = changes.get(year) if year > level else None
+            index_rows.append(
+                Row(
+                    str(year),
+                    str(year),
+                    {
+                        "change": Cell(change, decimals=2),
+                        "price": Cell(price),
+                    },
+                )
+            )
+    fig.tables["price_index"] = Table(
+        "price_index",
+        _("The agreed price indexed by the care price index (OPI)"),
+        [
+            Column("change", _("OPI change (%)"), count=False, additive=False, decimals=2),
+            Column("price", _("Agreed yearly price (SEK)"), count=False, additive=False),
+        ],
+        index_rows,
+        note=_(
+            "The agreed price of %(base)s SEK a year at %(level)s's price level, raised each "
+            "following year by that year's OPI change (SKR). A year without an OPI figure "
+            "is not raised."
+        )
+        % {"base": f"{base:,.0f}".replace(",", "\u00a0"), "level": level}
+        if base is not None and settings_row.indexed
+        else _("No agreed price indexed by OPI is set in the reference data."),
+    )
+
+    # The team's cost and hours by month.
+    hours = _hours_by_month(p)
+    month_rows = []
+    total_cost = Decimal(0)
+    family_minutes = network_minutes = 0
+    for month, fraction in months:
+        key = f"{month:%Y-%m}"
+        cost_cell = Cell(None)
+        if month.year in prices:
+            # Rounded for the month's row only: the period's total is the exact sum.
+            month_cost = prices[month.year] / 12 * fraction
+            total_cost += month_cost
+            cost_cell = Cell(whole(month_cost))
+        fam = hours.get(key, {}).get("family")
+        net = hours.get(key, {}).get("network")
+        family_minutes += (fam or {}).get("minutes") or 0
+        network_minutes += (net or {}).get("minutes") or 0
+        month_rows.append(
+            Row(
+                key,
+                date_format(month, "F Y").capitalize(),
+                {
+                    "cost": cost_cell,
+                    "family_hours": Cell(
+                        _hours((fam or {}).get("minutes")), (fam or {}).get("units", 0)
+                    ),
+                    "network_hours": Cell(
+                        _hours((net or {}).get("minutes")), (net or {}).get("units", 0)
+                    ),
+                },
+            )
+        )
+    total_cost = whole(total_cost)
+    counts = _counts(p, settings_row.project_start)
+    family_hours, network_hours = _hours(family_minutes), _hours(network_minutes)
+    all_hours = family_hours + network_hours
+    hourly = settings_row.hourly_cost
+    by_price = bool(prices)
+    if not by_price:
+        # No agreed price: the hours priced at the hourly cost of the distribution key.
+        total_cost = whole(all_hours * hourly)
+    fig.tables["team_cost_monthly"] = Table(
+        "team_cost_monthly",
+        _("The team's cost and hours by month"),
+        [
+            Column("cost", _("Cost (SEK)"), count=False),
+            Column("family_hours", _("Hours with families"), count=False, decimals=1),
+            Column("network_hours", _("Hours of network work"), count=False, decimals=1),
+        ],
+        month_rows,
+        Row(
+            "total",
+            _("The whole period"),
+            {
+                "cost": Cell(total_cost if by_price else None),
+                "family_hours": Cell(family_hours, counts["families"]),
+                "network_hours": Cell(network_hours, counts["network_processes_with_hours"]),
+            },
+        ),
+        note=_(
+            "Cost: one twelfth of the year's agreed price for each month, in proportion to "
+            "the days of the month inside the period. Hours: the time entries of the family "
+            "ombud and of network work."
+        )
+        if by_price
+        else _("No agreed price is set: the cost is shown in the cost summary only."),
+    )
+
+    # Contributions of the funders in the period (each year's contribution by the month).
+    contributions: dict[str, Decimal] = {}
+    for c in FunderContribution.objects.filter(year__gte=p.start.year, year__lte=p.end.year):
+        part = sum((f for m, f in months if m.year == c.year), Decimal(0)) / 12
+        contributions[c.funder] = contributions.get(c.funder, Decimal(0)) + c.amount * part
+    budget = sum(contributions.values(), Decimal(0))
+    fig.tables["budget"] = Table(
+        "budget",
+        _("The funders' contributions in the period"),
+        [
+            Column("amount", _("Contribution (SEK)"), count=False),
+            Column("share", _("Share of the budget (%)"), count=False, decimals=1),
+        ],
+        [
+            Row(
+                f"funder-{i}",
+                name,
+                {
+                    "amount": Cell(whole(amount)),
+                    "share": Cell(
+                        (amount / budget * 100).quantize(Decimal("0.1")) if budget else None
+                    ),
+                },
+            )
+            for i, (name, amount) in enumerate(sorted(contributions.items()), start=1)
+        ],
+        Row(
+            "total",
+            _("The whole budget"),
+            {"amount": Cell(whole(budget)), "share": Cell(Decimal(100) if budget else None)},
+        ),
+        note=_(
+            "Each funder's contribution to the year's budget, one twelfth for each month "
+            "of the period."
+        ),
+    )
+
+    # Cost per family and per network process: the cost divided by the hours' shares.
+    families = counts["families"]
+    processes = counts["network_processes"]
+    family_share = family_hours / all_hours if all_hours else None
+    cost_family = (
+        whole(total_cost * family_share / families)
+        if family_share is not None and families
+        else None
+    )
+    cost_process = (
+        whole(total_cost * (1 - family_share) / processes)
+        if family_share is not None and processes
+        else None
+    )
+    cost_definition = (
+        _("The agreed yearly price indexed by OPI, one twelfth per month of the period.")
+        if by_price
+        else _("All hours (with families and network work) priced at the hourly cost.")
+    )
+    rows = [
+        Row("cost", _("The team's cost (SEK)"), {"value": Cell(total_cost)}, cost_definition),
+        Row(
+            "budget",
+            _("Budget: the funders' contributions (SEK)"),
+            {"value": Cell(whole(budget))},
+            _("The contributions in the table below, for the months of the period."),
+        ),
+        Row(
+            "balance",
+            _("Budget less cost (SEK)"),
+            {"value": Cell(whole(budget - total_cost))},
+            _("Negative: the cost is larger than the contributions."),
+        ),
+        Row(
+            "family_hours",
+            _("Hours with families"),
+            {"value": Cell(family_hours, families, decimals=1)},
+            _("The family ombud's time entries in the period."),
+        ),
+        Row(
+            "network_hours",
+            _("Hours of network work"),
+            {"value": Cell(network_hours, counts["network_processes_with_hours"], decimals=1)},
+            _("The time entries of network work in the period, all stages."),
+        ),
+        Row(
+            "per_hour",
+            _("Cost per hour (SEK)"),
+            {"value": Cell(whole(total_cost / all_hours) if all_hours else None)},
+            _("The team's cost divided by all hours, network work included."),
+        ),
+        Row(
+            "per_family",
+            _("Cost per family with coordinated support (SEK)"),
+            {"value": Cell(cost_family, families)},
+            _(
+                "The cost times the share of hours spent with families, divided by the "
+                "families in the programme in the period."
+            ),
+        ),
+        Row(
+            "per_process",
+            _("Cost per network process (SEK)"),
+            {"value": Cell(cost_process, processes)},
+            _(
+                "The cost times the share of hours spent on network work, divided by the "
+                "network processes under way in the period."
+            ),
+        ),
+    ]
+    fig.tables["money_summary"] = Table(
+        "money_summary",
+        _("Cost, budget and cost per family"),
+        [Column("value", _("Value"), count=False, additive=False)],
+        rows,
+        note=_("Missing OPI figures for %(years)s: those years are not indexed.")
+        % {"years": ", ".join(str(y) for y in sorted(missing))}
+        if missing
+        else "",
+    )
+
+    # Placements avoided, valued at the cost of a placement-month.
+    placements = fig.tables["placements"].rows[0].cells
+    avoided = placements["avoided"].value or 0
+    risk_families = placements["risk_families"].value or 0
+    per_month = settings_row.cost_per_placement_month
+    months_each = settings_row.months_per_placement
+    fig.tables["placements_value"] = Table(
+        "placements_value",
+        _("Placements avoided, valued in money"),
+        [
+            Column("avoided", _("Placements avoided"), additive=False),
+            Column("months", _("Months per placement"), count=False, additive=False),
+            Column("per_month", _("Cost per placement-month (SEK)"), count=False, additive=False),
+            Column("value", _("Value (SEK)"), count=False, additive=False),
+        ],
+        [
+            Row(
+                "avoided",
+                _("Families in the programme"),
+                {
+                    "avoided": cnt(avoided),
+                    "months": Cell(months_each),
+                    "per_month": Cell(per_month),
+                    "value": Cell(
+                        placements_value(avoided, months_each, per_month)
+                        if per_month is not None
+                        else None,
+                        risk_families,
+                    ),
+                },
+            )
+        ],
+        note=_(
+            "Value: placements avoided × the months an avoided placement is counted as × the "
+            "cost of one placement-month (reference data). Avoided: placements at risk at "
+            "start that had not happened."
+        ),
+    )
+
+    # Volume targets against actuals: yearly targets are scaled to the period's length.
+    years = period_years(p)
+    targets = {t.work: t for t in VolumeTarget.objects.all()}
+    closed = _closed_process_hours(p)
+    actuals = {
+        VolumeWork.COORDINATED_SUPPORT: (Cell(families, families, decimals=0), True),
+        VolumeWork.NETWORK_FAMILIES: (
+            Cell(counts["network_families"], counts["network_families"], decimals=0),
+            True,
+        ),
+        VolumeWork.NETWORK_HOURS: (
+            Cell(
+                None
+                if closed["mean"] is None
+                else Decimal(closed["mean"]).quantize(Decimal("0.1")),
+                closed["n"] or 0,
+                decimals=1,
+            ),
+            False,
+        ),
+        VolumeWork.PROJECT_FAMILIES: (
+            Cell(counts["project_families"], counts["project_families"], decimals=0),
+            False,
+        ),
+    }
+    definitions = {
+        VolumeWork.COORDINATED_SUPPORT: _(
+            "Families in the programme in the period; the yearly target scaled to the period."
+        ),
+        VolumeWork.NETWORK_FAMILIES: _(
+            "Families with a network process under way in the period; the yearly target "
+            "scaled to the period."
+        ),
+        VolumeWork.NETWORK_HOURS: _(
+            "Mean hours per network process closed in the period, from coordination to follow-up."
+        ),
+        VolumeWork.PROJECT_FAMILIES: _(
+            "Families started from the project start up to the end of the period."
+        ),
+    }
+    target_rows = []
+    for work in VolumeWork:
+        target = targets.get(work.value)
+        if target is None:
+            continue
+        actual, per_year = actuals[work]
+        scale = years if per_year else Decimal(1)
+        goal = (target.target * scale).quantize(Decimal("0.1"))
+        low = (target.low * scale).quantize(Decimal("0.1")) if target.low is not None else None
+        share = (
+            (Decimal(str(actual.value)) / goal * 100).quantize(ONE)
+            if actual.value is not None and goal
+            else None
+        )
+        target_rows.append(
+            Row(
+                work.value,
+                work.label,
+                {
+                    "low": Cell(low, decimals=1),
+                    "target": Cell(goal, decimals=1),
+                    "actual": Cell(actual.value, actual.base, decimals=actual.decimals),
+                    "share": Cell(share, actual.base),
+                },
+                definitions[work],
+            )
+        )
+    fig.tables["volume_targets"] = Table(
+        "volume_targets",
+        _("Volume targets against actuals"),
+        [
+            Column("low", _("Target, lower end"), count=False, additive=False, decimals=1),
+            Column("target", _("Target"), count=False, additive=False, decimals=1),
+            # Counts here carry their own base: 1–4 families are withheld like a measure.
+            Column("actual", _("Actual"), count=False, additive=False, decimals=1),
+            Column("share", _("Share of target (%)"), count=False, additive=False),
+        ],
+        target_rows,
+        note=_("The period is %(years)s years long.")
+        % {"years": f"{years.quantize(Decimal('0.01'))}".replace(".", ",")},
+    )
+    fig.facts["team_cost"] = total_cost

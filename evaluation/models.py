@@ -45,11 +45,11 @@ class Agreement(models.IntegerChoices):
 # The family questionnaire: field name -> the statement read out or printed (seed 002
 # effektmål 1–2, seed 000 §2.2: "nöjdare och tryggare familjer").
 FAMILY_QUESTIONS = [
-    ("support", _("We get the support we need.")),
-    ("overview", _("We know which interventions there are for us and who does what.")),
-    ("planning", _("It is easier for us to plan our time.")),
-    ("safety", _("We feel safe in our everyday life.")),
-    ("child_view", _("The child: I get help with what matters to me.")),
+    ("support", _("We get the support we need")),
+    ("overview", _("We know which interventions there are for us and who does what")),
+    ("planning", _("It is easier for us to plan our time")),
+    ("safety", _("We feel safe in our everyday life")),
+    ("child_view", _("The child: I get help with what matters to me")),
 ]
 FAMILY_QUESTION_KEYS = [key for key, _label in FAMILY_QUESTIONS]
 
@@ -57,16 +57,16 @@ FAMILY_QUESTION_KEYS = [key for key, _label in FAMILY_QUESTIONS]
 SURVEY_QUESTIONS = [
     (
         "overview",
-        _("I have a good overview of the interventions the families around me receive."),
+        _("I have a good overview of the interventions the families around me receive"),
     ),
     (
         "whole_picture",
-        _("I can easily get a whole picture of a family's situation and circumstances."),
+        _("I can easily get a whole picture of a family's situation and circumstances"),
     ),
-    ("core_time", _("Coordinating around the families leaves me time for my core assignment.")),
+    ("core_time", _("Coordinating around the families leaves me time for my core assignment")),
     (
         "collaboration",
-        _("Collaboration with the other organisations around the families works well."),
+        _("Collaboration with the other organisations around the families works well"),
     ),
 ]
 SURVEY_QUESTION_KEYS = [key for key, _label in SURVEY_QUESTIONS]

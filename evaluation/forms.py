@@ -12,6 +12,7 @@ from evaluation.models import (
     EvaluationAgreement,
     Questionnaire,
 )
+from evaluation.services import MISSING_ANSWER
 from familjelotsen.forms import DateInput
 from familjelotsen.models import Administration
 
@@ -50,9 +51,17 @@ class QuestionnaireForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Required unless the family declined: the service says which one is missing.
+        # Required unless the family declined.
         for key, label in FAMILY_QUESTIONS:
             self.fields[key] = _scale(label, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("declined"):
+            for key, _label in FAMILY_QUESTIONS:
+                if data.get(key) is None and key not in self.errors:
+                    self.add_error(key, MISSING_ANSWER)
+        return data
 
 
 class AgreementForm(forms.Form):

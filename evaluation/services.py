@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.models import Family
 from evaluation import selectors
@@ -28,6 +29,7 @@ from familjelotsen import access
 from familjelotsen.audit import Action, log_access, log_list
 
 Occasion = Questionnaire.Occasion
+MISSING_ANSWER = gettext_lazy("Choose an answer, or “Would rather not answer”.")
 
 
 # --- The family's questionnaires ---------------------------------------------------------------

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from evaluation import forms, selectors, services
 from evaluation.models import FAMILY_QUESTIONS, Questionnaire
 from familjelotsen import access
-from familjelotsen.audit import Action, log_list, log_read
+from familjelotsen.audit import Action, log_access, log_list, log_read
 from familjelotsen.forms import submit
 from familjelotsen.idempotency import idempotent_post
 from familjelotsen.pdf import render_pdf
@@ -78,7 +78,13 @@ def questionnaire_new(request, family_id):
         lambda data: services.questionnaire_create(family=family, by=request.user, **data),
     )
     if done.saved:
-        log_read(request, done.result, Action.CREATE)
+        log_access(
+            user=request.user,
+            action=Action.CREATE,
+            obj=done.result,
+            basis=family.access_basis,
+            request=request,
+        )
         messages.success(request, _("The questionnaire was saved."))
         return redirect("evaluation:family", family.pk)
     if request.method == "POST":

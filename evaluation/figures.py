@@ -2,9 +2,10 @@
 collaboration survey (actor level), as raw tables for `reporting.suppression`.
 
 Same signature as reporting's figures (`(period, fig)`); registered in
-`reporting/figures/registry.py` (which imports this module while `reporting.figures` loads:
-import `reporting.figures` before this module, never this one on its own). Aggregates only:
-means with the number of families or answers behind them, never per family, ombud or person.
+`reporting/figures/registry.py`, which imports this module while `reporting.figures` loads.
+Reporting's table types are imported at the end of this module, so that importing it first
+also works (the registry finds the functions already defined). Aggregates only: means with
+the number of families or answers behind them, never per family, ombud or person.
 
 Definitions:
 - family questionnaires: those answered during the period, by occasion (start, closure, six
@@ -18,27 +19,18 @@ Definitions:
 
 from __future__ import annotations
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from evaluation.models import (
     FAMILY_QUESTIONS,
     SURVEY_QUESTIONS,
     Questionnaire,
+    SurveyInvitation,
     SurveyResponse,
     SurveyRound,
 )
 from familjelotsen.models import Administration
-from reporting.figures.tables import (
-    Column,
-    Figures,
-    Period,
-    Row,
-    Table,
-    cnt,
-    measure,
-    one_decimal,
-)
 
 Occasion = Questionnaire.Occasion
 ROUNDS_SHOWN = 4
@@ -55,32 +47,45 @@ def _mean_column(key, label) -> Column:
     return Column(key, label, count=False, additive=False, decimals=1)
 
 
-def _means(qs, keys) -> dict:
-    """Mean and number of real answers (1–5) of each key, in one aggregate."""
+def _mean_aggregates(keys, prefix: str = "") -> dict:
+    """Mean and number of real answers (1–5) of each key ("would rather not" is 0)."""
     aggregates = {}
     for key in keys:
-        answered = Q(**{f"{key}__gte": 1})
-        aggregates[f"{key}_mean"] = Avg(key, filter=answered)
-        aggregates[f"{key}_n"] = Count("pk", filter=answered)
-    return qs.aggregate(**aggregates)
+        answered = Q(**{f"{prefix}{key}__gte": 1})
+        aggregates[f"{key}_mean"] = Avg(f"{prefix}{key}", filter=answered)
+        aggregates[f"{key}_n"] = Count(f"{prefix}{key}", filter=answered)
+    return aggregates
+
+
+def _scalar(qs) -> Subquery:
+    """The one value `v` of a correlated, grouped subquery."""
+    return Subquery(qs.values("v")[:1])
 
 
 def family_follow_up(p: Period, fig: Figures) -> None:
     """Start vs closure vs six months: the mean answer to each question, and how many answered."""
-    in_period = Questionnaire.objects.filter(answered_on__range=(p.start, p.end))
     keys = [key for key, _label in FAMILY_QUESTIONS]
+    # One query: per occasion, the means and their bases, and the declined questionnaires.
     by_occasion = {
-        occasion: _means(in_period.filter(occasion=occasion, declined=False), keys)
-        for occasion in Occasion.values
+        r["occasion"]: r
+        for r in Questionnaire.objects.filter(answered_on__range=(p.start, p.end))
+        .values("occasion")
+        .annotate(
+            answered=Count("id", filter=Q(declined=False)),
+            declined_n=Count("id", filter=Q(declined=True)),
+            **_mean_aggregates(keys),
+        )
+        .order_by()
     }
+    empty: dict = {}
     rows = [
         Row(
             key,
             label,
             {
                 occasion: measure(
-                    one_decimal(by_occasion[occasion][f"{key}_mean"]),
-                    by_occasion[occasion][f"{key}_n"],
+                    one_decimal(by_occasion.get(occasion, empty).get(f"{key}_mean")),
+                    by_occasion.get(occasion, empty).get(f"{key}_n"),
                 )
                 for occasion in Occasion.values
             },
@@ -98,13 +103,6 @@ def family_follow_up(p: Period, fig: Figures) -> None:
             "then, not the same families followed."
         ),
     )
-    counts = {
-        r["occasion"]: r
-        for r in in_period.values("occasion").annotate(
-            answered=Count("id", filter=Q(declined=False)),
-            declined=Count("id", filter=Q(declined=True)),
-        )
-    }
     fig.tables["family_follow_up_count"] = Table(
         "family_follow_up_count",
         _("Questionnaires answered, by occasion"),
@@ -114,8 +112,8 @@ def family_follow_up(p: Period, fig: Figures) -> None:
                 o.value,
                 o.label,
                 {
-                    "answered": cnt(counts.get(o.value, {}).get("answered")),
-                    "declined": cnt(counts.get(o.value, {}).get("declined")),
+                    "answered": cnt(by_occasion.get(o.value, empty).get("answered")),
+                    "declined": cnt(by_occasion.get(o.value, empty).get("declined_n")),
                 },
             )
             for o in Occasion
@@ -127,24 +125,37 @@ def family_follow_up(p: Period, fig: Figures) -> None:
 def survey_rounds(p: Period, fig: Figures) -> None:
     """Round against round: those asked, those who answered and the mean of each statement."""
     keys = [key for key, _label in SURVEY_QUESTIONS]
+    # One query: the rounds with their counts and means as correlated subqueries.
+    per_round = SurveyResponse.objects.filter(round_id=OuterRef("pk")).order_by().values("round_id")
+    invitations = SurveyInvitation.objects.filter(round_id=OuterRef("pk")).order_by()
+    annotations = {
+        "invited": _scalar(invitations.values("round_id").annotate(v=Count("id"))),
+        "answered": _scalar(
+            invitations.filter(answered=True).values("round_id").annotate(v=Count("id"))
+        ),
+    }
+    for name, aggregate in _mean_aggregates(keys).items():
+        annotations[name] = _scalar(per_round.annotate(v=aggregate))
     rounds = list(
         SurveyRound.objects.filter(opened_on__lte=p.end)
-        .annotate(
-            invited=Count("invitations", distinct=True),
-            answered=Count("invitations", filter=Q(invitations__answered=True), distinct=True),
-        )
+        .annotate(**annotations)
         .order_by("-opened_on", "-id")[:ROUNDS_SHOWN]
     )
     rounds.reverse()  # oldest first: the comparison reads left to right in time
     rows = []
     for survey_round in rounds:
-        means = _means(SurveyResponse.objects.filter(round=survey_round), keys)
         cells = {
             "invited": cnt(survey_round.invited),
             "answered": cnt(survey_round.answered),
         }
         cells.update(
-            {key: measure(one_decimal(means[f"{key}_mean"]), means[f"{key}_n"]) for key in keys}
+            {
+                key: measure(
+                    one_decimal(getattr(survey_round, f"{key}_mean")),
+                    getattr(survey_round, f"{key}_n"),
+                )
+                for key in keys
+            }
         )
         label = f"{survey_round.title} ({survey_round.opened_on:%Y-%m})"
         rows.append(Row(str(survey_round.pk), label, cells))
@@ -166,27 +177,22 @@ def survey_rounds(p: Period, fig: Figures) -> None:
 
 
 def _survey_by_kind(survey_round: SurveyRound | None, fig: Figures) -> None:
+    keys = ("collaboration", "core_time")
     rows_by_kind = {}
-    total = {}
     if survey_round is not None:
-        responses = SurveyResponse.objects.filter(round=survey_round)
         rows_by_kind = {
             r["administration_kind"]: r
-            for r in responses.values("administration_kind").annotate(
-                n=Count("pk"),
-                collaboration_mean=Avg("collaboration", filter=Q(collaboration__gte=1)),
-                collaboration_n=Count("pk", filter=Q(collaboration__gte=1)),
-                core_time_mean=Avg("core_time", filter=Q(core_time__gte=1)),
-                core_time_n=Count("pk", filter=Q(core_time__gte=1)),
-            )
+            for r in SurveyResponse.objects.filter(round=survey_round)
+            .values("administration_kind")
+            .annotate(n=Count("pk"), **_mean_aggregates(keys))
+            .order_by()
         }
-        total = responses.aggregate(
-            n=Count("pk"),
-            collaboration_mean=Avg("collaboration", filter=Q(collaboration__gte=1)),
-            collaboration_n=Count("pk", filter=Q(collaboration__gte=1)),
-            core_time_mean=Avg("core_time", filter=Q(core_time__gte=1)),
-            core_time_n=Count("pk", filter=Q(core_time__gte=1)),
-        )
+    # The total from the rows: each mean weighted by the answers behind it.
+    total: dict = {"n": sum(r["n"] for r in rows_by_kind.values())}
+    for key in keys:
+        n = sum(r[f"{key}_n"] for r in rows_by_kind.values())
+        weighted = sum((r[f"{key}_mean"] or 0) * r[f"{key}_n"] for r in rows_by_kind.values())
+        total[f"{key}_n"], total[f"{key}_mean"] = n, (weighted / n if n else None)
 
     def row(key, label, r):
         return Row(
@@ -217,3 +223,17 @@ def _survey_by_kind(survey_round: SurveyRound | None, fig: Figures) -> None:
         row("total", _("All who answered"), total),
         note=(survey_round.title if survey_round is not None else ""),
     )
+
+
+# At the end, not the top: importing reporting.figures.tables runs reporting.figures, whose
+# registry imports the figures above from this module (see the module's docstring).
+from reporting.figures.tables import (  # noqa: E402
+    Column,
+    Figures,
+    Period,
+    Row,
+    Table,
+    cnt,
+    measure,
+    one_decimal,
+)

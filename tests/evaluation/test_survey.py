@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluation import services
+from evaluation.figures import survey_rounds
 from evaluation.models import (
     SurveyComment,
     SurveyInvitation,
@@ -201,3 +202,23 @@ def test_rounds_are_compared_in_the_reports_and_small_ones_suppressed(project_le
     assert rounds.cell(str(second.pk), "collaboration").display == suppression.WITHHELD
     assert rounds.cell(str(second.pk), "answered").display == "<5"
     assert rounds.cell(str(second.pk), "invited").display == "6"
+
+
+def test_the_survey_figures_take_the_same_queries_however_many_rounds(
+    project_leader, adm_school, django_assert_max_num_queries
+):
+    today = timezone.localdate()
+    UserFactory(role=User.Role.SCHOOL_COORDINATOR, administration=adm_school)
+    period = report_figures.Period(today - dt.timedelta(days=400), today)
+    for n in range(6):
+        services.round_open(
+            by=project_leader,
+            title=f"Omgång {n}",
+            opened_on=today - dt.timedelta(days=50 * n),
+            closes_on=today,
+            administrations=[adm_school],
+        )
+        fig = report_figures.Figures(period)
+        with django_assert_max_num_queries(2):  # the rounds, the latest round by kind
+            survey_rounds(period, fig)
+    assert len(fig.tables["survey_rounds"].rows) == 4  # the latest four

@@ -36,9 +36,9 @@ Occasion = Questionnaire.Occasion
 ROUNDS_SHOWN = 4
 # Short column headings for the survey's statements (the statements are in the note).
 SURVEY_HEADINGS = {
-    "overview": _("Overview of the interventions"),
-    "whole_picture": _("Whole picture of the family"),
-    "core_time": _("Time for the core assignment"),
+    "overview": _("Overview"),
+    "whole_picture": _("Whole picture"),
+    "core_time": _("Time for the core task"),
     "collaboration": _("Collaboration works"),
 }
 

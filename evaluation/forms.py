@@ -22,13 +22,15 @@ SCALE = [(value, label) for value, label in Agreement.choices if value] + [
 ]
 
 
-def _scale(label, *, required: bool) -> forms.TypedChoiceField:
+def _scale(label) -> forms.TypedChoiceField:
+    # Not `required`: the statement is the label, and "Välj <the whole statement>." reads
+    # badly; the form names a missing answer itself (MISSING_ANSWER).
     return forms.TypedChoiceField(
         label=label,
         choices=SCALE,
         coerce=int,
         empty_value=None,
-        required=required,
+        required=False,
         widget=forms.RadioSelect(attrs={"class": "scale"}),
     )
 
@@ -53,7 +55,7 @@ class QuestionnaireForm(forms.Form):
         super().__init__(*args, **kwargs)
         # Required unless the family declined.
         for key, label in FAMILY_QUESTIONS:
-            self.fields[key] = _scale(label, required=False)
+            self.fields[key] = _scale(label)
 
     def clean(self):
         data = super().clean()
@@ -107,8 +109,15 @@ class SurveyForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        fields = {key: _scale(label, required=True) for key, label in SURVEY_QUESTIONS}
+        fields = {key: _scale(label) for key, label in SURVEY_QUESTIONS}
         self.fields = {**fields, **self.fields}
+
+    def clean(self):
+        data = super().clean()
+        for key, _label in SURVEY_QUESTIONS:
+            if data.get(key) is None and key not in self.errors:
+                self.add_error(key, MISSING_ANSWER)
+        return data
 
 
 class ExtractForm(forms.Form):

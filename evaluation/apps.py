@@ -20,12 +20,10 @@ class EvaluationConfig(AppConfig):
             selectors.family_panel,
             shows=lambda panel: panel.get("questionnaires", []),
         )
-        slots.provide(
-            slots.FAMILY_LIST,
-            "due_questionnaires",
-            selectors.due_questionnaires,
-            shows=lambda due: list({d.family.pk: d.family for d in due}.values()),
-        )
+        # The due list names the user's own case-team families by reference code only, with
+        # an occasion and a date (no member, no answer): the list page logs the families it
+        # shows with names, and a second row for the same family would count it twice.
+        slots.provide(slots.FAMILY_LIST, "due_questionnaires", selectors.due_questionnaires)
         slots.provide(slots.FAMILY_LIST, "open_surveys", selectors.open_invitations)
         slots.provide(slots.WORK_LISTS, "open_surveys", selectors.open_invitations)
         slots.provide(slots.DEMO, "evaluation", demo.seed, order=60)

@@ -112,10 +112,17 @@ def test_the_key_is_random_and_stays_the_same_from_one_extract_to_the_next(
     _text, first = _extract(client)
     _text, second = _extract(client)
     assert {r["key"] for r in first} == {r["key"] for r in second}
-    keys = dict(EvaluationKey.objects.values_list("family_id", "key"))
-    assert len(set(keys.values())) == 2
-    for family_id, key in keys.items():
-        assert str(family_id) not in key and len(key) == 16
+    keys = {
+        family_id: (reference, key)
+        for family_id, reference, key in EvaluationKey.objects.values_list(
+            "family_id", "family__reference", "key"
+        )
+    }
+    assert len({key for _ref, key in keys.values()}) == 2
+    for family_id, (reference, key) in keys.items():
+        # 64 random bits, nothing of the family's id or reference code.
+        assert re.fullmatch(r"[0-9a-f]{16}", key)
+        assert key not in (str(family_id), reference, f"{family_id:016x}")
 
 
 def test_families_without_the_agreement_are_left_out(as_user, agreed, project_leader, ombud):

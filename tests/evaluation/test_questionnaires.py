@@ -69,6 +69,15 @@ def test_the_case_team_enters_a_questionnaire_and_reads_it(as_user, family, coll
     ).get()
     assert read.family_id == family.pk and read.basis == AccessLogEntry.Basis.CASE_TEAM
 
+    # The follow-up page shows the answers side by side: one row for the family, one for the
+    # questionnaire, in the same request.
+    before = AccessLogEntry.objects.count()
+    assert client.get(reverse("evaluation:family", args=[family.pk])).status_code == 200
+    rows = list(AccessLogEntry.objects.order_by("id")[before:])
+    assert sorted((r.object_type, r.object_id) for r in rows) == sorted(
+        [("cases.family", family.pk), ("evaluation.questionnaire", questionnaire.pk)]
+    )
+
 
 @pytest.fixture
 def outsiders(

@@ -222,3 +222,30 @@ def test_the_survey_figures_take_the_same_queries_however_many_rounds(
         with django_assert_max_num_queries(2):  # the rounds, the latest round by kind
             survey_rounds(period, fig)
     assert len(fig.tables["survey_rounds"].rows) == 4  # the latest four
+
+
+def test_the_free_text_is_shown_only_once_five_have_answered(as_user, project_leader, adm_school):
+    today = timezone.localdate()
+    people = [
+        UserFactory(role=User.Role.SCHOOL_COORDINATOR, administration=adm_school) for _ in range(5)
+    ]
+    survey_round = services.round_open(
+        by=project_leader,
+        title="Vintern",
+        opened_on=today,
+        closes_on=today,
+        administrations=[adm_school],
+    )
+    url = reverse("evaluation:round_detail", args=[survey_round.pk])
+    for n, person in enumerate(people, start=1):
+        services.survey_answer(
+            survey_round=survey_round,
+            by=person,
+            overview=3,
+            whole_picture=3,
+            core_time=3,
+            collaboration=3,
+            comment=f"Kommentar nummer {n}",
+        )
+        page = as_user(project_leader).get(url).content.decode()
+        assert ("Kommentar nummer 1" in page) is (n >= 5)

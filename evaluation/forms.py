@@ -69,7 +69,7 @@ class QuestionnaireForm(forms.Form):
 class AgreementForm(forms.Form):
     given_on = forms.DateField(label=_("Agreed on"), widget=DateInput())
     form = forms.ChoiceField(
-        label=_("How it was given"),
+        label=_("How the agreement was given"),
         choices=EvaluationAgreement.Form.choices,
         widget=forms.RadioSelect,
     )

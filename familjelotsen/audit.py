@@ -82,18 +82,24 @@ def log_access(
 
 
 def log_list(
-    *, user: User, objects: Iterable[models.Model], request=None, basis: str | None = None
+    *,
+    user: User,
+    objects: Iterable[models.Model],
+    request=None,
+    basis: str | None = None,
+    action: str = Action.VIEW,
 ) -> None:
     """A list page shows personal data of many records: one row per record, one INSERT.
 
     Each object carries the `access_basis` the visibility selector annotated, unless the
     caller gives the `basis` of the whole list (staff accounts read by the system
-    administrator: `access.administration_log_basis()`).
+    administrator: `access.administration_log_basis()`). An export of many records gives
+    its `action`.
     """
     rows = [
         _entry(
             user,
-            Action.VIEW,
+            action,
             obj,
             basis or getattr(obj, "access_basis", Basis.CASE_TEAM),
             getattr(obj, "access_consent_id", None),

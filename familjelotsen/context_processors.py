@@ -27,7 +27,11 @@ NAVIGATION = {
         ("cases:shared", _("Shared with us")),
         ("sip:my_interventions", _("SIP interventions")),
     ],
-    Role.PROJECT_LEADER: [("reporting:dashboard", _("Reports"))],
+    Role.PROJECT_LEADER: [
+        ("reporting:dashboard", _("Reports")),
+        ("evaluation:rounds", _("Collaboration survey")),
+        ("evaluation:extract", _("Evaluation extract")),
+    ],
     Role.SYSTEM_ADMIN: [
         ("sysadmin:index", pgettext_lazy("the system administrator's area", "Administration")),
         ("sysadmin:users", _("Users")),

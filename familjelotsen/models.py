@@ -120,6 +120,9 @@ class AccessLogEntry(models.Model):
         AGGREGATE = "aggregate", _("aggregate figures")
         # The system administrator reading staff accounts (never a case).
         ADMINISTRATION = "administration", _("system administration")
+        # A family's row in the pseudonymised extract for the evaluators (issue 19), made by the
+        # project leader for a family that agreed to take part in the evaluation.
+        EVALUATION = "evaluation", _("evaluation with the family's agreement")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

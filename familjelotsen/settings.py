@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "network",
     "agenda",
     "privacy",
+    "evaluation",
     "reporting",
     "sysadmin",
 ]

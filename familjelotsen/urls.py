@@ -27,6 +27,7 @@ urlpatterns = [
     path("sip/", include("sip.urls")),
     path("natverk/", include("network.urls")),
     path("rapporter/", include("reporting.urls")),
+    path("utvardering/", include("evaluation.urls")),
 ]
 
 handler403 = "familjelotsen.errors.permission_denied"

@@ -229,6 +229,13 @@ SECTIONS: list[Section] = [
         _chart_occupation,
     ),
     Section("placements", "family", _("Placements"), ("placements",), _chart_placements),
+    # The family questionnaires at start, closure and six months after (evaluation, issue 19).
+    Section(
+        "family_follow_up",
+        "family",
+        _("The families' own view"),
+        ("family_follow_up", "family_follow_up_count"),
+    ),
     # Process and method level
     Section(
         "throughput",
@@ -315,6 +322,14 @@ SECTIONS: list[Section] = [
         ("obstacles",),
         kinds=frozenset({K.STEERING_GROUP, K.COMMITTEE}),
         per_administration=("obstacles",),
+    ),
+    # The collaboration survey of the professionals, round by round (evaluation, issue 19).
+    Section(
+        "collaboration_survey",
+        "actor",
+        _("Collaboration survey"),
+        ("survey_rounds", "survey_by_kind"),
+        kinds=frozenset({K.STEERING_GROUP, K.COMMITTEE}),
     ),
 ]
 SECTION_KEYS = [s.key for s in SECTIONS]

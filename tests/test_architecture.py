@@ -29,6 +29,7 @@ ORDER = (
     "network",
     "agenda",
     "privacy",
+    "evaluation",
     "reporting",
     "sysadmin",
 )
@@ -41,6 +42,11 @@ UPWARD_ALLOWED = {
     ("familjelotsen.access", "sip"): "SIP participants are a source of shares",
     ("familjelotsen.access", "network"): "network participants are a source of shares",
     ("familjelotsen.access", "reporting"): "reports are aggregates: who may read them",
+    ("familjelotsen.access", "evaluation"): "who reads a family's follow-up questionnaires",
+    ("evaluation.figures", "reporting"): (
+        "the evaluation's report figures are built as reporting's tables, and reporting's "
+        "registry computes them with the others"
+    ),
 }
 # Modules whose function-level imports of project modules are known, with why.
 FUNCTION_IMPORTS_ALLOWED: dict[str, str] = {}

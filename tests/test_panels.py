@@ -26,7 +26,12 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # The panel (slot key) -> the most queries it may take for one family, however big.
-PANEL_BUDGETS = {"consent_panel": 8, "sip_summary": 3, "network_summary": 5}
+PANEL_BUDGETS = {
+    "consent_panel": 8,
+    "sip_summary": 3,
+    "network_summary": 5,
+    "follow_up_panel": 3,
+}
 
 
 def test_the_family_page_slot_holds_the_consent_sip_and_network_panels():

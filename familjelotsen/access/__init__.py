@@ -11,6 +11,8 @@ grants.
 - `coverage`: which consents cover a record for an administration; a record's category and
   the members it concerns.
 - `team`: the case team, drawn from the owning administration only.
+- `evaluation`: the evaluation's records: a family's follow-up questionnaires (the case team
+  only), the collaboration survey's rounds and the evaluators' extract (the project leader).
 - `staff`: the system administrator's area (staff accounts, administrations, reference data,
   never a case) and the hand-over of an ombud's families by their team lead.
 
@@ -22,6 +24,14 @@ from __future__ import annotations
 
 from cases import models as _cm
 from consent.models import Consent as _Consent
+from familjelotsen.access.evaluation import (
+    evaluation_extract_basis,
+    get_questionnaire_for_user,
+    makes_evaluation_extract,
+    runs_surveys,
+    survey_invitees,
+    visible_questionnaires,
+)
 from familjelotsen.access.grants import (
     ShareRefused,
     apply_default_shares,

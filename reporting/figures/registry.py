@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from evaluation.figures import family_follow_up, survey_rounds
 from reporting.figures.flow import durations_and_placements, flow, monthly
 from reporting.figures.members import members
 from reporting.figures.money import money
@@ -29,6 +30,8 @@ FIGURES: list[Callable[[Period, Figures], None]] = [
     sip,
     network,
     money,  # reads placements
+    family_follow_up,  # evaluation: the family questionnaires (issue 19)
+    survey_rounds,  # evaluation: the collaboration survey (issue 19)
 ]
 
 

@@ -18,7 +18,17 @@ from pathlib import Path
 from familjelotsen.models import AccessLogEntry, User
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("cases", "consent", "sip", "network", "agenda", "privacy", "reporting", "familjelotsen")
+APPS = (
+    "cases",
+    "consent",
+    "sip",
+    "network",
+    "agenda",
+    "privacy",
+    "evaluation",
+    "reporting",
+    "familjelotsen",
+)
 ACCESS_PACKAGE = ROOT / "familjelotsen" / "access"
 
 ROLE_VALUES = frozenset(User.Role.values)

@@ -17,7 +17,7 @@ from cases.views.common import (
 )
 from familjelotsen import access, slots
 from familjelotsen.audit import Action, log_list, log_read
-from familjelotsen.forms import submit
+from familjelotsen.forms import add_service_errors, submit
 from familjelotsen.idempotency import idempotent_post
 from familjelotsen.models import User
 
@@ -143,15 +143,15 @@ def family_transition(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            return render(
-                request,
-                "cases/transition_refused.html",
-                {"family": family, "errors": exc.messages, "form": form},
-                status=400,
-            )
-        log_read(request, family, Action.CHANGE)
-        messages.success(request, _("The status was changed."))
-    return redirect("cases:family_detail", pk=family.pk)
+            add_service_errors(form, exc)
+        else:
+            log_read(request, family, Action.CHANGE)
+            messages.success(request, _("The status was changed."))
+            return redirect("cases:family_detail", pk=family.pk)
+    # Refused or incomplete: the form again, with why and with what the user typed.
+    return render(
+        request, "cases/transition_refused.html", {"family": family, "form": form}, status=400
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -103,3 +103,31 @@ def test_reference_codes_follow_the_year_and_count_up(ombud, adm_soc):
     assert cm.CaseTeamMember.objects.filter(
         family=first, user=ombud, role="responsible_ombud"
     ).exists()
+
+
+@pytest.mark.swedish
+def test_a_refused_status_change_shows_why_at_the_field_and_keeps_what_was_typed(ombud, client):
+    """Closing without a reason: the page says so next to the reason, keeps the chosen status,
+    and nothing changes; with the reason it goes through."""
+    from django.urls import reverse
+
+    family = _family(ombud, Status.ACTIVE)
+    client.force_login(ombud)
+    url = reverse("cases:family_transition", args=[family.pk])
+    response = client.post(url, {"to_status": Status.CLOSED, "reason": ""})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Ange ett skäl till ändringen." in page
+    assert 'id="id_reason_errors"' in page and 'aria-invalid="true"' in page
+    assert f'value="{Status.CLOSED}" selected' in page
+    family.refresh_from_db()
+    assert family.status == Status.ACTIVE
+
+    response = client.post(url, {"to_status": "", "reason": "Familjen har flyttat"})
+    assert response.status_code == 400
+    assert "Familjen har flyttat" in response.content.decode()
+
+    response = client.post(url, {"to_status": Status.CLOSED, "reason": "Målen är nådda"})
+    assert response.status_code == 302
+    family.refresh_from_db()
+    assert family.status == Status.CLOSED

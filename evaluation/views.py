@@ -262,5 +262,5 @@ def extract(request):
     return render(
         request,
         "evaluation/extract.html",
-        {"form": form, "made": selectors.extracts_made(), "columns": selectors.EXTRACT_COLUMNS},
+        {"form": form, "made": selectors.extracts_made()},
     )

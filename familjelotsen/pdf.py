@@ -21,23 +21,31 @@ class ExternalResourceRefused(ValueError):
     pass
 
 
-def _url_fetcher(url: str, *args, **kwargs):
-    from weasyprint.urls import default_url_fetcher
+def _url_fetcher():
+    """WeasyPrint's fetcher (an object since WeasyPrint 68), limited to static/ and data:."""
+    from urllib.parse import unquote
 
-    if url.startswith("data:"):
-        return default_url_fetcher(url, *args, **kwargs)
-    if url.startswith("file://"):
-        path = Path(url[len("file://") :]).resolve()
-        if STATIC_DIR.resolve() in path.parents:
-            return default_url_fetcher(url, *args, **kwargs)
-    raise ExternalResourceRefused(url)
+    from weasyprint.urls import URLFetcher
+
+    class LocalOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            if url.startswith("file://"):
+                path = Path(unquote(url[len("file://") :].split("?")[0])).resolve()
+                if STATIC_DIR.resolve() in path.parents:
+                    return super().fetch(url, headers)
+            raise ExternalResourceRefused(url)
+
+    # A refused resource is left out with a warning; the document still renders.
+    return LocalOnly(allowed_protocols=("file", "data"))
 
 
 @functools.cache
 def _stylesheet():
     from weasyprint import CSS
 
-    return CSS(filename=str(PRINT_CSS), url_fetcher=_url_fetcher)
+    return CSS(filename=str(PRINT_CSS), url_fetcher=_url_fetcher())
 
 
 def render_pdf(
@@ -52,6 +60,6 @@ def render_pdf(
     from weasyprint import HTML
 
     html = render_to_string(template, context)
-    document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_url_fetcher)
+    document = HTML(string=html, base_url=STATIC_DIR.as_uri() + "/", url_fetcher=_url_fetcher())
     options = {"pdf_variant": pdf_variant} if pdf_variant else {}
     return document.write_pdf(stylesheets=[_stylesheet(), *(extra_css or [])], **options)

@@ -25,7 +25,7 @@ def test_the_ombud_documents_a_home_visit_that_survives_a_lost_connection(sessio
     page = me.page
 
     page.goto("/familjer/")
-    page.get_by_role("link", name=family.reference).click()
+    page.locator("#family-table").get_by_role("link", name=family.reference).click()
     page.locator(f"a[href='/familjer/{family.pk}/journal/ny/']").click()
     page.wait_for_selector("#journal-form")
     facts = page.locator("#id_facts")

@@ -30,7 +30,7 @@ def test_a_home_visit_is_logged_and_the_next_one_booked_in_few_taps(session_for,
         taps += 1
         locator.click()
 
-    tap(page.get_by_role("link", name=family.reference))
+    tap(page.locator("#family-table").get_by_role("link", name=family.reference))
     tap(page.get_by_role("link", name="Ny journalanteckning"))
     tap(page.locator("#id_place"))
     page.keyboard.type("Hemma hos familjen")

@@ -43,7 +43,7 @@ def _project_leader_only(request) -> None:
 @require_GET
 def family(request, family_id):
     """The family's questionnaires side by side, what is due and the agreement."""
-    family = access.get_family_for_team(request, family_id)
+    family = access.get_family_for_follow_up(request, family_id)
     questionnaires = selectors.family_questionnaires(request.user, family)
     log_list(user=request.user, objects=questionnaires, request=request)
     panel = selectors.family_panel(request.user, family)
@@ -64,7 +64,7 @@ def family(request, family_id):
 @GET_POST
 @idempotent_post
 def questionnaire_new(request, family_id):
-    family = access.get_family_for_team(request, family_id)
+    family = access.get_family_for_follow_up(request, family_id)
     occasion = request.GET.get("tillfalle")
     initial = {
         "answered_on": timezone.localdate(),
@@ -121,7 +121,7 @@ def questionnaire_print(request):
 
 @require_POST
 def agreement_record(request, family_id):
-    family = access.get_family_for_team(request, family_id)
+    family = access.get_family_for_follow_up(request, family_id)
     form = forms.AgreementForm(request.POST)
     done = submit(
         request,
@@ -138,7 +138,7 @@ def agreement_record(request, family_id):
 
 @require_POST
 def agreement_withdraw(request, family_id):
-    family = access.get_family_for_team(request, family_id)
+    family = access.get_family_for_follow_up(request, family_id)
     form = forms.WithdrawForm(request.POST)
     done = submit(
         request,

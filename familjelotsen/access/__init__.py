@@ -26,6 +26,7 @@ from cases import models as _cm
 from consent.models import Consent as _Consent
 from familjelotsen.access.evaluation import (
     evaluation_extract_basis,
+    get_family_for_follow_up,
     get_questionnaire_for_user,
     makes_evaluation_extract,
     runs_surveys,

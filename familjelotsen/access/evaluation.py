@@ -14,15 +14,21 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import QuerySet, Value
 from django.http import Http404
+from django.utils.translation import gettext as _
 
+from cases import models as cm
 from evaluation.models import Questionnaire
 from familjelotsen.access.policy import (
     CASE_WORKING_ROLES,
     Basis,
+    Need,
     Role,
+    ShortOfNeed,
+    get_for_user,
     sees_cases,
     team_family_ids,
 )
@@ -39,6 +45,21 @@ def visible_questionnaires(user) -> QuerySet:
         access_basis=Value(Basis.CASE_TEAM, output_field=models.CharField()),
         access_consent_id=Value(None, output_field=models.BigIntegerField()),
     )
+
+
+def get_family_for_follow_up(request, pk) -> cm.Family:
+    """The family, for its follow-up: the case team only. 404 when the family is not visible;
+    a user who sees the family but is not on its case team (a team lead, a receiving
+    administration) is told why, since they cannot read the answers at all."""
+    try:
+        return get_for_user(request, cm.Family, pk, need=Need.DOCUMENT)
+    except ShortOfNeed:
+        raise PermissionDenied(
+            _(
+                "Only the family's case team enters and reads its follow-up questionnaires. "
+                "The reports show the answers as figures for many families together."
+            )
+        ) from None
 
 
 def get_questionnaire_for_user(request, pk) -> Questionnaire:

@@ -7,6 +7,7 @@ questionnaires show up in the ombud's work, the six-month one after closure too.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import subprocess
 
 import pytest
@@ -238,3 +239,16 @@ def test_the_printed_questionnaire_is_a_pdf_in_swedish_without_anything_about_a_
     assert family.reference not in text and "Maja" not in text
     html = client.get(reverse("evaluation:questionnaire_print") + "?format=html")
     assert html.status_code == 200 and "Vi känner oss trygga i vardagen" in html.content.decode()
+
+
+def test_the_team_lead_who_sees_the_family_is_told_the_answers_are_the_case_teams(
+    as_user, family, team_lead, ombud
+):
+    """Not the generic "you may see but not change": the team lead cannot read the answers
+    at all, and the page says why (and where the figures are)."""
+    _enter(family, ombud)
+    page = as_user(team_lead).get(reverse("evaluation:family", args=[family.pk]))
+    assert page.status_code == 403
+    text = html.unescape(page.content.decode())
+    assert "Only the family's case team enters and reads its follow-up questionnaires." in text
+    assert "Mostly true" not in text

@@ -136,6 +136,17 @@ def test_the_admin_lands_on_the_admin_area_and_its_navigation(admin_client):
         assert f'href="{reverse(name)}"' in page
 
 
+def test_the_reference_data_page_shows_each_section_once_under_its_own_title(admin_client):
+    """The page's title is its name, and each kind of reference data appears once on it."""
+    import re
+
+    page = admin_client.get(reverse("sysadmin:reference")).content.decode()
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "Reference data" in title and "<" not in title
+    assert page.count("Care price index (OPI)</h2>") == 1
+    assert page.count("Volume targets</h2>") == 1
+
+
 def test_the_django_admin_site_is_gone(admin_client):
     assert admin_client.get("/admin/").status_code == 404
     assert admin_client.get("/admin/familjelotsen/user/").status_code == 404

@@ -29,6 +29,19 @@ def _get(model, pk):
         raise Http404 from None
 
 
+def _edit(request, form, save, *, saved: str, heading: str, record=None, deletable=False):
+    """The one shape of every reference-data form: the service saves through `submit` (the
+    shared error pattern), then back to the list with `saved`; else the form again."""
+    done = submit(request, form, save)
+    if done.saved:
+        messages.success(request, saved)
+        return redirect("sysadmin:reference")
+    context = {"form": form, "heading": heading, "record": record}
+    if deletable:
+        context["deletable"] = True
+    return render(request, "sysadmin/reference_form.html", context)
+
+
 @require_GET
 @access.require_administrator
 def reference_index(request):
@@ -57,23 +70,13 @@ def legal_reference_edit(request, pk=None):
         if reference
         else None
     )
-    form = forms.LegalReferenceForm(request.POST or None, initial=initial)
-    done = submit(
+    return _edit(
         request,
-        form,
+        forms.LegalReferenceForm(request.POST or None, initial=initial),
         lambda data: case_services.legal_reference_save(reference=reference, **data),
-    )
-    if done.saved:
-        messages.success(request, _("The legal reference was saved."))
-        return redirect("sysadmin:reference")
-    return render(
-        request,
-        "sysadmin/reference_form.html",
-        {
-            "form": form,
-            "record": reference,
-            "heading": _("Legal reference"),
-        },
+        saved=_("The legal reference was saved."),
+        heading=_("Legal reference"),
+        record=reference,
     )
 
 
@@ -86,19 +89,13 @@ def retention_rule_edit(request, pk=None):
         if rule
         else {"years_after_last_entry": 5, "by_end_of_following_year": True, "active": True}
     )
-    form = forms.RetentionRuleForm(request.POST or None, initial=initial)
-    done = submit(
+    return _edit(
         request,
-        form,
+        forms.RetentionRuleForm(request.POST or None, initial=initial),
         lambda data: case_services.retention_rule_save(rule=rule, **data),
-    )
-    if done.saved:
-        messages.success(request, _("The retention rule was saved."))
-        return redirect("sysadmin:reference")
-    return render(
-        request,
-        "sysadmin/reference_form.html",
-        {"form": form, "record": rule, "heading": _("Retention rule")},
+        saved=_("The retention rule was saved."),
+        heading=_("Retention rule"),
+        record=rule,
     )
 
 
@@ -153,15 +150,12 @@ def cost_key_edit(request):
 def price_settings_edit(request):
     cost, _shares = selectors.cost_key()
     initial = {name: getattr(cost, name) for name in reporting_services.PRICE_FIELDS}
-    form = forms.PriceSettingsForm(request.POST or None, initial=initial)
-    done = submit(request, form, lambda data: reporting_services.cost_settings_update(**data))
-    if done.saved:
-        messages.success(request, _("The agreed price and the valuation were saved."))
-        return redirect("sysadmin:reference")
-    return render(
+    return _edit(
         request,
-        "sysadmin/reference_form.html",
-        {"form": form, "heading": _("Agreed price and valuation of placements")},
+        forms.PriceSettingsForm(request.POST or None, initial=initial),
+        lambda data: reporting_services.cost_settings_update(**data),
+        saved=_("The agreed price and the valuation were saved."),
+        heading=_("Agreed price and valuation of placements"),
     )
 
 
@@ -170,17 +164,12 @@ def price_settings_edit(request):
 def price_index_edit(request, pk=None):
     entry = _get(PriceIndexYear, pk)
     initial = {"year": entry.year, "change_percent": entry.change_percent} if entry else None
-    form = forms.PriceIndexForm(request.POST or None, initial=initial)
-    done = submit(
-        request, form, lambda data: reporting_services.price_index_save(entry=entry, **data)
-    )
-    if done.saved:
-        messages.success(request, _("The OPI figure was saved."))
-        return redirect("sysadmin:reference")
-    return render(
+    return _edit(
         request,
-        "sysadmin/reference_form.html",
-        {"form": form, "heading": _("Care price index (OPI)")},
+        forms.PriceIndexForm(request.POST or None, initial=initial),
+        lambda data: reporting_services.price_index_save(entry=entry, **data),
+        saved=_("The OPI figure was saved."),
+        heading=_("Care price index (OPI)"),
     )
 
 
@@ -202,23 +191,13 @@ def contribution_edit(request, pk=None):
         if contribution
         else None
     )
-    form = forms.ContributionForm(request.POST or None, initial=initial)
-    done = submit(
+    return _edit(
         request,
-        form,
+        forms.ContributionForm(request.POST or None, initial=initial),
         lambda data: reporting_services.funder_contribution_save(contribution=contribution, **data),
-    )
-    if done.saved:
-        messages.success(request, _("The contribution was saved."))
-        return redirect("sysadmin:reference")
-    return render(
-        request,
-        "sysadmin/reference_form.html",
-        {
-            "form": form,
-            "heading": _("Funder's contribution"),
-            "deletable": contribution is not None,
-        },
+        saved=_("The contribution was saved."),
+        heading=_("Funder's contribution"),
+        deletable=contribution is not None,
     )
 
 
@@ -229,15 +208,10 @@ def volume_target_edit(request, pk=None):
     initial = (
         {"work": target.work, "target_value": target.target, "low": target.low} if target else None
     )
-    form = forms.VolumeTargetForm(request.POST or None, initial=initial)
-    done = submit(
-        request, form, lambda data: reporting_services.volume_target_save(target=target, **data)
-    )
-    if done.saved:
-        messages.success(request, _("The volume target was saved."))
-        return redirect("sysadmin:reference")
-    return render(
+    return _edit(
         request,
-        "sysadmin/reference_form.html",
-        {"form": form, "heading": _("Volume target")},
+        forms.VolumeTargetForm(request.POST or None, initial=initial),
+        lambda data: reporting_services.volume_target_save(target=target, **data),
+        saved=_("The volume target was saved."),
+        heading=_("Volume target"),
     )

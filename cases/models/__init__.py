@@ -45,6 +45,7 @@ from cases.models.families import (
     FamilyUserObjectPermission,
     ReferenceCounter,
     StatusChange,
+    WorkKind,
 )
 from cases.models.goals import (
     Assessment,
@@ -132,5 +133,6 @@ __all__ = [
     "VersionedModel",
     "Visit",
     "VisitReminderChoice",
+    "WorkKind",
     "new_idempotency_key",
 ]

@@ -21,6 +21,14 @@ class ReferenceCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
 
+class WorkKind(models.TextChoices):
+    """The team's two assignments for a family (seed 004): coordinated support under the
+    Familjelotsen criteria, or network work only (children and young people 0–20, ~13 h)."""
+
+    COORDINATED_SUPPORT = "coordinated_support", _("Coordinated support")
+    NETWORK_WORK = "network_work", _("Network work only")
+
+
 @pghistory.track(**HISTORY)
 class Family(VersionedModel):
     class Status(models.TextChoices):
@@ -41,6 +49,12 @@ class Family(VersionedModel):
     reference = models.CharField(_("reference code"), max_length=16, unique=True, editable=False)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.REQUEST
+    )
+    kind = models.CharField(
+        _("kind of work"),
+        max_length=24,
+        choices=WorkKind.choices,
+        default=WorkKind.COORDINATED_SUPPORT,
     )
     owner = models.ForeignKey(
         Administration, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner")

@@ -3,7 +3,10 @@ owns its select_related/prefetch_related, so query counts stay constant in the d
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
+from django.db import models
 from django.db.models import (
     Case,
     Count,
@@ -330,6 +333,9 @@ def family_history(family: cm.Family, *, limit: int = 200) -> list[dict]:
                 "at": e.pgh_created_at,
                 "record": tracked._meta.verbose_name if tracked else e.pgh_obj_model,
                 "record_id": int(e.pgh_obj_id) if str(e.pgh_obj_id).isdigit() else e.pgh_obj_id,
+                # The family by its reference code, other records by their date.
+                "record_ref": (e.pgh_data or {}).get("reference") if tracked is cm.Family else "",
+                "record_date": None if tracked is cm.Family else _record_date(tracked, e.pgh_data),
                 "created": e.pgh_label == "insert",
                 "fields": fields,
                 "by": users.get(context.get("user")),
@@ -337,6 +343,36 @@ def family_history(family: cm.Family, *, limit: int = 200) -> list[dict]:
             }
         )
     return out
+
+
+# Bookkeeping dates that say nothing about which record it is.
+# Bookkeeping dates that say nothing about which record it is, and a birth date, which is
+# no label for a person.
+_NOT_RECORD_DATES = frozenset(
+    {"created_at", "updated_at", "anonymised_at", "revoked_on", "birth_date"}
+)
+
+
+def _record_date(model, data) -> dt.date | None:
+    """The date a person recognises a record by (the visit of a journal entry, a consent's
+    first day, the request date), from the event's own copy of the record: never another
+    read, so the history shows nothing the event row does not already hold."""
+    if model is None or not isinstance(data, dict):
+        return None
+    for field in model._meta.concrete_fields:
+        if field.name in _NOT_RECORD_DATES or not isinstance(field, models.DateField):
+            continue
+        value = data.get(field.attname)
+        if not value:
+            continue
+        try:
+            parsed = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            continue
+        if isinstance(field, models.DateTimeField):
+            return timezone.localtime(parsed).date() if timezone.is_aware(parsed) else parsed.date()
+        return parsed.date()
+    return None
 
 
 def hand_over_sources(user: User) -> QuerySet:

@@ -144,6 +144,17 @@ class ConsentForm(ConditionalFieldsMixin, _ScopeMixin, forms.Form):
         self.signature_errors: list[str] = []
         today = timezone.localdate()
         if subject.is_child:
+            # Each custodian's date applies once their box is ticked.
+            self.show_when = {
+                **type(self).show_when,
+                **{
+                    f"signed_on_{c.pk}": ShowWhen(
+                        {f"sign_{c.pk}": (True,)},
+                        required=_("Give the date of this custodian's consent."),
+                    )
+                    for c in self.custodians
+                },
+            }
             for custodian in self.custodians:
                 self.fields[f"sign_{custodian.pk}"] = forms.BooleanField(
                     label=custodian.display_name, required=False

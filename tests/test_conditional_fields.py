@@ -168,3 +168,30 @@ def test_a_sip_participant_form_names_every_missing_answer_at_once(family):
     assert not form.is_valid()
     assert form.errors["administration"] == ["Choose the professional's administration."]
     assert form.errors["name"] == ["Give the participant's name."]
+
+
+def test_a_custodians_consent_date_belongs_to_their_ticked_box(ombud, family, parent):
+    """The date of a custodian's consent is asked only for a custodian who consented: a
+    ticked box without a date gets the message at the date, an unticked one's date is ignored."""
+    from consent.forms import ConsentForm
+    from tests.factories import MemberFactory
+
+    child = MemberFactory(family=family)
+    other = CustodianFactory(family=family)
+    for member in (parent, other):
+        member.display_name = str(member)  # as consent.selectors masks names for the page
+    kwargs = {"family": family, "subject": child, "custodians": [parent, other], "user": ombud}
+    html = render_to_string("partials/form_fields.html", {"form": ConsentForm(**kwargs)})
+    assert _show_when(html, f"id_signed_on_{parent.pk}") == {f"sign_{parent.pk}": ["on"]}
+    form = ConsentForm(
+        {
+            f"sign_{parent.pk}": "on",
+            f"signed_on_{parent.pk}": "",
+            f"signed_on_{other.pk}": "2026-01-01",
+        },
+        **kwargs,
+    )
+    form.is_valid()
+    assert form.errors[f"signed_on_{parent.pk}"] == ["Give the date of this custodian's consent."]
+    assert f"signed_on_{other.pk}" not in form.errors
+    assert [s.signer for s in form.cleaned_data["signatures"]] == []

@@ -54,3 +54,27 @@ def test_the_history_is_for_the_case_team_only(ombud, team_lead, colleague_not_o
     assert client.get(url).status_code == 403
     client.force_login(colleague_not_on_team)
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.swedish
+def test_history_rows_name_records_by_their_date_not_by_database_ids(ombud, client):
+    """A case worker recognises "Journalanteckning 3 mars 2026", not "Journalanteckning #440";
+    a family member is never labelled by their birth date."""
+    import datetime as dt
+    import html
+
+    from django.utils import timezone
+
+    from tests.factories import JournalEntryFactory
+
+    family = FamilyFactory(responsible_ombud=ombud)
+    visit = timezone.make_aware(dt.datetime(2026, 3, 3, 10, 0))
+    entry = JournalEntryFactory(family=family, event_at=visit)
+    member = MemberFactory(family=family, birth_date=dt.date(2015, 6, 1))
+    client.force_login(ombud)
+    page = html.unescape(client.get(reverse("cases:family_history", args=[family.pk])).text)
+    assert "Journalanteckning 3 mars 2026" in page
+    assert f"#{entry.pk}" not in page
+    assert f"nr {member.pk}" in page
+    assert "1 juni 2015" not in page
+    assert f"Familj {family.reference}" in page

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from cases import models as cm
 from cases.personnummer import format_full
 from consent.models import Consent
+from evaluation.models import EvaluationAgreement, Questionnaire
 from familjelotsen.models import AccessLogEntry
 from network.models import NetworkProcess
 from sip.models import Plan
@@ -156,6 +157,7 @@ def build(member: cm.Member, *, identity: bool = False) -> dict[str, Any]:
     ]
     data["sip_plans"] = _sip_plans(member)
     data["network_processes"] = _network_processes(member)
+    data["follow_up"] = _follow_up(family)
     log = (
         AccessLogEntry.objects.filter(
             Q(member_id=member.pk) | Q(family_id=family.pk, object_type="cases.family")
@@ -201,6 +203,31 @@ def _sip_plans(member) -> list[dict]:
             "interventions__responsible_administration"
         )
     ]
+
+
+def _follow_up(family) -> dict:
+    """The family's follow-up questionnaires and its agreement to the evaluation: answers
+    about the family, so part of what every member of it may ask to see."""
+    agreement = EvaluationAgreement.objects.filter(family=family).first()
+    return {
+        "agreement": {
+            "given": _date(agreement.given_on),
+            "how": str(agreement.get_form_display()),
+            "withdrawn": _date(agreement.withdrawn_on),
+        }
+        if agreement
+        else None,
+        "questionnaires": [
+            {
+                "occasion": str(q.get_occasion_display()),
+                "answered": _date(q.answered_on),
+                "how": str(q.get_how_display()),
+                "declined": q.declined,
+                "answers": [] if q.declined else [[str(s), str(a)] for s, a in q.answers()],
+            }
+            for q in Questionnaire.objects.filter(family=family).order_by("answered_on", "id")
+        ],
+    }
 
 
 def _network_processes(member) -> list[dict]:

@@ -31,10 +31,12 @@ from pghistory.models import Event
 from cases import models as cm
 
 # Apps whose records hang off a family.
-CASE_APPS = ("cases", "consent", "sip", "network")
+CASE_APPS = ("cases", "consent", "sip", "network", "evaluation")
 REDACTED = "[gallrad]"
 # Records with no statistical value: removed outright rather than emptied.
 DELETE_MODELS = {
+    # The evaluators' key: once the family is gone, their extract can no longer be linked.
+    "evaluation.evaluationkey",
     "consent.consent",
     "cases.smsreminder",
     "cases.visitreminderchoice",

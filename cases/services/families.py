@@ -126,7 +126,9 @@ def transitions_of(family: cm.Family) -> dict[str, frozenset[str]]:
 
 
 def allowed_transitions(family: cm.Family) -> list[str]:
-    return sorted(transitions_of(family)[family.status], key=list(cm.Family.Status.values).index)
+    return sorted(
+        transitions_of(family).get(family.status, ()), key=list(cm.Family.Status.values).index
+    )
 
 
 def age_on(member: cm.Member, on: dt.date) -> int:

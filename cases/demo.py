@@ -72,7 +72,7 @@ FAMILIES = [
     # network/demo.py, moves it along to the network meeting).
     ("vass", "Vass", "request", None, 3, [("Tilde", 4, None)], ["Maria"], False, 9),
     ("ronn", "Rönn", "request", None, 3, [("Adam", 17, None)], ["Jenny", "Anders"], False, 20),
-    ("tall", "Tall", "pre_meeting", "ombud2", 3, [("Wilma", 11, 5)], ["Linda"], False, 45),
+    ("tall", "Tall", "pre_meeting", "ombud", 3, [("Wilma", 11, 5)], ["Linda"], False, 45),
 ]
 # The families of network work only and how their work is given (the others are coordinated
 # support).

@@ -155,8 +155,18 @@ class FamilyEditForm(forms.ModelForm):
             "background",
             "placements_at_risk_at_start",
             "placements_happened",
+            "provision",
         ]
-        widgets = {"background": forms.Textarea}
+        widgets = {"background": forms.Textarea, "provision": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # How the work is given is network work's only (it orders the waiting list).
+        if self.instance.kind != cm.WorkKind.NETWORK_WORK:
+            del self.fields["provision"]
+        else:
+            self.fields["provision"].required = True
+            self.fields["provision"].choices = cm.Provision.choices
 
 
 class TransitionForm(ConditionalFieldsMixin, forms.Form):

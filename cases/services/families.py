@@ -101,10 +101,13 @@ def family_update(*, family: cm.Family, expected_version: int, **fields) -> cm.F
         "placements_at_risk_at_start",
         "placements_happened",
         "request_date",
+        "provision",
     }
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
+    if "provision" in fields:
+        fields["provision"] = _check_kind(family.kind, fields["provision"])
     for name, value in fields.items():
         setattr(family, name, value)
     save_versioned(family, expected_version=expected_version, fields=fields)

@@ -230,6 +230,26 @@ def test_the_waiting_list_puts_decided_before_service_and_counts_each_kind(
     # A kind that does not exist is ignored, not an error.
     assert client.get(reverse("cases:waiting_list"), {"kind": "x"}).status_code == 200
 
+    # The social services' decision comes: the team lead marks the request decided, and it
+    # moves up among the decided ones by its priority.
+    edit = reverse("cases:family_edit", args=[service_urgent.pk])
+    response = client.post(
+        edit,
+        {
+            "requesting_administration": service_urgent.requesting_administration_id,
+            "priority": service_urgent.priority,
+            "placements_at_risk_at_start": 0,
+            "placements_happened": 0,
+            "provision": "decided",
+            "version": service_urgent.version,
+        },
+    )
+    assert response.status_code == 302
+    assert list(selectors.waiting_list(team_lead))[:2] == [service_urgent, decided_low]
+    # Coordinated support has no such choice.
+    page = client.get(reverse("cases:family_edit", args=[coordinated.pk])).content.decode()
+    assert 'name="provision"' not in page
+
 
 def test_the_new_family_form_asks_how_network_work_is_given_and_keeps_the_input(
     client, team_lead, adm_rs

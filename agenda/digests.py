@@ -37,7 +37,8 @@ CONSENT_DAYS = 30
 NO_CONTACT = dt.timedelta(days=30)
 DRAFT_DUE = dt.timedelta(hours=24)
 REQUEST_WAITING = dt.timedelta(days=14)
-OPEN_STATUSES = (cm.Family.Status.ASSESSMENT, cm.Family.Status.ACTIVE, cm.Family.Status.PHASING_OUT)
+# The families whose work is under way, of either kind of work.
+OPEN_STATUSES = tuple(sorted(set().union(*cm.WORKING_STATUSES.values())))
 
 
 @dataclass
@@ -238,16 +239,19 @@ def digest_for(user: User, on: dt.date | None = None) -> Digest:
         _section("no_contact", _("Families without contact for 30 days"), quiet),
     ]
     if access.is_team_lead(user):  # the administration's waiting list and caseloads
-        waiting = [
-            DigestItem(f.pk, f.request_date, _("Request waiting"), f)
-            for f in access.visible_families(user)
+        # Each kind of work counted apart: coordinated support and network work only.
+        waiting = {kind: [] for kind in cm.WorkKind.values}
+        for f in (
+            access.visible_families(user)
             .filter(
                 owner_id=user.administration_id,
                 status=cm.Family.Status.REQUEST,
                 request_date__lt=on - REQUEST_WAITING,
             )
             .order_by("priority", "request_date", "id")
-        ]
+        ):
+            waiting[f.kind].append(DigestItem(f.pk, f.request_date, _("Request waiting"), f))
+        # The planning figure is for coordinated support (cases.selectors.caseloads).
         over_text = _("%(name)s: %(open)s open families (planning figure %(figure)s)")
         over = [
             DigestItem(
@@ -264,7 +268,16 @@ def digest_for(user: User, on: dt.date | None = None) -> Digest:
             if row["over"]
         ]
         sections += [
-            _section("requests_waiting", _("Requests waiting more than 14 days"), waiting),
+            _section(
+                "requests_waiting",
+                _("Requests waiting more than 14 days"),
+                waiting[cm.WorkKind.COORDINATED_SUPPORT],
+            ),
+            _section(
+                "network_requests_waiting",
+                _("Requests for network work only waiting more than 14 days"),
+                waiting[cm.WorkKind.NETWORK_WORK],
+            ),
             _section("over_caseload", _("Family ombud over the caseload figure"), over),
         ]
     _attach_references(sections)

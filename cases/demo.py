@@ -67,7 +67,20 @@ FAMILIES = [
     ("asp", "Asp", "closed", "ombud", 3, [("Vera", 16, 9)], ["Tove"], False, 420),
     ("lonn", "Lönn", "declined", None, 4, [("Melvin", 12, 6)], ["Stina"], False, 90),
     ("alm", "Alm", "withdrawn", "ombud2", 3, [("Juni", 9, 3)], ["Rut", "Kai"], False, 150),
+    # Network work only (seed 004, children and young people 0–20): two on the waiting list,
+    # a decided intervention (goes first) and a service; one taken in (its network process,
+    # network/demo.py, moves it along to the network meeting).
+    ("vass", "Vass", "request", None, 3, [("Tilde", 4, None)], ["Maria"], False, 9),
+    ("ronn", "Rönn", "request", None, 3, [("Adam", 17, None)], ["Jenny", "Anders"], False, 20),
+    ("tall", "Tall", "pre_meeting", "ombud", 3, [("Wilma", 11, 5)], ["Linda"], False, 45),
 ]
+# The families of network work only and how their work is given (the others are coordinated
+# support).
+NETWORK_ONLY = {
+    "vass": cm.Provision.DECIDED,
+    "ronn": cm.Provision.SERVICE,
+    "tall": cm.Provision.SERVICE,
+}
 
 PATHS = {
     "request": [],
@@ -77,6 +90,8 @@ PATHS = {
     "closed": ["assessment", "active", "phasing_out", "closed"],
     "declined": ["declined"],
     "withdrawn": ["assessment", "active", "withdrawn"],
+    # Network work only: taken in (the pre-meeting is next).
+    "pre_meeting": ["pre_meeting"],
 }
 
 
@@ -107,6 +122,7 @@ def seed(base: dict) -> dict:
         ombud = users[ombud_name] if ombud_name else None
         creator = ombud or lead
         requested = today - dt.timedelta(days=days)
+        network_only = key in NETWORK_ONLY
         family = services.family_create_from_request(
             by=creator if creator.administration_id else lead,
             requesting_administration=adms["Skolan"] if index % 2 else adms["Socialtjänsten"],
@@ -116,9 +132,11 @@ def seed(base: dict) -> dict:
             background=f"Fiktiv demofamilj {last}. {MARKER}{key}]",
             placements_at_risk_at_start=1 if index % 3 == 0 else 0,
             eligibility=dict.fromkeys(cm.Eligibility.Criterion.values[:3], ("yes", ""))
-            if status != "request"
+            if status != "request" and not network_only
             else {},
             responsible_ombud=ombud,
+            kind=cm.WorkKind.NETWORK_WORK if network_only else cm.WorkKind.COORDINATED_SUPPORT,
+            provision=NETWORK_ONLY.get(key, ""),
         )
         adults = []
         for p_index, first in enumerate(parents):
@@ -167,9 +185,12 @@ def seed(base: dict) -> dict:
                     birth_date=birth,
                     protected_identity=protected,
                     npf_diagnosis="ADHD" if c_index == 0 else "Autism",
-                    school="Exempelskolan" if c_index == 0 else "Påhittaskolan",
+                    # A child not in compulsory school (network work: 0–20 years) has none.
+                    school=("Exempelskolan" if c_index == 0 else "Påhittaskolan")
+                    if grade is not None
+                    else "",
                     grade=grade,
-                    school_class=f"{grade}B",
+                    school_class=f"{grade}B" if grade is not None else "",
                     custodians=adults,
                 )
             )
@@ -214,7 +235,7 @@ def seed(base: dict) -> dict:
                 on=step_day,
             )
         family.refresh_from_db()
-        if ombud and family.start_date:
+        if ombud and family.start_date and not network_only:
             _journal_year(family, ombud, kids, adults, rng, today)
             _goals(family, ombud, kids, rng, today)
             if status in ("active", "phasing_out"):

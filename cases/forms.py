@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -62,7 +63,32 @@ def eligibility_answers(cleaned: dict) -> dict[str, tuple[str, str]]:
     }
 
 
-class FamilyRequestForm(forms.Form):
+class FamilyRequestForm(ConditionalFieldsMixin, forms.Form):
+    # How network work is given applies to network work only.
+    show_when = {
+        "provision": ShowWhen(
+            {"kind": (cm.WorkKind.NETWORK_WORK,)},
+            required=_("Say whether the network work is a decided intervention or a service."),
+        )
+    }
+    kind = forms.ChoiceField(
+        label=_("Kind of work"),
+        choices=cm.WorkKind.choices,
+        initial=cm.WorkKind.COORDINATED_SUPPORT,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Coordinated support: the Familjelotsen criteria apply. Network work only: "
+            "pre-meeting, network meeting and follow-up for a child or young person "
+            "%(min)s–%(max)s years."
+        ),
+    )
+    provision = forms.ChoiceField(
+        label=_("Network work given as"),
+        choices=cm.Provision.choices,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text=_("A decided intervention goes before a service on the waiting list."),
+    )
     requesting_administration = forms.ModelChoiceField(
         label=_("Requesting administration"), queryset=Administration.objects.all()
     )
@@ -93,6 +119,11 @@ class FamilyRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["request_date"].initial = timezone.localdate()
         self.fields["responsible_ombud"].queryset = access.ombuds(user.administration_id)
+        kind = self.fields["kind"]
+        kind.help_text = kind.help_text % {
+            "min": settings.NETWORK_WORK_MIN_AGE,
+            "max": settings.NETWORK_WORK_MAX_AGE,
+        }
         _eligibility_fields(self)
 
     def clean_request_date(self):
@@ -124,8 +155,18 @@ class FamilyEditForm(forms.ModelForm):
             "background",
             "placements_at_risk_at_start",
             "placements_happened",
+            "provision",
         ]
-        widgets = {"background": forms.Textarea}
+        widgets = {"background": forms.Textarea, "provision": forms.RadioSelect}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # How the work is given is network work's only (it orders the waiting list).
+        if self.instance.kind != cm.WorkKind.NETWORK_WORK:
+            del self.fields["provision"]
+        else:
+            self.fields["provision"].required = True
+            self.fields["provision"].choices = cm.Provision.choices
 
 
 class TransitionForm(ConditionalFieldsMixin, forms.Form):
@@ -145,6 +186,16 @@ class TransitionForm(ConditionalFieldsMixin, forms.Form):
         self.fields["to_status"].choices = [("", _("Choose…"))] + [
             (v, cm.Family.Status(v).label) for v in allowed
         ]
+
+
+class MoveToCoordinatedForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the family needs coordinated support"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=2000,
+        help_text=_("Kept in the status history."),
+    )
 
 
 class AssignOmbudForm(forms.Form):
@@ -521,64 +572,6 @@ class TimeEntryForm(forms.Form):
     activity = forms.ChoiceField(label=_("Activity"), choices=cm.TimeEntry.Activity.choices)
     date = forms.DateField(label=_("Date"), widget=DateInput())
     minutes = forms.IntegerField(label=_("Minutes"), min_value=1, max_value=1440)
-
-
-class ListSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search by name or reference"), required=False, max_length=80)
-
-
-class PupilSearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("Search by name, school or reference"), required=False, max_length=80
-    )
-
-
-class FamilyFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search by name or reference"), required=False, max_length=80)
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("open", _("Open cases")), ("", _("All"))] + list(cm.Family.Status.choices),
-    )
-
-
-class ReportOfConcernForm(forms.Form):
-    reported_at = forms.DateTimeField(
-        label=_("Reported at"),
-        widget=DateTimeInput(),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-    )
-    recipient_unit = forms.CharField(
-        label=_("Recipient unit"),
-        max_length=200,
-        help_text=_("E.g. Socialtjänsten, barn och unga, mottagningen."),
-    )
-    channel = forms.ChoiceField(label=_("Channel"), choices=cm.ReportOfConcern.Channel.choices)
-    summary = forms.CharField(
-        label=_("Summary of the concern"),
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 6}),
-    )
-    custodians_informed = forms.ChoiceField(
-        label=_("Were the custodians informed?"),
-        choices=cm.ReportOfConcern.Informed.choices,
-        widget=forms.RadioSelect,
-    )
-
-    def clean_reported_at(self):
-        value = self.cleaned_data["reported_at"]
-        if value > timezone.now() + dt.timedelta(minutes=5):
-            raise forms.ValidationError(_("The report cannot be dated in the future."))
-        return value
-
-
-class ConcernFeedbackForm(forms.Form):
-    received_on = forms.DateField(label=_("Feedback received"), widget=DateInput())
-    feedback = forms.CharField(
-        label=_("Feedback from social services"),
-        max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
 
 
 class HandOverForm(forms.Form):

@@ -27,6 +27,11 @@ urlpatterns = [
     path("<int:pk>/andra/", families.family_edit, name="family_edit"),
     path("<int:pk>/kriterier/", families.eligibility_edit, name="eligibility_edit"),
     path("<int:pk>/status/", families.family_transition, name="family_transition"),
+    path(
+        "<int:pk>/samordnat-stod/",
+        families.family_move_to_coordinated_support,
+        name="family_move_to_coordinated_support",
+    ),
     path("<int:pk>/team/", families.team_edit, name="team_edit"),
     path("<int:pk>/historik/", history.family_history, name="family_history"),
     path("<int:pk>/medlemmar/ny/", members.member_create, name="member_create"),

@@ -437,6 +437,13 @@ DEFAULT_FROM_EMAIL = _env("DJANGO_DEFAULT_FROM_EMAIL", env.str, default="familje
 # --- Project figures --------------------------------------------------------------------------
 CASELOAD_PLANNING_FIGURE = _env("FL_CASELOAD_PLANNING_FIGURE", env.int, default=8)
 NETWORK_HOURS_PLANNING_FIGURE = _env("FL_NETWORK_HOURS_PLANNING_FIGURE", env.int, default=13)
+# Network work is for children and young people of these ages (seed 004: 0–20 years).
+NETWORK_WORK_MIN_AGE = _env("FL_NETWORK_WORK_MIN_AGE", env.int, default=0)
+NETWORK_WORK_MAX_AGE = _env("FL_NETWORK_WORK_MAX_AGE", env.int, default=20)
+if not 0 <= NETWORK_WORK_MIN_AGE <= NETWORK_WORK_MAX_AGE:
+    raise ImproperlyConfigured(
+        "FL_NETWORK_WORK_MIN_AGE must be 0 or more and not above FL_NETWORK_WORK_MAX_AGE."
+    )
 # The organisation the reports are made by: on every report's first page and in its file name.
 ORGANISATION_NAME = _env("FL_ORGANISATION_NAME", env.str, default="Familjelotsen")
 DEMO_PASSWORD = "Familjelotsen-demo-2026"

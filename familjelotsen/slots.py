@@ -34,6 +34,9 @@ WORK_LISTS = "work_lists"
 PUPIL_PAGE = "pupil_page"
 # The share buttons of one record: provide(user, obj) -> options, for the case team.
 RECORD_SHARING = "record_sharing"
+# A family's case ended (closed, declined, withdrawn), inside the status change's transaction:
+# provide(family=, by=, reason=, on=) ends what the app keeps running for the family.
+FAMILY_ENDED = "family_ended"
 # The demo municipality (seed_demo): provide(made) -> what it made, in `order`; each app's
 # demo builds on what the ones before it made.
 DEMO = "demo"

@@ -10,7 +10,7 @@ class NetworkConfig(AppConfig):
     def ready(self):
         # What network work adds to the family page of cases (familjelotsen.slots).
         from familjelotsen import slots
-        from network import demo, selectors
+        from network import demo, selectors, services
 
         slots.provide(
             slots.FAMILY_PAGE,
@@ -19,3 +19,5 @@ class NetworkConfig(AppConfig):
             shows=lambda summary: summary.get("processes", []),
         )
         slots.provide(slots.DEMO, "network", demo.seed, order=40)
+        # A family of network work only that ends ends its network processes.
+        slots.provide(slots.FAMILY_ENDED, "network", services.processes_close_with_family)

@@ -4,6 +4,8 @@ berg: a network process (service) for the younger child: coordination, pre-meeti
       meeting with agreed actions, a follow-up meeting that took over the open ones, needs
       inventories by the family (twice) and the ombud, and time against the planning figure.
 lind: a decided intervention (bistånd) with its decision reference, just started.
+tall: a family of network work only, taken in: pre-meeting and network meeting recorded, so
+      the family stands at the network meeting (the follow-up is next).
 
 Idempotent: a family that already has network work is left alone; a missing family is skipped.
 """
@@ -204,6 +206,66 @@ def _lind(family: cm.Family, today: dt.date) -> nm.NetworkProcess | None:
     return process
 
 
+def _tall(family: cm.Family, school, today: dt.date) -> nm.NetworkProcess | None:
+    child = _youngest_child(family)
+    by = family.responsible_ombud
+    if child is None or by is None:
+        return None
+    process = services.process_create(
+        family=family,
+        member=child,
+        by=by,
+        started_on=today - dt.timedelta(days=25),
+        purpose="Wilma vill inte gå till skolan; familjen vill samla dem som finns runt henne.",
+        provision=nm.NetworkProcess.Provision.SERVICE,
+        follow_up_person="Moster Petra",
+    )
+    people = {}
+    people["moster"], _w = services.participant_add(
+        process=process, by=by, side="private", name="Petra Tall", relation="Moster"
+    )
+    if school is not None:
+        people["mentor"], _w = services.participant_add(
+            process=process,
+            by=by,
+            side="professional",
+            name="Jonas Exempel",
+            administration=school,
+            role="Mentor",
+        )
+    services.meeting_record(
+        process=process,
+        by=by,
+        stage=Stage.PRE_MEETING,
+        held_on=today - dt.timedelta(days=20),
+        place=Place.HOME,
+        notes="Förmöte hemma: Wilma och mamma bjuder in moster och mentorn.",
+        attended=[people["moster"]],
+    )
+    services.meeting_record(
+        process=process,
+        by=by,
+        stage=Stage.NETWORK_MEETING,
+        held_on=today - dt.timedelta(days=6),
+        place=Place.SCHOOL,
+        notes="Nätverksmöte på skolan. Uppföljning om sex veckor.",
+        attended=list(people.values()),
+    )
+    for activity, days_ago, minutes in [
+        (Stage.COORDINATION, 25, 90),
+        (Stage.PRE_MEETING, 20, 120),
+        (Stage.NETWORK_MEETING, 6, 180),
+    ]:
+        services.time_add(
+            process=process,
+            by=by,
+            activity=activity,
+            on=today - dt.timedelta(days=days_ago),
+            minutes=minutes,
+        )
+    return process
+
+
 def seed(base: dict) -> dict:
     families = base.get("families") or {}
     adms = base.get("administrations") or {}
@@ -215,4 +277,7 @@ def seed(base: dict) -> dict:
     lind = families.get("lind")
     if lind is not None and not lind.network_processes.exists():
         made.append(_lind(lind, today))
+    tall = families.get("tall")
+    if tall is not None and not tall.network_processes.exists():
+        made.append(_tall(tall, adms.get("Skolan"), today))
     return {"network_processes": [p for p in made if p is not None]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import LabelledMemberChoice
@@ -30,9 +31,7 @@ class ProcessForm(ConditionalFieldsMixin, forms.Form):
         "decision_date": ShowWhen(_DECIDED),
     }
     version = VersionField(required=False)  # none yet when the process is started
-    member = LabelledMemberChoice(
-        queryset=Member.objects.none(), label=_("Child or young person (0–20 years)")
-    )
+    member = LabelledMemberChoice(queryset=Member.objects.none(), label=_("Child or young person"))
     started_on = forms.DateField(label=_("Started"), widget=DateInput())
     purpose = forms.CharField(
         label=_("What the network work is about"), required=False, widget=forms.Textarea
@@ -64,6 +63,10 @@ class ProcessForm(ConditionalFieldsMixin, forms.Form):
                 "birth_date"
             )
             self.fields["member"].labels = labels
+            self.fields["member"].label = _("Child or young person (%(min)s–%(max)s years)") % {
+                "min": settings.NETWORK_WORK_MIN_AGE,
+                "max": settings.NETWORK_WORK_MAX_AGE,
+            }
 
 
 class CloseForm(forms.Form):

@@ -17,10 +17,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from cases.models import Family, InfoCategory, Member, ShareValidity, VersionedModel
+from cases.models import Family, InfoCategory, Member, Provision, ShareValidity, VersionedModel
 from familjelotsen.models import Administration, BaseModel
 
-MAX_AGE = 20
 # Every change is kept by PostgreSQL triggers (django-pghistory), with the acting user.
 
 
@@ -52,10 +51,9 @@ class NetworkProcess(VersionedModel):
         ACTIVE = "active", _("Active")
         CLOSED = "closed", _("Closed")
 
-    class Provision(models.TextChoices):
-        # Bistånd (with individual needs assessment) takes precedence over service.
-        DECIDED = "decided", _("Decided intervention")
-        SERVICE = "service", _("Service (without individual needs assessment)")
+    # Bistånd (with individual needs assessment) takes precedence over service; the family
+    # of network work only carries the same choices for its place on the waiting list.
+    Provision = Provision
 
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="network_processes")
     owner = models.ForeignKey(

@@ -18,7 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Family, Member
+from cases import services as cases_services
+from cases.models import Family, Member, WorkKind
 from familjelotsen import access
 from familjelotsen.models import Administration, User
 from familjelotsen.versioning import save_versioned
@@ -27,9 +28,11 @@ from network import models as nm
 Provision = nm.NetworkProcess.Provision
 
 
-def age_on(member: Member, on: dt.date) -> int:
-    born = member.birth_date
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+# The ages network work is for (a setting per deployment) are the family's concern too: a
+# family of network work only is taken in only with a child of those ages.
+age_on = cases_services.age_on
+in_network_ages = cases_services.in_network_ages
+network_ages_message = cases_services.network_ages_message
 
 
 def _require_active(process: nm.NetworkProcess) -> None:
@@ -88,10 +91,8 @@ def process_create(
         raise ValidationError(_("Only staff of an administration can start network work."))
     if member.family_id != family.pk:
         raise ValidationError({"member": _("Choose a member of this family.")})
-    if not 0 <= age_on(member, started_on) <= nm.MAX_AGE:
-        raise ValidationError(
-            {"member": _("Network work is for children and young people from 0 to 20 years.")}
-        )
+    if not in_network_ages(member, started_on):
+        raise ValidationError({"member": network_ages_message()})
     _check_provision(provision, decision_reference)
     process = nm.NetworkProcess.objects.create(
         family=family,
@@ -144,6 +145,25 @@ def process_close(
     process.version += 1
     process.save(update_fields=["status", "closed_on", "close_reason", "version", "updated_at"])
     return process
+
+
+@transaction.atomic
+def processes_close_with_family(*, family: Family, by: User, reason: str, on: dt.date) -> None:
+    """A family of network work only was closed, declined or withdrawn: its network
+    processes still running end the same day, for the same reason. (A family in coordinated
+    support decides about its network processes on their own pages.)"""
+    if family.kind != WorkKind.NETWORK_WORK:
+        return
+    for process in family.network_processes.filter(status=nm.NetworkProcess.Status.ACTIVE):
+        process_close(process=process, by=by, reason=reason, on=max(on, process.started_on))
+
+
+# The family's status (network work only) that each recorded stage moves the family to.
+FAMILY_STAGE = {
+    nm.Stage.PRE_MEETING: Family.Status.PRE_MEETING,
+    nm.Stage.NETWORK_MEETING: Family.Status.NETWORK_MEETING,
+    nm.Stage.FOLLOW_UP_MEETING: Family.Status.FOLLOW_UP,
+}
 
 
 # --- The network -----------------------------------------------------------------------------
@@ -229,6 +249,11 @@ def meeting_record(
                 nm.Action.carried_to.through(action_id=pk, networkmeeting_id=meeting.pk)
                 for pk in open_actions.values_list("pk", flat=True)
             ]
+        )
+    if stage in FAMILY_STAGE:
+        # A family of network work only follows its process (cases.models.NETWORK_TRANSITIONS).
+        cases_services.family_follow_network_stage(
+            family=process.family, to_status=FAMILY_STAGE[stage], by=by, on=held_on
         )
     return meeting
 

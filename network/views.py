@@ -104,7 +104,7 @@ def process_create(request, family_id):
         request.POST or None,
         family=family,
         labels=labels,
-        initial={"started_on": timezone.localdate(), "provision": "service"},
+        initial={"started_on": timezone.localdate(), "provision": family.provision or "service"},
     )
     done = submit(
         request, form, lambda data: services.process_create(family=family, by=request.user, **data)

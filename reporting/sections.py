@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cases.models import WorkKind
 from reporting import charts
 from reporting.models import ReportKind
 from reporting.suppression import ShownTable, legend
@@ -237,6 +238,9 @@ SECTIONS: list[Section] = [
         ("family_follow_up", "family_follow_up_count"),
     ),
     # Process and method level
+    # The team's two assignments side by side (seed 004): coordinated support and network
+    # work only.
+    Section("kinds", "process", _("Kinds of work"), ("kinds",)),
     Section(
         "throughput",
         "process",
@@ -363,6 +367,16 @@ def key_figures(t: Tables, kind: str | None = None) -> list[tuple[str, str]]:
         (gettext("Waiting time, median (days)"), durations.cell("waiting", "median").display),
         (gettext("Hours"), hours.cell("total", "hours").display),
     ]
+    kinds = t.get("kinds")
+    if kinds is not None:
+        # The programme above is coordinated support; network work only beside it.
+        figures.insert(
+            1,
+            (
+                gettext("Families in network work only"),
+                kinds.cell(WorkKind.NETWORK_WORK, "active").display,
+            ),
+        )
     money = t.get("money_summary")
     if money is not None and kind in (K.STEERING_GROUP, K.FUNDER):
         for key in ("cost", "per_family", "per_process"):

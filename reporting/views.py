@@ -62,6 +62,9 @@ def dashboard(request):
         ],
         "monthly": monthly,
         "flow": tables["flow"],
+        # Each kind of work, and the volume against the assignment's targets (seed 004).
+        "kinds": tables.get("kinds"),
+        "volume": tables.get("volume_targets"),
         "legend": suppression.legend(),
         "reports": selectors.archive(request.user)[:10],
         "can_edit_cost": access.edits_cost_settings(request.user),

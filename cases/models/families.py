@@ -29,6 +29,16 @@ class WorkKind(models.TextChoices):
     NETWORK_WORK = "network_work", _("Network work only")
 
 
+class Provision(models.TextChoices):
+    """How network work is given (seed 004, "Bistånd och service"): as a decided intervention
+    after an individual needs assessment, or as a service without one. Decided interventions
+    take precedence over service on the waiting list. The network process carries the same
+    choices (`network.models.NetworkProcess.Provision`)."""
+
+    DECIDED = "decided", _("Decided intervention")
+    SERVICE = "service", _("Service (without individual needs assessment)")
+
+
 @pghistory.track(**HISTORY)
 class Family(VersionedModel):
     class Status(models.TextChoices):
@@ -36,6 +46,10 @@ class Family(VersionedModel):
         ASSESSMENT = "assessment", _("Assessment")
         ACTIVE = "active", _("Active")
         PHASING_OUT = "phasing_out", _("Phasing out")
+        # Network work only (WorkKind.NETWORK_WORK): the stages of seed 004.
+        PRE_MEETING = "pre_meeting", _("Pre-meeting")
+        NETWORK_MEETING = "network_meeting", _("Network meeting")
+        FOLLOW_UP = "follow_up", _("Follow-up")
         CLOSED = "closed", _("Closed")
         DECLINED = "declined", _("Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
@@ -55,6 +69,13 @@ class Family(VersionedModel):
         max_length=24,
         choices=WorkKind.choices,
         default=WorkKind.COORDINATED_SUPPORT,
+    )
+    provision = models.CharField(
+        _("given as"),
+        max_length=8,
+        choices=Provision.choices,
+        blank=True,
+        help_text=_("Network work only: a decided intervention goes before a service."),
     )
     owner = models.ForeignKey(
         Administration, on_delete=models.PROTECT, related_name="+", verbose_name=_("owner")
@@ -127,24 +148,43 @@ class Family(VersionedModel):
 
 CLOSED_STATUSES = frozenset({Family.Status.CLOSED, Family.Status.DECLINED, Family.Status.WITHDRAWN})
 
-# The status flow: one table. A status may only move to the statuses listed for it.
+# The status flow: one table per kind of work. A status may only move to the statuses listed
+# for it in the table of the family's kind.
+S = Family.Status
 TRANSITIONS: dict[str, frozenset[str]] = {
-    Family.Status.REQUEST: frozenset(
-        {Family.Status.ASSESSMENT, Family.Status.DECLINED, Family.Status.WITHDRAWN}
-    ),
-    Family.Status.ASSESSMENT: frozenset(
-        {Family.Status.ACTIVE, Family.Status.DECLINED, Family.Status.WITHDRAWN}
-    ),
-    Family.Status.ACTIVE: frozenset(
-        {Family.Status.PHASING_OUT, Family.Status.CLOSED, Family.Status.WITHDRAWN}
-    ),
-    Family.Status.PHASING_OUT: frozenset(
-        {Family.Status.ACTIVE, Family.Status.CLOSED, Family.Status.WITHDRAWN}
-    ),
-    Family.Status.CLOSED: frozenset(),
-    Family.Status.DECLINED: frozenset(),
-    Family.Status.WITHDRAWN: frozenset(),
+    # Coordinated support: the Familjelotsen criteria gate the step from request to assessment.
+    S.REQUEST: frozenset({S.ASSESSMENT, S.DECLINED, S.WITHDRAWN}),
+    S.ASSESSMENT: frozenset({S.ACTIVE, S.DECLINED, S.WITHDRAWN}),
+    S.ACTIVE: frozenset({S.PHASING_OUT, S.CLOSED, S.WITHDRAWN}),
+    S.PHASING_OUT: frozenset({S.ACTIVE, S.CLOSED, S.WITHDRAWN}),
+    S.CLOSED: frozenset(),
+    S.DECLINED: frozenset(),
+    S.WITHDRAWN: frozenset(),
 }
+NETWORK_TRANSITIONS: dict[str, frozenset[str]] = {
+    # Network work only (seed 004): request → pre-meeting → network meeting → follow-up →
+    # closed. A follow-up may call a further network meeting. The family's network process
+    # moves the family along as its meetings are recorded (network.services.meeting_record).
+    S.REQUEST: frozenset({S.PRE_MEETING, S.DECLINED, S.WITHDRAWN}),
+    S.PRE_MEETING: frozenset({S.NETWORK_MEETING, S.WITHDRAWN}),
+    S.NETWORK_MEETING: frozenset({S.FOLLOW_UP, S.CLOSED, S.WITHDRAWN}),
+    S.FOLLOW_UP: frozenset({S.NETWORK_MEETING, S.CLOSED, S.WITHDRAWN}),
+    S.CLOSED: frozenset(),
+    S.DECLINED: frozenset(),
+    S.WITHDRAWN: frozenset(),
+}
+TRANSITIONS_BY_KIND: dict[str, dict[str, frozenset[str]]] = {
+    WorkKind.COORDINATED_SUPPORT: TRANSITIONS,
+    WorkKind.NETWORK_WORK: NETWORK_TRANSITIONS,
+}
+# The statuses in which the work with the family is under way (not waiting, not over).
+WORKING_STATUSES: dict[str, frozenset[str]] = {
+    WorkKind.COORDINATED_SUPPORT: frozenset({S.ASSESSMENT, S.ACTIVE, S.PHASING_OUT}),
+    WorkKind.NETWORK_WORK: frozenset({S.PRE_MEETING, S.NETWORK_MEETING, S.FOLLOW_UP}),
+}
+# A network-only family may move into coordinated support from these statuses.
+MOVES_TO_COORDINATED_SUPPORT = frozenset({S.REQUEST, *WORKING_STATUSES[WorkKind.NETWORK_WORK]})
+del S
 REASON_REQUIRED = frozenset({Family.Status.CLOSED, Family.Status.DECLINED, Family.Status.WITHDRAWN})
 
 
@@ -157,6 +197,14 @@ class StatusChange(models.Model):
     )
     changed_at = models.DateTimeField(auto_now_add=True)
     reason = models.TextField(blank=True)
+    # The family's kind of work after the change: a move from network work into coordinated
+    # support is a row whose kind differs from the row before.
+    kind = models.CharField(
+        _("kind of work"),
+        max_length=24,
+        choices=WorkKind.choices,
+        default=WorkKind.COORDINATED_SUPPORT,
+    )
 
     class Meta:
         verbose_name = _("status change")

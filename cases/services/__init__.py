@@ -5,14 +5,20 @@ keyword-only, atomic."""
 from __future__ import annotations
 
 from cases.services.families import (
+    age_on,
     allowed_transitions,
     family_assign_ombud,
     family_create_from_request,
+    family_follow_network_stage,
     family_hand_over,
+    family_move_to_coordinated_support,
     family_set_eligibility,
     family_transition,
     family_update,
+    in_network_ages,
     mandatory_criteria_missing,
+    network_ages_message,
+    transitions_of,
 )
 from cases.services.journal import (
     JOURNAL_FIELDS,
@@ -61,7 +67,9 @@ __all__ = [
     "assessment_record",
     "family_assign_ombud",
     "family_create_from_request",
+    "family_follow_network_stage",
     "family_hand_over",
+    "family_move_to_coordinated_support",
     "family_set_eligibility",
     "family_transition",
     "family_update",
@@ -74,6 +82,10 @@ __all__ = [
     "journal_objection_record",
     "legal_reference_save",
     "mandatory_criteria_missing",
+    "network_ages_message",
+    "in_network_ages",
+    "age_on",
+    "transitions_of",
     "member_create",
     "member_set_custodians",
     "member_update",

@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import models as cm
-from familjelotsen import access
+from familjelotsen import access, slots
 from familjelotsen.models import Administration, User
 from familjelotsen.versioning import save_versioned
 
@@ -37,13 +38,18 @@ def family_create_from_request(
     placements_at_risk_at_start: int = 0,
     eligibility: Mapping[str, tuple[str, str]] | None = None,
     responsible_ombud: User | None = None,
+    kind: str = cm.WorkKind.COORDINATED_SUPPORT,
+    provision: str = "",
 ) -> cm.Family:
     if by.administration_id is None:
         raise ValidationError(_("Only staff of an administration can register a request."))
+    provision = _check_kind(kind, provision)
     if responsible_ombud is None and access.is_ombud(by):
         responsible_ombud = by
     family = cm.Family.objects.create(
         reference=_next_reference(request_date.year),
+        kind=kind,
+        provision=provision,
         owner_id=by.administration_id,
         requesting_administration=requesting_administration,
         requesting_contact=requesting_contact,
@@ -54,12 +60,26 @@ def family_create_from_request(
         responsible_ombud=responsible_ombud,
     )
     cm.StatusChange.objects.create(
-        family=family, from_status="", to_status=family.status, changed_by=by
+        family=family, from_status="", to_status=family.status, changed_by=by, kind=kind
     )
     family_set_eligibility(family=family, answers=eligibility or {})
     if responsible_ombud is not None:
         access.team_set_responsible(family=family, ombud=responsible_ombud, by=by)
     return family
+
+
+def _check_kind(kind: str, provision: str) -> str:
+    """The kind of work and, for network work only, how it is given (required there: it
+    orders the waiting list). Coordinated support carries no provision."""
+    if kind not in cm.WorkKind.values:
+        raise ValidationError({"kind": _("Choose the kind of work.")})
+    if kind == cm.WorkKind.COORDINATED_SUPPORT:
+        return ""
+    if provision not in cm.Provision.values:
+        raise ValidationError(
+            {"provision": _("Say whether the network work is a decided intervention or a service.")}
+        )
+    return provision
 
 
 @transaction.atomic
@@ -81,10 +101,13 @@ def family_update(*, family: cm.Family, expected_version: int, **fields) -> cm.F
         "placements_at_risk_at_start",
         "placements_happened",
         "request_date",
+        "provision",
     }
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
+    if "provision" in fields:
+        fields["provision"] = _check_kind(family.kind, fields["provision"])
     for name, value in fields.items():
         setattr(family, name, value)
     save_versioned(family, expected_version=expected_version, fields=fields)
@@ -100,8 +123,40 @@ def mandatory_criteria_missing(family: cm.Family) -> list[str]:
     return [c for c in cm.MANDATORY_CRITERIA if c not in confirmed]
 
 
+def transitions_of(family: cm.Family) -> dict[str, frozenset[str]]:
+    """The status flow of the family's kind of work."""
+    return cm.TRANSITIONS_BY_KIND[family.kind]
+
+
 def allowed_transitions(family: cm.Family) -> list[str]:
-    return sorted(cm.TRANSITIONS[family.status], key=list(cm.Family.Status.values).index)
+    return sorted(
+        transitions_of(family).get(family.status, ()), key=list(cm.Family.Status.values).index
+    )
+
+
+def age_on(member: cm.Member, on: dt.date) -> int:
+    born = member.birth_date
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def in_network_ages(member: cm.Member, on: dt.date) -> bool:
+    """Whether the member is of the ages network work is for (a setting per deployment)."""
+    return settings.NETWORK_WORK_MIN_AGE <= age_on(member, on) <= settings.NETWORK_WORK_MAX_AGE
+
+
+def network_ages_message() -> str:
+    return _("Network work is for children and young people from %(min)s to %(max)s years.") % {
+        "min": settings.NETWORK_WORK_MIN_AGE,
+        "max": settings.NETWORK_WORK_MAX_AGE,
+    }
+
+
+def network_ages_missing(family: cm.Family, on: dt.date) -> bool:
+    """Whether no child or young person of the family is of the ages network work is for."""
+    return not any(
+        in_network_ages(m, on)
+        for m in family.members.filter(kind__in=[cm.Member.Kind.CHILD, cm.Member.Kind.SIBLING])
+    )
 
 
 @transaction.atomic
@@ -112,7 +167,7 @@ def family_transition(
     family = cm.Family.objects.select_for_update().get(pk=family.pk)
     on = on or timezone.localdate()
     reason = (reason or "").strip()
-    if to_status not in cm.TRANSITIONS.get(family.status, ()):
+    if to_status not in transitions_of(family).get(family.status, ()):
         raise ValidationError(
             _("A family cannot move from %(from)s to %(to)s.")
             % {
@@ -134,11 +189,15 @@ def family_transition(
                 )
                 % {"list": "; ".join(str(cm.Eligibility.Criterion(c).label) for c in missing)}
             )
-    if to_status == cm.Family.Status.ACTIVE and family.responsible_ombud_id is None:
+    starts = to_status in (cm.Family.Status.ACTIVE, cm.Family.Status.PRE_MEETING)
+    if starts and family.responsible_ombud_id is None:
         raise ValidationError(_("Assign a responsible family ombud before the support starts."))
+    if to_status == cm.Family.Status.PRE_MEETING and network_ages_missing(family, on):
+        register = _("Register the child or young person before the network work starts.")
+        raise ValidationError(f"{network_ages_message()} {register}")
     previous = family.status
     family.status = to_status
-    if to_status == cm.Family.Status.ACTIVE and family.start_date is None:
+    if starts and family.start_date is None:
         family.start_date = max(on, family.request_date)
     if to_status == cm.Family.Status.PHASING_OUT:
         family.phase_out_date = on
@@ -158,9 +217,83 @@ def family_transition(
         ]
     )
     cm.StatusChange.objects.create(
-        family=family, from_status=previous, to_status=to_status, changed_by=by, reason=reason
+        family=family,
+        from_status=previous,
+        to_status=to_status,
+        changed_by=by,
+        reason=reason,
+        kind=family.kind,
+    )
+    if to_status in cm.CLOSED_STATUSES:
+        # What the apps above keep running for the family ends with it (network work only:
+        # its network processes), through the slot they registered.
+        slots.gather(slots.FAMILY_ENDED, family=family, by=by, reason=reason, on=on)
+    return family
+
+
+@transaction.atomic
+def family_move_to_coordinated_support(
+    *, family: cm.Family, by: User, reason: str = ""
+) -> cm.Family:
+    """A family in network work only moves into coordinated support. Nothing is entered again:
+    members, consents, the network process (it goes on) and the journal stay. The family
+    comes back as a request of coordinated support, so the criteria checklist applies before
+    the assessment starts; the ombud and the priority stay. The status history records the
+    move, who made it and when."""
+    family = cm.Family.objects.select_for_update().get(pk=family.pk)
+    if family.kind != cm.WorkKind.NETWORK_WORK:
+        raise ValidationError(_("The family already has coordinated support."))
+    if family.status not in cm.MOVES_TO_COORDINATED_SUPPORT:
+        raise ValidationError(
+            _("A family whose network work is over cannot move into coordinated support.")
+        )
+    previous = family.status
+    family.kind = cm.WorkKind.COORDINATED_SUPPORT
+    family.provision = ""
+    family.status = cm.Family.Status.REQUEST
+    # Coordinated support starts when it becomes active; the network work's start is kept
+    # in the status history and on the network process.
+    family.start_date = None
+    family.version += 1
+    family.save(
+        update_fields=["kind", "provision", "status", "start_date", "version", "updated_at"]
+    )
+    cm.StatusChange.objects.create(
+        family=family,
+        from_status=previous,
+        to_status=family.status,
+        changed_by=by,
+        reason=(reason or "").strip(),
+        kind=family.kind,
     )
     return family
+
+
+@transaction.atomic
+def family_follow_network_stage(
+    *, family: cm.Family, to_status: str, by: User, on: dt.date
+) -> bool:
+    """A network-only family follows its network process: a recorded pre-meeting, network
+    meeting or follow-up moves the family to that stage when its flow allows the step (a
+    meeting recorded again, or out of order, leaves the status as it is). Returns whether
+    the family moved."""
+    family = cm.Family.objects.select_for_update().get(pk=family.pk)
+    if family.kind != cm.WorkKind.NETWORK_WORK or family.status == to_status:
+        return False
+    flow = list(cm.NETWORK_TRANSITIONS)
+    if to_status not in cm.NETWORK_TRANSITIONS[family.status] or (
+        # Forward only, except a further network meeting after a follow-up.
+        flow.index(to_status) < flow.index(family.status)
+        and to_status != cm.Family.Status.NETWORK_MEETING
+    ):
+        return False
+    try:
+        family_transition(family=family, to_status=to_status, by=by, on=on)
+    except ValidationError:
+        # Taking the family in needs what the team lead decides (the ombud, the ages): the
+        # meeting is recorded all the same and the family waits for the step by hand.
+        return False
+    return True
 
 
 @transaction.atomic

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases import forms, services
+from cases import concern_forms, services
 from cases.views.common import (
     CASE_ROLES,
     log_created,
@@ -31,7 +31,7 @@ def concern_report_new(request, pk):
     child = access.get_member_for_user(request, pk)
     if not child.is_child:
         raise Http404
-    form = forms.ReportOfConcernForm(
+    form = concern_forms.ReportOfConcernForm(
         request.POST or None,
         initial={"reported_at": timezone.localtime().replace(second=0, microsecond=0)},
     )
@@ -58,7 +58,7 @@ def concern_report_detail(request, pk):
     """Everyone who sees the report reads it; the case team and the reporter record the
     feedback (CHANGE)."""
     report = access.get_report_of_concern_for_user(request, pk, need=need_for(request))
-    form = forms.ConcernFeedbackForm(
+    form = concern_forms.ConcernFeedbackForm(
         request.POST or None,
         initial={
             "received_on": report.feedback_received_on or timezone.localdate(),

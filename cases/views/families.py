@@ -42,6 +42,8 @@ def family_create(request):
             placements_at_risk_at_start=data["placements_at_risk_at_start"],
             eligibility=forms.eligibility_answers(data),
             responsible_ombud=data["responsible_ombud"],
+            kind=data["kind"],
+            provision=data["provision"],
         ),
     )
     if done.saved:
@@ -64,14 +66,22 @@ def family_detail(request, pk):
     }
     panels, shown = slots.gather(slots.FAMILY_PAGE, request.user, family)
     context.update(panels)
+    if family.kind == cm.WorkKind.NETWORK_WORK:
+        context["network_steps"] = selectors.network_steps(family)
     if family.can.change:
         context["transition_form"] = forms.TransitionForm(
             allowed=services.allowed_transitions(family)
         )
+        # The criteria gate coordinated support only; network work has its own flow.
         context["mandatory_missing"] = (
             [cm.Eligibility.Criterion(c).label for c in services.mandatory_criteria_missing(family)]
             if family.status == cm.Family.Status.REQUEST
+            and family.kind == cm.WorkKind.COORDINATED_SUPPORT
             else []
+        )
+        context["may_move_to_coordinated"] = (
+            family.kind == cm.WorkKind.NETWORK_WORK
+            and family.status in cm.MOVES_TO_COORDINATED_SUPPORT
         )
     # The family and the records the panels of the apps above (consent, SIP, network) show:
     # one row each.
@@ -151,6 +161,43 @@ def family_transition(request, pk):
     # Refused or incomplete: the form again, with why and with what the user typed.
     return render(
         request, "cases/transition_refused.html", {"family": family, "form": form}, status=400
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_roles(*CASE_ROLES)
+def family_move_to_coordinated_support(request, pk):
+    """A family in network work only moves into coordinated support: what it means (nothing
+    is entered again; the criteria then apply), and the move."""
+    family = access.get_family_for_user(request, pk, need=access.CHANGE)
+    form = forms.MoveToCoordinatedForm(request.POST or None)
+    done = submit(
+        request,
+        form,
+        lambda data: services.family_move_to_coordinated_support(
+            family=family, by=request.user, reason=data["reason"]
+        ),
+    )
+    if done.saved:
+        log_read(request, family, Action.CHANGE)
+        messages.success(
+            request,
+            _(
+                "%(ref)s moved into coordinated support. Confirm the mandatory criteria before "
+                "the assessment starts."
+            )
+            % {"ref": family.reference},
+        )
+        return redirect("cases:family_detail", pk=family.pk)
+    if request.method == "POST":
+        log_read(request, family)
+    missing = [
+        cm.Eligibility.Criterion(c).label for c in services.mandatory_criteria_missing(family)
+    ]
+    return render(
+        request,
+        "cases/move_to_coordinated.html",
+        {"family": family, "form": form, "mandatory_missing": missing, "can": family.can},
     )
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from cases import forms, selectors, services
+from cases import forms, list_forms, selectors, services
 from cases.views.common import (
     CASE_ROLES,
     FAMILY_LIST_ROLES,
@@ -27,7 +27,7 @@ from familjelotsen.paging import page_of
 @require_GET
 @access.require_roles(*FAMILY_LIST_ROLES)
 def my_families(request):
-    form = forms.FamilyFilterForm(request.GET or None, initial={"status": "open"})
+    form = list_forms.FamilyFilterForm(request.GET or None, initial={"status": "open"})
     status, q = "open", ""
     if form.is_valid():
         status, q = form.cleaned_data["status"], form.cleaned_data["q"]
@@ -55,9 +55,9 @@ def my_families(request):
 @require_GET
 @access.require_roles(*access.LEAD_ROLES)
 def waiting_list(request):
-    form = forms.ListSearchForm(request.GET or None)
-    q = form.cleaned_data["q"] if form.is_valid() else ""
-    families = page_of(selectors.waiting_list(request.user, q=q), request.GET)
+    form = list_forms.WaitingListForm(request.GET or None)
+    q, kind = (form.cleaned_data["q"], form.cleaned_data["kind"]) if form.is_valid() else ("", "")
+    families = page_of(selectors.waiting_list(request.user, q=q, kind=kind), request.GET)
     log_list(user=request.user, objects=families, request=request)
     today = timezone.localdate()
     for family in families:
@@ -70,16 +70,29 @@ def waiting_list(request):
         key = getattr(value, "value", value)
         row = load.get(key)
         if row:
-            label = _("%(name)s (%(load)s of %(figure)s)") % {
+            network = row["network_open"] + row["network_assigned"]
+            values = {
                 "name": label,
                 "load": row["load"],
                 "figure": row["figure"],
+                "network": network,
             }
+            label = (
+                _("%(name)s (%(load)s of %(figure)s; network work only %(network)s)") % values
+                if network
+                else _("%(name)s (%(load)s of %(figure)s)") % values
+            )
         choices.append((key, label))
     return render(
         request,
         "cases/waiting_list.html",
-        {"families": families, "caseloads": caseloads, "ombud_choices": choices, "form": form},
+        {
+            "families": families,
+            "caseloads": caseloads,
+            "ombud_choices": choices,
+            "form": form,
+            "counts": selectors.waiting_counts(request.user),
+        },
     )
 
 
@@ -114,7 +127,7 @@ def assign_ombud(request, pk):
 @require_GET
 @access.require_roles(*PUPIL_LIST_ROLES)
 def pupils(request):
-    form = forms.PupilSearchForm(request.GET or None)
+    form = list_forms.PupilSearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
     rows = page_of(selectors.pupils(request.user, q=q), request.GET)
     log_list(user=request.user, objects=rows, request=request)
@@ -128,7 +141,7 @@ def pupils(request):
 @require_GET
 @access.require_roles(*CASE_ROLES)
 def shared(request):
-    form = forms.ListSearchForm(request.GET or None)
+    form = list_forms.ListSearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
     families = page_of(selectors.shared_families(request.user, q=q), request.GET)
     log_list(user=request.user, objects=families, request=request)

@@ -28,6 +28,9 @@ HELD_STATUSES = (
     cm.Family.Status.ASSESSMENT,
     cm.Family.Status.ACTIVE,
     cm.Family.Status.PHASING_OUT,
+    cm.Family.Status.PRE_MEETING,
+    cm.Family.Status.NETWORK_MEETING,
+    cm.Family.Status.FOLLOW_UP,
 )
 
 

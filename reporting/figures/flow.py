@@ -7,7 +7,16 @@ from django.db.models import Count, F, Func, IntegerField, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from cases import models as cm
-from reporting.figures.sql import T_FAMILY, Percentile, days_between, fetch, in_programme_q
+from reporting.figures.sql import (
+    COORDINATED,
+    T_FAMILY,
+    Percentile,
+    coordinated_q,
+    days_between,
+    fetch,
+    in_programme_q,
+    in_work_q,
+)
 from reporting.figures.tables import Cell, Column, Figures, Period, Row, Table, cnt, measure
 
 # --- Family flow, by requesting administration (actor level) -------------------------------
@@ -24,22 +33,25 @@ FLOW_COLUMNS = [
 
 
 def flow(p: Period, fig: Figures) -> None:
+    """One query, by requesting administration and kind of work: the flow table is
+    coordinated support (the programme); the kinds table sets the two kinds side by side."""
     in_period = Q(end_date__range=(p.start, p.end))
     not_ended_before = Q(end_date__isnull=True) | Q(end_date__gte=p.start)
     S = cm.Family.Status
-    rows = (
+    rows = list(
         cm.Family.objects.filter(Q(request_date__lte=p.end) & not_ended_before)
-        .values("requesting_administration_id", "requesting_administration__name")
+        .values("requesting_administration_id", "requesting_administration__name", "kind")
         .annotate(
             requested=Count("id", filter=Q(request_date__range=(p.start, p.end))),
             started=Count("id", filter=Q(start_date__range=(p.start, p.end))),
-            active=Count("id", filter=in_programme_q(p)),
+            # In the work; for coordinated support that is "in the programme".
+            active=Count("id", filter=in_work_q(p)),
             phasing_out=Count("id", filter=Q(phase_out_date__lte=p.end) & not_ended_before),
             closed=Count("id", filter=Q(status=S.CLOSED) & in_period),
             declined=Count("id", filter=Q(status=S.DECLINED) & in_period),
             withdrawn=Count("id", filter=Q(status=S.WITHDRAWN) & in_period),
         )
-        .order_by("requesting_administration__name")
+        .order_by("requesting_administration__name", "kind")
     )
     keys = [c.key for c in FLOW_COLUMNS]
     table_rows = [
@@ -49,6 +61,7 @@ def flow(p: Period, fig: Figures) -> None:
             {k: cnt(r[k]) for k in keys},
         )
         for r in rows
+        if r["kind"] == COORDINATED
     ]
     total = Row(
         "total",
@@ -61,7 +74,53 @@ def flow(p: Period, fig: Figures) -> None:
         FLOW_COLUMNS,
         table_rows,
         total,
-        note=_("Closed, declined and withdrawn count families whose case ended in the period."),
+        note=_(
+            "Coordinated support. Closed, declined and withdrawn count families whose case "
+            "ended in the period."
+        ),
+    )
+    kinds(fig, rows)
+
+
+# --- Each kind of work on its own (the team's two assignments, seed 004) --------------------
+
+KIND_COLUMNS = [
+    Column("requested", _("Requested")),
+    Column("started", _("Started")),
+    Column("active", _("In the work")),
+    Column("closed", _("Closed")),
+    Column("declined", _("Declined")),
+    Column("withdrawn", _("Withdrawn")),
+]
+
+
+def kinds(fig: Figures, rows: list[dict]) -> None:
+    """Coordinated support and network work only side by side, from the flow's rows."""
+    keys = [c.key for c in KIND_COLUMNS]
+    by_kind = [
+        Row(
+            kind.value,
+            kind.label,
+            {k: cnt(sum(r[k] for r in rows if r["kind"] == kind.value)) for k in keys},
+        )
+        for kind in cm.WorkKind
+    ]
+    total = Row(
+        "total",
+        _("Both kinds of work"),
+        {k: cnt(sum(r.cells[k].value for r in by_kind)) for k in keys},
+    )
+    fig.tables["kinds"] = Table(
+        "kinds",
+        _("Families by kind of work"),
+        KIND_COLUMNS,
+        by_kind,
+        total,
+        note=_(
+            "Started: coordinated support when it became active, network work when the family "
+            "was taken in (pre-meeting). A family that moved from network work into "
+            "coordinated support counts under coordinated support."
+        ),
     )
 
 
@@ -88,6 +147,7 @@ def monthly(p: Period, fig: Figures) -> None:
         LEFT JOIN {T_FAMILY} f
           ON f.request_date <= months.month_end
          AND (f.end_date IS NULL OR f.end_date >= GREATEST(months.month, %(start)s))
+         AND f.kind = '{COORDINATED}'
         GROUP BY months.month
         ORDER BY months.month
     """  # noqa: S608 -- table names from model meta; values are parameters
@@ -140,7 +200,7 @@ def durations_and_placements(p: Period, fig: Figures) -> None:
         arg_joiner=" - ",
         output_field=IntegerField(),
     )
-    agg = cm.Family.objects.aggregate(
+    agg = cm.Family.objects.filter(coordinated_q()).aggregate(
         wait_n=Count("id", filter=started),
         wait_q1=Percentile(wait, 0.25, filter=started),
         wait_median=Percentile(wait, 0.5, filter=started),

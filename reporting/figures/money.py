@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import models as cm
 from network import models as nm
-from reporting.figures.sql import IN_PROGRAMME_SQL, fetch
+from reporting.figures.sql import COORDINATED, IN_PROGRAMME_SQL, fetch
 from reporting.figures.tables import Cell, Column, Figures, Period, Row, Table, cnt
 from reporting.models import (
     CostSettings,
@@ -32,6 +32,7 @@ T_TIME = cm.TimeEntry._meta.db_table
 T_NET_TIME = nm.NetworkTimeEntry._meta.db_table
 T_NET_PROCESS = nm.NetworkProcess._meta.db_table
 T_FAMILY = cm.Family._meta.db_table
+NETWORK = cm.WorkKind.NETWORK_WORK.value
 
 ONE = Decimal("1")
 
@@ -108,16 +109,20 @@ def _counts(p: Period, project_start: dt.date | None) -> dict:
     sql = f"""
         SELECT
           (SELECT count(*) FROM ({IN_PROGRAMME_SQL}) f) AS families,
-          (SELECT count(DISTINCT family_id) FROM {T_NET_PROCESS}
-            WHERE started_on <= %(end)s AND (closed_on IS NULL OR closed_on >= %(start)s))
-            AS network_families,
+          (SELECT count(*) FROM (
+             SELECT id FROM {T_FAMILY} WHERE kind = '{NETWORK}' AND start_date IS NOT NULL
+               AND start_date <= %(end)s AND (end_date IS NULL OR end_date >= %(start)s)
+             UNION
+             SELECT family_id FROM {T_NET_PROCESS}
+              WHERE started_on <= %(end)s AND (closed_on IS NULL OR closed_on >= %(start)s)
+           ) n) AS network_families,
           (SELECT count(*) FROM {T_NET_PROCESS}
             WHERE started_on <= %(end)s AND (closed_on IS NULL OR closed_on >= %(start)s))
             AS network_processes,
           (SELECT count(DISTINCT process_id) FROM {T_NET_TIME}
             WHERE "on" BETWEEN %(start)s AND %(end)s) AS network_processes_with_hours,
           (SELECT count(*) FROM {T_FAMILY} WHERE start_date IS NOT NULL
-            AND start_date <= %(end)s
+            AND kind = '{COORDINATED}' AND start_date <= %(end)s
             AND (%(project_start)s::date IS NULL OR start_date >= %(project_start)s::date))
             AS project_families
     """  # noqa: S608 -- table names from model meta; values are parameters
@@ -442,17 +447,20 @@ def money(p: Period, fig: Figures) -> None:
     }
     definitions = {
         VolumeWork.COORDINATED_SUPPORT: _(
-            "Families in the programme in the period; the yearly target scaled to the period."
+            "Families with coordinated support in the programme in the period (not the "
+            "families of network work only); the yearly target scaled to the period."
         ),
         VolumeWork.NETWORK_FAMILIES: _(
-            "Families with a network process under way in the period; the yearly target "
-            "scaled to the period."
+            "Families of network work only taken in and not ended before the period, and "
+            "any other family with a network process under way in the period, each family "
+            "once; the yearly target scaled to the period."
         ),
         VolumeWork.NETWORK_HOURS: _(
             "Mean hours per network process closed in the period, from coordination to follow-up."
         ),
         VolumeWork.PROJECT_FAMILIES: _(
-            "Families started from the project start up to the end of the period."
+            "Families with coordinated support started from the project start up to the end "
+            "of the period."
         ),
     }
     target_rows = []

@@ -34,10 +34,24 @@ def days_between(later: str, earlier: str) -> Func:
     )
 
 
-def in_programme_q(p: Period, prefix: str = "") -> Q:
+def in_work_q(p: Period, prefix: str = "") -> Q:
+    """Families whose work (of either kind) was under way at some time in the period."""
     return Q(**{f"{prefix}start_date__isnull": False, f"{prefix}start_date__lte": p.end}) & (
         Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": p.start})
     )
+
+
+# "The programme" is coordinated support (the Familjelotsen criteria): its figures leave out
+# the families of network work only, which are counted on their own (flow.kinds, money).
+COORDINATED = cm.WorkKind.COORDINATED_SUPPORT.value
+
+
+def coordinated_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}kind": COORDINATED})
+
+
+def in_programme_q(p: Period, prefix: str = "") -> Q:
+    return in_work_q(p, prefix) & coordinated_q(prefix)
 
 
 def in_programme_ids(p: Period):
@@ -58,5 +72,6 @@ T_ADMIN = Administration._meta.db_table
 
 IN_PROGRAMME_SQL = (
     f"SELECT id FROM {T_FAMILY} WHERE start_date IS NOT NULL "  # noqa: S608 -- a table name
-    "AND start_date <= %(end)s AND (end_date IS NULL OR end_date >= %(start)s)"
+    "AND start_date <= %(end)s AND (end_date IS NULL OR end_date >= %(start)s) "
+    f"AND kind = '{COORDINATED}'"
 )

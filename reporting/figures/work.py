@@ -35,31 +35,54 @@ T_NET_PROCESS = nm.NetworkProcess._meta.db_table
 
 
 def caseload(p: Period, fig: Figures) -> None:
+    coordinated = Q(kind=cm.WorkKind.COORDINATED_SUPPORT)
     at_end = (
         cm.Family.objects.filter(
             responsible_ombud__isnull=False, start_date__isnull=False, start_date__lte=p.end
         )
         .filter(Q(end_date__isnull=True) | Q(end_date__gt=p.end))
         .values("responsible_ombud_id")
-        .annotate(n=Count("id"))
-        .order_by("-n", "responsible_ombud_id")
+        .annotate(
+            n=Count("id", filter=coordinated),
+            network=Count("id", filter=Q(kind=cm.WorkKind.NETWORK_WORK)),
+        )
+        .order_by("-n", "-network", "responsible_ombud_id")
     )
     planning = settings.CASELOAD_PLANNING_FIGURE
     # Staff are numbered, not named: the report is about the work, not the person.
     rows = [
-        Row(f"ombud-{i}", _("Family ombud %(n)s") % {"n": i}, {"families": cnt(r["n"])})
+        Row(
+            f"ombud-{i}",
+            _("Family ombud %(n)s") % {"n": i},
+            {"families": cnt(r["n"]), "network": cnt(r["network"])},
+        )
         for i, r in enumerate(at_end, start=1)
     ]
     total_families = sum(r.cells["families"].value for r in rows)
     fig.tables["caseload"] = Table(
         "caseload",
         _("Caseload per family ombud at the end of the period"),
-        [Column("families", _("Families"))],
+        [
+            Column("families", _("Coordinated support")),
+            Column("network", _("Network work only")),
+        ],
         rows,
-        Row("total", _("All family ombud"), {"families": cnt(total_families)}),
-        note=_("Planning figure: %(n)s families per family ombud.") % {"n": planning},
+        Row(
+            "total",
+            _("All family ombud"),
+            {
+                "families": cnt(total_families),
+                "network": cnt(sum(r.cells["network"].value for r in rows)),
+            },
+        ),
+        note=_(
+            "Planning figure: %(n)s families per family ombud. It is for coordinated support; "
+            "network work only is counted beside it."
+        )
+        % {"n": planning},
     )
-    ombud = len(rows)
+    at_end = [r for r in at_end if r["n"]]
+    ombud = len(at_end)
     mean = round(total_families / ombud, 1) if ombud else None
     fig.tables["caseload_summary"] = Table(
         "caseload_summary",

@@ -77,7 +77,7 @@ def course_edit(request, pk):
     return render(request, "courses/form.html", {"form": form, "course": course})
 
 
-def _detail(request, course, *, session_form=None, participant_form=None, status=200):
+def _detail(request, course, *, session_form=None, status=200):
     page = selectors.course_page(request.user, course)
     # The members named on the page: one access-log row each, with the policy's basis.
     log_list(user=request.user, objects=page["shown"], request=request)
@@ -88,8 +88,6 @@ def _detail(request, course, *, session_form=None, participant_form=None, status
             "course": selectors.course_overview(request.user, course.pk),
             "page": page,
             "session_form": session_form or forms.SessionForm(),
-            "participant_form": participant_form
-            or forms.ParticipantForm(candidates=access.course_candidates(request.user)),
         },
         status=status,
     )
@@ -114,11 +112,16 @@ def session_add(request, pk):
     return _detail(request, course, session_form=form)
 
 
-@require_POST
+@GET_POST
 @idempotent_post
 def participant_add(request, pk):
+    """Add a parent: the adults the user may name, not yet on the course. The list names
+    them, so the page logs each one it shows."""
     course = _course(request, pk)
-    form = forms.ParticipantForm(request.POST, candidates=access.course_candidates(request.user))
+    candidates = access.course_candidates(request.user).exclude(
+        pk__in=course.participants.values("member_id")
+    )
+    form = forms.ParticipantForm(request.POST or None, candidates=candidates)
     done = submit(
         request,
         form,
@@ -127,7 +130,8 @@ def participant_add(request, pk):
     if done.saved:
         messages.success(request, _("The participant was added."))
         return redirect("courses:detail", course.pk)
-    return _detail(request, course, participant_form=form)
+    log_list(user=request.user, objects=form.fields["member"].queryset, request=request)
+    return render(request, "courses/participant_form.html", {"course": course, "form": form})
 
 
 @GET_POST

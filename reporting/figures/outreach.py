@@ -105,26 +105,23 @@ def courses(p: Period, fig: Figures) -> None:
         ), sessions AS (
             SELECT course_id, count(*) AS n FROM {T_SESSION} GROUP BY course_id
         )
-        SELECT c.administration_id, GROUPING(c.administration_id) AS is_total,
+        SELECT c.administration_id, a.name, GROUPING(c.administration_id) AS is_total,
                count(*) AS courses,
                sum(COALESCE(s.n, 0)) AS sessions,
                sum(COALESCE(nm.n, 0) + c.anonymous_participants) AS participants,
                sum(COALESCE(nm.done, 0) + c.anonymous_completed) AS completed
         FROM {T_COURSE} c
+        JOIN {T_ADMIN} a ON a.id = c.administration_id
         LEFT JOIN named nm ON nm.course_id = c.id
         LEFT JOIN sessions s ON s.course_id = c.id
         WHERE c.start_date BETWEEN %(start)s AND %(end)s
-        GROUP BY ROLLUP (c.administration_id)
+        GROUP BY ROLLUP ((c.administration_id, a.name))
     """  # noqa: S608 -- table names from model meta; values are parameters
     data = {
         (None if r["is_total"] else r["administration_id"]): r
         for r in fetch(sql, {"start": p.start, "end": p.end})
     }
-    names = dict(
-        Administration.objects.filter(pk__in=[k for k in data if k is not None]).values_list(
-            "pk", "name"
-        )
-    )
+    names = {k: r["name"] for k, r in data.items() if k is not None}
 
     def cells(r) -> dict:
         r = r or {}

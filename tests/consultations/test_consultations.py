@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from consultations import services
+from consultations import screening, services
 from consultations.models import Consultation
 from familjelotsen.models import AccessLogEntry
 from tests.factories import CustodianFactory, FamilyFactory, UserFactory, personnummer_for
@@ -53,6 +53,13 @@ def test_a_personnummer_is_refused_next_to_its_field_and_the_text_is_kept(ombud,
     assert 'id="id_question_errors"' in html  # at the field, linked from the summary
     assert typed in html and "Bjud in till nätverksmöte" in html  # nothing typed is lost
     assert not Consultation.objects.exists()
+
+
+def test_what_looks_like_a_personnummer_is_found_even_with_a_wrong_check_digit():
+    assert screening.has_personnummer("Barnet 20140603-2383 i åk 6")  # check digit off
+    assert screening.has_personnummer("pnr 140603+2381 och 201406032381")
+    assert not screening.has_personnummer("Ring 0701234567 eller 070-123 45 67, dnr 2026-1234")
+    assert not screening.has_personnummer("Barnet 20141403-2382")  # no 14th month
 
 
 def test_a_register_name_warns_without_naming_it_and_saves_once_confirmed(

@@ -14,6 +14,7 @@ COUNT = _("Write a whole number, 0 or more.")
 
 
 def _count(label, **kwargs) -> forms.IntegerField:
+    kwargs.setdefault("required", False)  # empty is 0
     return forms.IntegerField(
         label=label,
         min_value=0,
@@ -101,7 +102,7 @@ class AttendanceForm(forms.Form):
     present = forms.ModelMultipleChoiceField(
         label=_("Present"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
-    anonymous_present = _count(_("Anonymous participants present"), required=False)
+    anonymous_present = _count(_("Anonymous participants present"))
 
     def __init__(self, *args, course, lines, **kwargs):
         super().__init__(*args, **kwargs)

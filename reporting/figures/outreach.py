@@ -1,7 +1,7 @@
 """The team's work outside the family cases (issue 20 parts 3–4): consultations for
 professionals and parenting-support courses, as raw tables for `reporting.suppression`.
 
-Definitions (each table carries them in its rows and note):
+Definitions (each table carries its own in its note, printed under it):
 - consultations: those held during the period, by the kind of the asking professional's
   administration; hours are the time spent on them. Counted like persons (1–4 shown as "<5"):
   a few consultations from one kind of administration could point at the professional who
@@ -71,7 +71,7 @@ def consultations(p: Period, fig: Figures) -> None:
             Column("hours", _("Hours"), count=False, decimals=1),
         ],
         [Row(k.value, k.label, cells(data.get(k.value))) for k in Administration.Kind],
-        Row("total", _("All consultations"), cells(total), definition=CONSULTATIONS_DEFINITION),
+        Row("total", _("All consultations"), cells(total)),
         note=CONSULTATIONS_DEFINITION,
     )
     n = total["n"] if total else 0
@@ -87,6 +87,7 @@ def consultations(p: Period, fig: Figures) -> None:
             Row("request", _("Became a request"), {"consultations": cnt(request)}),
         ],
         Row("total", _("All consultations"), {"consultations": cnt(n)}),
+        note=_("The follow-up the team recorded for each consultation of the period."),
     )
     fig.facts["consultations"] = n
 
@@ -149,6 +150,6 @@ def courses(p: Period, fig: Figures) -> None:
             Column("completed", _("Completed")),
         ],
         rows,
-        Row("total", _("All courses"), cells(data.get(None)), definition=COURSES_DEFINITION),
+        Row("total", _("All courses"), cells(data.get(None))),
         note=COURSES_DEFINITION,
     )

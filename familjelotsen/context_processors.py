@@ -13,6 +13,8 @@ NAVIGATION = {
     Role.FAMILY_OMBUD: [
         ("cases:my_families", _("My families")),
         ("agenda:digest", _("Today")),
+        ("consultations:list", _("Consultations")),
+        ("courses:list", _("Courses")),
     ],
     Role.TEAM_LEAD: [
         ("cases:waiting_list", _("Waiting list")),
@@ -21,6 +23,8 @@ NAVIGATION = {
         ("reporting:dashboard", _("Reports")),
         ("agenda:digest", _("Today")),
         ("agenda:sms_failed", _("Failed sends")),
+        ("consultations:list", _("Consultations")),
+        ("courses:list", _("Courses")),
     ],
     Role.SCHOOL_COORDINATOR: [("cases:pupils", _("Pupils"))],
     Role.COORDINATOR: [

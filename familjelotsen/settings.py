@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "agenda",
     "privacy",
     "evaluation",
+    "consultations",
+    "courses",
     "reporting",
     "sysadmin",
 ]

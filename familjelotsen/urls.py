@@ -28,6 +28,8 @@ urlpatterns = [
     path("natverk/", include("network.urls")),
     path("rapporter/", include("reporting.urls")),
     path("utvardering/", include("evaluation.urls")),
+    path("konsultationer/", include("consultations.urls")),
+    path("kurser/", include("courses.urls")),
 ]
 
 handler403 = "familjelotsen.errors.permission_denied"

@@ -302,6 +302,14 @@ SECTIONS: list[Section] = [
         _chart_volume,
         kinds=frozenset({K.STEERING_GROUP, K.FUNDER}),
     ),
+    # The team's work outside the cases (issue 20): consultations and parenting courses.
+    Section(
+        "outreach",
+        "process",
+        _("Consultations and parenting-support courses"),
+        ("consultations", "consultation_follow_up", "courses"),
+        per_administration=("courses",),
+    ),
     # Actor level
     Section(
         "administrations",

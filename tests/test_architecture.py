@@ -30,6 +30,8 @@ ORDER = (
     "agenda",
     "privacy",
     "evaluation",
+    "consultations",
+    "courses",
     "reporting",
     "sysadmin",
 )
@@ -43,6 +45,8 @@ UPWARD_ALLOWED = {
     ("familjelotsen.access", "network"): "network participants are a source of shares",
     ("familjelotsen.access", "reporting"): "reports are aggregates: who may read them",
     ("familjelotsen.access", "evaluation"): "who reads a family's follow-up questionnaires",
+    ("familjelotsen.access", "consultations"): "who reads the team's consultations",
+    ("familjelotsen.access", "courses"): "who runs courses and names their participants",
     ("evaluation.figures", "reporting"): (
         "the evaluation's report figures are built as reporting's tables, and reporting's "
         "registry computes them with the others"

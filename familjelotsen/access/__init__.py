@@ -13,6 +13,8 @@ grants.
 - `team`: the case team, drawn from the owning administration only.
 - `evaluation`: the evaluation's records: a family's follow-up questionnaires (the case team
   only), the collaboration survey's rounds and the evaluators' extract (the project leader).
+- `outreach`: the team's work outside the cases: consultations for professionals and
+  parenting-support courses (the team only; the project leader counts them in the reports).
 - `staff`: the system administrator's area (staff accounts, administrations, reference data,
   never a case) and the hand-over of an ombud's families by their team lead.
 
@@ -51,6 +53,17 @@ from familjelotsen.access.grants import (
     unshare,
     user_sync_groups,
     wanted_shares,
+)
+from familjelotsen.access.outreach import (
+    course_candidates,
+    course_leader_candidates,
+    course_members,
+    get_consultation_for_user,
+    get_course_for_user,
+    require_outreach,
+    visible_consultations,
+    visible_courses,
+    works_outreach,
 )
 from familjelotsen.access.policy import (
     CASE_ROLES,

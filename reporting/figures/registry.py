@@ -10,6 +10,7 @@ from reporting.figures.members import members
 from reporting.figures.money import money
 from reporting.figures.network import network
 from reporting.figures.outcomes import goal_progress, kasam, obstacles
+from reporting.figures.outreach import consultations, courses
 from reporting.figures.sip import sip
 from reporting.figures.tables import Figures, Period
 from reporting.figures.work import caseload, cost, hours_by_activity, journal
@@ -32,6 +33,8 @@ FIGURES: list[Callable[[Period, Figures], None]] = [
     money,  # reads placements
     family_follow_up,  # evaluation: the family questionnaires (issue 19)
     survey_rounds,  # evaluation: the collaboration survey (issue 19)
+    consultations,  # consultations for professionals (issue 20)
+    courses,  # parenting-support courses (issue 20)
 ]
 
 

@@ -26,6 +26,8 @@ APPS = (
     "agenda",
     "privacy",
     "evaluation",
+    "consultations",
+    "courses",
     "reporting",
     "familjelotsen",
 )

@@ -297,15 +297,16 @@ def test_every_figure_is_computed_with_a_fixed_number_of_queries(
     # money (issue 19): cost settings 1, OPI 1, hours by month 1, counts 1, contributions 1,
     # volume targets 1, closed processes 1, and evaluation (issue 19): the family
     # questionnaires 1, the survey rounds 1 (and the latest round by kind 1 when there is a
-    # round) = 29, whatever the number of families.
-    with django_assert_max_num_queries(29):
+    # round), and issue 20: consultations 1, parenting-support courses 1 = 31, whatever the
+    # number of families.
+    with django_assert_max_num_queries(31):
         figures.compute(period)
 
 
 def test_the_query_count_does_not_grow_with_the_data(world, period, django_assert_num_queries):
     from tests.factories import FamilyFactory
 
-    with django_assert_num_queries(29):
+    with django_assert_num_queries(31):
         figures.compute(period)
     for _ in range(20):
         FamilyFactory(
@@ -313,5 +314,5 @@ def test_the_query_count_does_not_grow_with_the_data(world, period, django_asser
             request_date=dt.date(2025, 5, 1),
             start_date=dt.date(2025, 6, 1),
         )
-    with django_assert_num_queries(29):
+    with django_assert_num_queries(31):
         figures.compute(period)

@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "agenda",
     "privacy",
     "evaluation",
+    "referrals",
     "reporting",
     "sysadmin",
 ]

@@ -28,6 +28,8 @@ urlpatterns = [
     path("natverk/", include("network.urls")),
     path("rapporter/", include("reporting.urls")),
     path("utvardering/", include("evaluation.urls")),
+    # Requests to the team from school and social services (issue 20).
+    path("forfragningar/", include("referrals.urls")),
 ]
 
 handler403 = "familjelotsen.errors.permission_denied"

@@ -19,6 +19,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from cases.models import Family, InfoCategory, VersionedModel, WorkKind
 from familjelotsen.models import Administration, BaseModel
@@ -35,9 +36,9 @@ def scan_upload_to(instance, filename: str) -> str:
 class Referral(VersionedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        SENT = "sent", _("Sent")
+        SENT = "sent", pgettext_lazy("a request's status", "Sent")
         ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
+        DECLINED = "declined", pgettext_lazy("a request's status", "Declined")
 
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT

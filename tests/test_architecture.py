@@ -30,6 +30,7 @@ ORDER = (
     "agenda",
     "privacy",
     "evaluation",
+    "referrals",
     "reporting",
     "sysadmin",
 )
@@ -43,6 +44,7 @@ UPWARD_ALLOWED = {
     ("familjelotsen.access", "network"): "network participants are a source of shares",
     ("familjelotsen.access", "reporting"): "reports are aggregates: who may read them",
     ("familjelotsen.access", "evaluation"): "who reads a family's follow-up questionnaires",
+    ("familjelotsen.access", "referrals"): "who reads and decides a request to the team",
     ("evaluation.figures", "reporting"): (
         "the evaluation's report figures are built as reporting's tables, and reporting's "
         "registry computes them with the others"

@@ -26,6 +26,7 @@ APPS = (
     "agenda",
     "privacy",
     "evaluation",
+    "referrals",
     "reporting",
     "familjelotsen",
 )

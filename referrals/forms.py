@@ -42,13 +42,32 @@ class PersonnummerField(forms.CharField):
             raise ValidationError(str(exc), code="personnummer") from None
 
 
+# Each person's fields say whose they are: the error summary names the field by its label.
+LABELS = {
+    "child": (
+        _("First name (the child)"),
+        _("Last name (the child)"),
+        _("Personal identity number (the child)"),
+    ),
+    "c1": (
+        _("First name (custodian)"),
+        _("Last name (custodian)"),
+        _("Personal identity number (custodian)"),
+    ),
+    "c2": (
+        _("First name (second custodian)"),
+        _("Last name (second custodian)"),
+        _("Personal identity number (second custodian)"),
+    ),
+}
+
+
 def _person_fields(prefix: str, *, signs: bool) -> dict:
+    first, last, number = LABELS[prefix]
     fields = {
-        f"{prefix}_first_name": forms.CharField(
-            label=_("First name"), max_length=80, required=False
-        ),
-        f"{prefix}_last_name": forms.CharField(label=_("Last name"), max_length=80, required=False),
-        f"{prefix}_personal_number": PersonnummerField(),
+        f"{prefix}_first_name": forms.CharField(label=first, max_length=80, required=False),
+        f"{prefix}_last_name": forms.CharField(label=last, max_length=80, required=False),
+        f"{prefix}_personal_number": PersonnummerField(label=number),
     }
     if signs:
         fields[f"{prefix}_signed_consent"] = forms.BooleanField(
@@ -70,8 +89,11 @@ class ReferralForm(forms.Form):
 
     version = VersionField(required=False)
 
-    def __init__(self, *args, user, referral: Referral | None = None, **kwargs):
+    def __init__(self, *args, user, referral: Referral | None = None, sending=False, **kwargs):
         self.referral = referral
+        # Sending (or changing a sent request): what a sent request needs is checked here too,
+        # so every message comes at once with the format errors.
+        self.sending = sending or (referral is not None and referral.status == Referral.Status.SENT)
         if referral is not None and "initial" not in kwargs:
             kwargs["initial"] = self.initial_from(referral)
         super().__init__(*args, **kwargs)
@@ -212,6 +234,21 @@ class ReferralForm(forms.Form):
             self.add_error(
                 "consent_valid_until", _("The end date cannot be before the start date.")
             )
+        if self.sending:
+            kwargs = self.service_kwargs()
+            for field, messages in services.send_errors(
+                people=kwargs["people"],
+                about=kwargs["about"],
+                has_scan=bool(kwargs["scan"] or (self.referral and self.referral.scan)),
+                consent_signed_on=kwargs["consent_signed_on"],
+                consent_valid_until=kwargs["consent_valid_until"],
+                consent_receiving=kwargs["consent_receiving"],
+                consent_categories=kwargs["consent_categories"],
+                child_view=kwargs["child_view"],
+                today=timezone.localdate(),
+            ).items():
+                if field not in self.errors:
+                    self.add_error(field, messages)
         if self.errors and self.files.get("scan"):
             # A browser never fills a file field in again: say so where the field is.
             self.add_error(
@@ -233,8 +270,8 @@ class ReferralForm(forms.Form):
             for prefix, kind, position in PEOPLE
         ]
         return {
-            "team": data["team"],
-            "kind": data["kind"],
+            "team": data.get("team"),
+            "kind": data.get("kind"),
             "people": people,
             "about": data.get("about", ""),
             "school": data.get("school", ""),

@@ -61,7 +61,7 @@ class PersonInput:
 # --- Saving and sending -------------------------------------------------------------------------
 
 
-def _send_errors(
+def send_errors(
     *,
     people: Sequence[PersonInput],
     about: str,
@@ -190,7 +190,7 @@ def referral_save(
         raise ValidationError(_("The team has decided on this request: it can no longer change."))
     sending = send or (referral is not None and referral.status == Status.SENT)
     if sending:
-        errors = _send_errors(
+        errors = send_errors(
             people=people,
             about=about,
             has_scan=scan is not None or bool(referral and referral.scan),

@@ -32,8 +32,12 @@ def mine(request):
     return render(request, "referrals/mine.html", {"referrals": rows})
 
 
+def _sending(request) -> bool:
+    return request.POST.get("action") == "send"
+
+
 def _save(request, form, referral=None):
-    send = request.POST.get("action") == "send"
+    send = _sending(request)
 
     def save(data):
         kwargs = form.service_kwargs()
@@ -60,7 +64,9 @@ def _saved_message(request, referral) -> None:
 @access.require_referrer
 @idempotent_post
 def create(request):
-    form = forms.ReferralForm(request.POST or None, request.FILES or None, user=request.user)
+    form = forms.ReferralForm(
+        request.POST or None, request.FILES or None, user=request.user, sending=_sending(request)
+    )
     done = _save(request, form)
     if done.saved:
         _saved_message(request, done.result)
@@ -74,7 +80,11 @@ def create(request):
 def edit(request, pk):
     referral = access.get_referral_for_user(request, pk, need="edit")
     form = forms.ReferralForm(
-        request.POST or None, request.FILES or None, user=request.user, referral=referral
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        referral=referral,
+        sending=_sending(request),
     )
     done = _save(request, form, referral)
     if done.saved:

@@ -251,6 +251,7 @@ def test_a_wrong_personnummer_and_a_file_that_is_not_a_scan_give_swedish_message
         team=adm_rs.pk,
         consent_receiving=[adm_school.pk],
         child_personal_number=typo,
+        c1_first_name="",
     )
     data["scan"] = SimpleUploadedFile("samtycke.pdf", b"bara text", "application/pdf")
     response = client.post(reverse("referrals:create"), data)
@@ -259,6 +260,8 @@ def test_a_wrong_personnummer_and_a_file_that_is_not_a_scan_give_swedish_message
     assert "Kontrollsiffran stämmer inte" in body
     assert "Bara filer i formatet PDF, JPEG eller PNG kan laddas upp" in body
     assert "Välj filen igen" in body
+    # What sending needs is said at once with the format errors, at its field.
+    assert "Skriv vårdnadshavarens förnamn." in body
     assert 'value="Oskar"' in body and f'value="{typo}"' in body
     assert "Oskar är ofta frånvarande" in body
     assert not Referral.objects.exists()

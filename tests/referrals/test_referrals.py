@@ -186,57 +186,77 @@ def test_a_request_from_school_is_accepted_and_its_consent_shares_with_school_an
     assert client.get(reverse("referrals:edit", args=[referral.pk])).status_code == 403
 
 
-def test_without_a_consent_form_a_request_is_sent_but_not_accepted_and_a_decline_reason_reaches_the_referrer(  # noqa: E501
+def test_without_a_consent_form_a_request_waits_for_it_then_the_school_contact_accepts_and_a_decline_reason_reaches_the_referrer(  # noqa: E501
     rektor, case_officer, team_lead, ombud, adm_rs, adm_school
 ):
     SchoolContact.objects.create(team=adm_rs, member=ombud, set_by=team_lead)
     referrer = _client(rektor)
     # A draft is the referrer's alone.
     referrer.post(reverse("referrals:create"), _form(scan=False, action="draft", team=adm_rs.pk))
-    draft = Referral.objects.get(referrer=rektor)
-    assert draft.status == Referral.Status.DRAFT
-    assert _client(team_lead).get(reverse("referrals:detail", args=[draft.pk])).status_code == 404
+    request = Referral.objects.get(referrer=rektor)
+    assert request.status == Referral.Status.DRAFT
+    assert _client(team_lead).get(reverse("referrals:detail", args=[request.pk])).status_code == 404
     # Sent without the form: it reaches the team lead and the school-responsible member.
     response = referrer.post(
-        reverse("referrals:edit", args=[draft.pk]),
-        _form(scan=False, team=adm_rs.pk, version=draft.version),
+        reverse("referrals:edit", args=[request.pk]),
+        _form(scan=False, team=adm_rs.pk, version=request.version),
     )
     assert response.status_code == 302
-    draft.refresh_from_db()
-    assert draft.status == Referral.Status.SENT
+    request.refresh_from_db()
+    assert request.status == Referral.Status.SENT
     contact = _client(ombud)
     assert b"Oskar Ek" in contact.get(reverse("cases:my_families")).content
-    page = contact.get(reverse("referrals:detail", args=[draft.pk]))
+    page = contact.get(reverse("referrals:detail", args=[request.pk]))
     assert b"no signed consent form" in page.content
     # It cannot be accepted: no family, no consent.
-    response = contact.post(reverse("referrals:accept", args=[draft.pk]), {})
+    response = contact.post(reverse("referrals:accept", args=[request.pk]), {})
     assert response.status_code == 422
     assert b"The request has no signed consent form" in response.content
-    draft.refresh_from_db()
-    assert draft.status == Referral.Status.SENT and draft.family is None
+    request.refresh_from_db()
+    assert request.status == Referral.Status.SENT and request.family is None
     assert not cm.Family.objects.exists()
+    # The referrer attaches the form later; then the school-responsible member accepts it and
+    # holds the family.
+    response = referrer.post(
+        reverse("referrals:edit", args=[request.pk]),
+        _form(
+            action="save",
+            team=adm_rs.pk,
+            consent_receiving=[adm_school.pk],
+            version=request.version,
+        ),
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    response = contact.post(
+        reverse("referrals:accept", args=[request.pk]), {"version": request.version}
+    )
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert request.status == Referral.Status.ACCEPTED and request.decided_by == ombud
+    assert request.family.responsible_ombud == ombud
+
     # A request from social services goes to the team lead only, not to the school contact.
     _client(case_officer).post(reverse("referrals:create"), _form(scan=False, team=adm_rs.pk))
     from_soc = Referral.objects.get(referrer=case_officer)
     assert contact.get(reverse("referrals:detail", args=[from_soc.pk])).status_code == 404
-    assert (
-        _client(team_lead).get(reverse("referrals:detail", args=[from_soc.pk])).status_code == 200
-    )
-
-    # Declining needs a reason, which the referrer then reads.
     lead = _client(team_lead)
-    response = lead.post(reverse("referrals:decline", args=[draft.pk]), {"reason": " "})
+    assert lead.get(reverse("referrals:detail", args=[from_soc.pk])).status_code == 200
+    # Declining needs a reason, which the referrer then reads.
+    response = lead.post(reverse("referrals:decline", args=[from_soc.pk]), {"reason": " "})
     assert response.status_code == 422 and b"Give the reason" in response.content
-    reason = "Familjen passar bättre för skolans elevhälsa; kontakta kuratorn."
-    response = lead.post(reverse("referrals:decline", args=[draft.pk]), {"reason": reason})
+    reason = "Familjen passar bättre för nätverkslaget; kontakta dem direkt."
+    response = lead.post(reverse("referrals:decline", args=[from_soc.pk]), {"reason": reason})
     assert response.status_code == 302
-    draft.refresh_from_db()
-    assert draft.status == Referral.Status.DECLINED and draft.decided_by == team_lead
-    assert reason.encode() in referrer.get(reverse("referrals:detail", args=[draft.pk])).content
-    assert b"kontakta kuratorn" in referrer.get(reverse("referrals:mine")).content
+    from_soc.refresh_from_db()
+    assert from_soc.status == Referral.Status.DECLINED and from_soc.decided_by == team_lead
+    officer = _client(case_officer)
+    assert reason.encode() in officer.get(reverse("referrals:detail", args=[from_soc.pk])).content
+    assert b"kontakta dem direkt" in officer.get(reverse("referrals:mine")).content
+    assert not cm.Family.objects.filter(requesting_administration=case_officer.administration)
     # The service refuses anyone the policy does not let decide, whatever the page.
     with pytest.raises(PermissionDenied):
-        services.referral_decline(referral=from_soc, by=rektor, reason="Nej")
+        services.referral_decline(referral=request, by=rektor, reason="Nej")
 
 
 @pytest.mark.swedish
@@ -265,3 +285,24 @@ def test_a_wrong_personnummer_and_a_file_that_is_not_a_scan_give_swedish_message
     assert 'value="Oskar"' in body and f'value="{typo}"' in body
     assert "Oskar är ofta frånvarande" in body
     assert not Referral.objects.exists()
+
+
+def test_the_demo_has_a_request_from_school_with_a_readable_consent_form_waiting_for_the_lead(db):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from familjelotsen import demo as base_demo
+    from referrals import demo, selectors
+
+    base = base_demo.seed()
+    demo.seed(base)
+    demo.seed(base)  # idempotent
+    referral = Referral.objects.get()
+    assert referral.status == Referral.Status.SENT and referral.referrer.username == "rektor"
+    text = PdfReader(BytesIO(referral.scan.open("rb").read())).pages[0].extract_text()
+    assert "Samtyckesblankett" in text
+    lead = base["users"]["teamledare"]
+    assert [r.pk for r in selectors.waiting(lead)] == [referral.pk]
+    # From a school: the team's school-responsible member (the demo ombud) has it too.
+    assert [r.pk for r in selectors.waiting(base["users"]["ombud"])] == [referral.pk]

@@ -18,6 +18,7 @@ NAVIGATION = {
     ],
     Role.TEAM_LEAD: [
         ("cases:waiting_list", _("Waiting list")),
+        ("referrals:incoming", _("Requests from outside")),
         ("cases:my_families", _("Families")),
         ("access_log", _("Access log")),
         ("reporting:dashboard", _("Reports")),
@@ -35,6 +36,10 @@ NAVIGATION = {
         ("reporting:dashboard", _("Reports")),
         ("evaluation:rounds", _("Collaboration survey")),
         ("evaluation:extract", _("Evaluation extract")),
+    ],
+    Role.REFERRER: [
+        ("referrals:mine", _("My requests")),
+        ("cases:shared", _("Shared with us")),
     ],
     Role.SYSTEM_ADMIN: [
         ("sysadmin:index", pgettext_lazy("the system administrator's area", "Administration")),

@@ -41,6 +41,9 @@ USERS = [
     ("region", Role.COORDINATOR, "Regionen", "Eva", "Påhittad", "Koordinator BUP"),
     ("projektledare", Role.PROJECT_LEADER, "Råd & Stöd", "Fredrik", "Fiktiv", "Projektledare"),
     ("admin", Role.SYSTEM_ADMIN, None, "Gun", "Systemsson", "Systemadministratör"),
+    # Referrers (issue 20): they send the team requests with the family's consent form.
+    ("rektor", Role.REFERRER, "Skolan", "Helena", "Rektorsson", "Rektor, Ekbackens skola"),
+    ("handlaggare", Role.REFERRER, "Socialtjänsten", "Ivar", "Utredare", "Socialsekreterare"),
 ]
 
 

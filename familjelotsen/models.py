@@ -64,6 +64,9 @@ class User(AbstractUser):
         COORDINATOR = "coordinator", _("Coordinator / case officer")
         PROJECT_LEADER = "project_leader", _("Project leader")
         SYSTEM_ADMIN = "system_admin", _("System administrator")
+        # A rektor or pupil-health team at a school, or a social-services case officer, who
+        # sends the team requests with the family's signed consent form (seed 004).
+        REFERRER = "referrer", _("Referrer (school or social services)")
 
     administration = models.ForeignKey(
         Administration,
@@ -123,6 +126,11 @@ class AccessLogEntry(models.Model):
         # A family's row in the pseudonymised extract for the evaluators (issue 19), made by the
         # project leader for a family that agreed to take part in the evaluation.
         EVALUATION = "evaluation", _("evaluation with the family's agreement")
+        # A request to the team (issue 20): read by the referrer who wrote it, or by the team's
+        # school-responsible member when it comes from a school (the team lead reads it as
+        # team lead).
+        REFERRER = "referrer", _("own request to the team")
+        SCHOOL_CONTACT = "school_contact", _("the team's school-responsible member")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

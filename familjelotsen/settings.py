@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "evaluation",
     "consultations",
     "courses",
+    "referrals",
     "reporting",
     "sysadmin",
 ]

@@ -28,6 +28,8 @@ from familjelotsen import memo
 FAMILY_PAGE = "family_page"
 # The case worker's family list: provide(user) -> e.g. consents about to expire.
 FAMILY_LIST = "family_list"
+# The team lead's waiting list: provide(user) -> e.g. requests from outside to decide.
+WAITING_LIST = "waiting_list"
 # The lists of work shared with a case worker's administration: provide(user).
 WORK_LISTS = "work_lists"
 # The page of one pupil: provide(user, member_id).

@@ -30,6 +30,8 @@ urlpatterns = [
     path("utvardering/", include("evaluation.urls")),
     path("konsultationer/", include("consultations.urls")),
     path("kurser/", include("courses.urls")),
+    # Requests to the team from school and social services (issue 20).
+    path("forfragningar/", include("referrals.urls")),
 ]
 
 handler403 = "familjelotsen.errors.permission_denied"

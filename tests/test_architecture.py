@@ -32,6 +32,7 @@ ORDER = (
     "evaluation",
     "consultations",
     "courses",
+    "referrals",
     "reporting",
     "sysadmin",
 )
@@ -47,6 +48,7 @@ UPWARD_ALLOWED = {
     ("familjelotsen.access", "evaluation"): "who reads a family's follow-up questionnaires",
     ("familjelotsen.access", "consultations"): "who reads the team's consultations",
     ("familjelotsen.access", "courses"): "who runs courses and names their participants",
+    ("familjelotsen.access", "referrals"): "who reads and decides a request to the team",
     ("evaluation.figures", "reporting"): (
         "the evaluation's report figures are built as reporting's tables, and reporting's "
         "registry computes them with the others"

@@ -162,6 +162,7 @@ def test_user_roles_cover_the_spec():
         "coordinator",
         "project_leader",
         "system_admin",
+        "referrer",
     }
 
 

@@ -63,6 +63,9 @@ def waiting_list(request):
     for family in families:
         family.days_waited = (today - family.request_date).days
     caseloads = selectors.caseloads(request.user)
+    # Requests from school and social services waiting for the lead's decision (referrals).
+    panels, shown = slots.gather(slots.WAITING_LIST, request.user)
+    log_list(user=request.user, objects=shown, request=request)
     load = {row["ombud"].pk: row for row in caseloads}
     # Each ombud in the choice with their load, so the lead sees who has room.
     choices = []
@@ -92,6 +95,7 @@ def waiting_list(request):
             "ombud_choices": choices,
             "form": form,
             "counts": selectors.waiting_counts(request.user),
+            **panels,
         },
     )
 

@@ -15,6 +15,8 @@ grants.
   only), the collaboration survey's rounds and the evaluators' extract (the project leader).
 - `outreach`: the team's work outside the cases: consultations for professionals and
   parenting-support courses (the team only; the project leader counts them in the reports).
+- `referrals`: requests to the team from school and social services (issue 20): the
+  referrer's own, the team lead's and the school-responsible member's reading and deciding.
 - `staff`: the system administrator's area (staff accounts, administrations, reference data,
   never a case) and the hand-over of an ombud's families by their team lead.
 
@@ -110,6 +112,22 @@ from familjelotsen.access.policy import (
     visible_reports,
     with_basis,
     with_identity,
+)
+from familjelotsen.access.referrals import (
+    REFERRAL_ROLES,
+    ReferralPermissions,
+    files_referrals,
+    get_referral_for_user,
+    is_school_contact,
+    receives_referrals,
+    referral_permissions,
+    referral_teams,
+    require_receiver,
+    require_referrer,
+    school_contact_candidates,
+    sets_school_contact,
+    visible_referrals,
+    waiting_referrals,
 )
 from familjelotsen.access.registry import REGISTRY, Guarded, model_by_label
 from familjelotsen.access.staff import (

@@ -53,9 +53,11 @@ class Need(enum.StrEnum):
     CHANGE = "change"
 
 
-# Staff who work with cases in their administration: the ones a share reaches.
+# Staff who work with cases in their administration: the ones a share reaches. The referrer
+# (a rektor, a social-services case officer) works with the family in their own administration:
+# what a consent shares with it reaches them as it reaches their colleagues, and nothing more.
 CASE_WORKING_ROLES = frozenset(
-    {Role.FAMILY_OMBUD, Role.TEAM_LEAD, Role.SCHOOL_COORDINATOR, Role.COORDINATOR}
+    {Role.FAMILY_OMBUD, Role.TEAM_LEAD, Role.SCHOOL_COORDINATOR, Role.COORDINATOR, Role.REFERRER}
 )
 # Roles that may sit on a case team of their own administration's family. The project leader
 # is there only when added on purpose, as a case worker.
@@ -70,6 +72,7 @@ CASE_ROLES = frozenset(
         Role.SCHOOL_COORDINATOR,
         Role.COORDINATOR,
         Role.PROJECT_LEADER,
+        Role.REFERRER,
     }
 )
 

@@ -67,8 +67,11 @@ LABELS = (
     PROCESS,
 )
 
-# SPEC §3.3: a share opens a record to the administration's case-working staff only.
-CASE_WORKING_ROLES = frozenset({"family_ombud", "team_lead", "school_coordinator", "coordinator"})
+# SPEC §3.3: a share opens a record to the administration's case-working staff only; the
+# referrer (a rektor, a social-services case officer, issue 20) works with families in theirs.
+CASE_WORKING_ROLES = frozenset(
+    {"family_ombud", "team_lead", "school_coordinator", "coordinator", "referrer"}
+)
 
 COORDINATION, SCHOOL, HEALTH, SOCIAL, EMPLOYMENT = (
     "coordination",

@@ -36,6 +36,8 @@ PERSONAS = {
     "skola": True,
     "region": True,
     "projektledare": False,
+    # A referrer (issue 20): their own request, and what consents share with school.
+    "rektor": True,
 }
 MAX_PAGES = 60
 PER_PATTERN = 3  # the same URL pattern (route), with other ids or query strings

@@ -28,6 +28,7 @@ APPS = (
     "evaluation",
     "consultations",
     "courses",
+    "referrals",
     "reporting",
     "familjelotsen",
 )

@@ -128,6 +128,8 @@ def _base() -> Base:
         "school": (Role.SCHOOL_COORDINATOR, school),
         "region": (Role.COORDINATOR, region),
         "admin": (Role.SYSTEM_ADMIN, None),
+        # A rektor who sends the team requests (issue 20): reached by shares to school only.
+        "rektor": (Role.REFERRER, school),
     }
     user_ids = {
         name: UserFactory(username=f"pp_{name}", role=role, administration=adm, totp=False).pk

@@ -156,7 +156,8 @@ def test_demo_users_keep_their_names_and_password_and_the_admin_its_area(client,
     from familjelotsen.demo import give_demo_authenticator, seed
 
     seed()
-    for username in ("ombud", "ombud2", "teamledare", "skola", "region", "projektledare", "admin"):
+    demo_users = ("ombud", "ombud2", "teamledare", "skola", "region", "projektledare", "admin")
+    for username in (*demo_users, "rektor", "handlaggare"):
         assert User.objects.get(username=username).check_password(settings.DEMO_PASSWORD)
     admin = User.objects.get(username="admin")
     assert admin.role == Role.SYSTEM_ADMIN and admin.administration_id is None

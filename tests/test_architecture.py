@@ -46,6 +46,9 @@ UPWARD_ALLOWED = {
     ("familjelotsen.access", "network"): "network participants are a source of shares",
     ("familjelotsen.access", "reporting"): "reports are aggregates: who may read them",
     ("familjelotsen.access", "evaluation"): "who reads a family's follow-up questionnaires",
+    ("privacy.register_extract", "evaluation"): (
+        "a person's register extract holds the family's follow-up answers too (GDPR art. 15)"
+    ),
     ("familjelotsen.access", "consultations"): "who reads the team's consultations",
     ("familjelotsen.access", "courses"): "who runs courses and names their participants",
     ("familjelotsen.access", "referrals"): "who reads and decides a request to the team",

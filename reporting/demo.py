@@ -46,6 +46,10 @@ TARGETS = [
     (VolumeWork.NETWORK_FAMILIES, Decimal("150"), None),
     (VolumeWork.NETWORK_HOURS, Decimal("13"), None),
     (VolumeWork.PROJECT_FAMILIES, Decimal("30"), Decimal("15")),
+    # The seeds set no figure for these: illustrative targets a project leader might set.
+    (VolumeWork.CONSULTATIONS, Decimal("40"), None),
+    (VolumeWork.COURSES, Decimal("4"), None),
+    (VolumeWork.COURSE_PARTICIPANTS, Decimal("40"), None),
 ]
 
 

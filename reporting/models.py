@@ -322,6 +322,11 @@ class VolumeWork(models.TextChoices):
     NETWORK_FAMILIES = "network_families", _("Families in network work, per year")
     NETWORK_HOURS = "network_hours", _("Hours per network process")
     PROJECT_FAMILIES = "project_families", _("Families over the whole project")
+    # The team's work outside the family cases (seeds 002, 003); the seeds set no figure, so
+    # the project leader sets one or none.
+    CONSULTATIONS = "consultations", _("Consultations for professionals, per year")
+    COURSES = "courses", _("Parenting-support courses started, per year")
+    COURSE_PARTICIPANTS = "course_participants", _("Places on parenting-support courses, per year")
 
 
 @pghistory.track(**HISTORY)

@@ -444,6 +444,22 @@ def money(p: Period, fig: Figures) -> None:
             Cell(counts["project_families"], counts["project_families"], decimals=0),
             False,
         ),
+        # Consultations and course places are counted like persons (1–4 shown as "<5");
+        # courses are no persons but show only where enough parents lie behind them.
+        VolumeWork.CONSULTATIONS: (
+            Cell(fig.facts["consultations"], fig.facts["consultations"], decimals=0),
+            True,
+        ),
+        VolumeWork.COURSES: (
+            Cell(fig.facts["courses"], fig.facts["course_participants"], decimals=0),
+            True,
+        ),
+        VolumeWork.COURSE_PARTICIPANTS: (
+            Cell(
+                fig.facts["course_participants"], fig.facts["course_participants"], decimals=0
+            ),
+            True,
+        ),
     }
     definitions = {
         VolumeWork.COORDINATED_SUPPORT: _(
@@ -461,6 +477,18 @@ def money(p: Period, fig: Figures) -> None:
         VolumeWork.PROJECT_FAMILIES: _(
             "Families with coordinated support started from the project start up to the end "
             "of the period."
+        ),
+        VolumeWork.CONSULTATIONS: _(
+            "Consultations for professionals held in the period; the yearly target scaled to "
+            "the period."
+        ),
+        VolumeWork.COURSES: _(
+            "Parenting-support courses that started in the period; the yearly target scaled to "
+            "the period."
+        ),
+        VolumeWork.COURSE_PARTICIPANTS: _(
+            "Places on the parenting-support courses that started in the period, registered "
+            "and anonymous parents together; the yearly target scaled to the period."
         ),
     }
     target_rows = []

@@ -153,3 +153,6 @@ def courses(p: Period, fig: Figures) -> None:
         Row("total", _("All courses"), cells(data.get(None))),
         note=COURSES_DEFINITION,
     )
+    total = data.get(None) or {}
+    fig.facts["courses"] = int(total.get("courses") or 0)
+    fig.facts["course_participants"] = int(total.get("participants") or 0)

@@ -30,11 +30,11 @@ FIGURES: list[Callable[[Period, Figures], None]] = [
     cost,
     sip,
     network,
-    money,  # reads placements
-    family_follow_up,  # evaluation: the family questionnaires (issue 19)
-    survey_rounds,  # evaluation: the collaboration survey (issue 19)
     consultations,  # consultations for professionals (issue 20)
     courses,  # parenting-support courses (issue 20)
+    money,  # reads placements, consultations and courses (volume targets)
+    family_follow_up,  # evaluation: the family questionnaires (issue 19)
+    survey_rounds,  # evaluation: the collaboration survey (issue 19)
 ]
 
 

@@ -15,6 +15,7 @@ from courses.models import CourseKind
 from reporting import figures as fig
 from reporting import suppression
 from reporting.figures.outreach import CONSULTATIONS_DEFINITION
+from reporting.models import VolumeTarget, VolumeWork
 from tests.factories import CustodianFactory, FamilyFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +86,57 @@ def test_consultations_and_courses_are_counted_with_small_numbers_suppressed(
     courses = shown["courses"]
     assert courses.cell(str(adm_soc.pk), "participants").display == "<5"
     assert courses.cell(str(adm_soc.pk), "courses").display == ".."
+
+
+def test_consultations_and_courses_are_counted_against_their_yearly_targets(
+    ombud, adm_soc, time_machine
+):
+    """The project leader sees the work outside the cases against the targets set for it
+    (issue 20 part 5): yearly targets scaled to the half year, small counts withheld."""
+    time_machine.move_to(dt.datetime(2026, 6, 1, 12), tick=False)
+    VolumeTarget.objects.create(work=VolumeWork.CONSULTATIONS, target=40)
+    VolumeTarget.objects.create(work=VolumeWork.COURSES, target=4)
+    VolumeTarget.objects.create(work=VolumeWork.COURSE_PARTICIPANTS, target=40)
+    _consult(ombud, adm_soc, 10)
+    # Outside the period: not counted.
+    consultation_services.consultation_create(
+        by=ombud,
+        asked_by="Kurator",
+        asking_administration=adm_soc,
+        held_on=dt.date(2025, 12, 31),
+        question="Hur samordnar vi stödet?",
+        advice="Bjud in till nätverksmöte.",
+        minutes=30,
+        follow_up=Consultation.FollowUp.NONE,
+    )
+    for start in (DAY, DAY + dt.timedelta(days=30)):
+        course_services.course_create(
+            by=ombud,
+            kind=CourseKind.ABC,
+            name="",
+            administration=adm_soc,
+            leaders=[ombud],
+            start_date=start,
+            place="Familjecentralen",
+            sessions_to_complete=3,
+            anonymous_participants=6,
+            anonymous_completed=4,
+        )
+
+    shown = suppression.suppress(fig.compute(PERIOD))["volume_targets"]
+    assert shown.cell(VolumeWork.CONSULTATIONS, "target").display == "20.0"
+    assert shown.cell(VolumeWork.CONSULTATIONS, "actual").display == "10"
+    assert shown.cell(VolumeWork.CONSULTATIONS, "share").display == "50"
+    assert shown.cell(VolumeWork.COURSES, "actual").display == "2"
+    assert shown.cell(VolumeWork.COURSE_PARTICIPANTS, "actual").display == "12"
+    assert shown.cell(VolumeWork.COURSE_PARTICIPANTS, "share").display == "60"
+
+
+def test_a_handful_of_consultations_is_withheld_against_the_target(ombud, adm_soc, time_machine):
+    time_machine.move_to(dt.datetime(2026, 6, 1, 12), tick=False)
+    VolumeTarget.objects.create(work=VolumeWork.CONSULTATIONS, target=40)
+    _consult(ombud, adm_soc, 3)
+    shown = suppression.suppress(fig.compute(PERIOD))["volume_targets"]
+    # Withheld like a measure (as the families against their target), and the share with it.
+    assert shown.cell(VolumeWork.CONSULTATIONS, "actual").display == ".."
+    assert shown.cell(VolumeWork.CONSULTATIONS, "share").display == ".."

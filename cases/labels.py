@@ -5,8 +5,12 @@ network work); the form field that offers members this way is `cases.forms.Label
 
 from __future__ import annotations
 
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Q, QuerySet
+from django.db.models.functions import JSONObject
 from django.utils.translation import gettext as _
 
+from cases import models as cm
 from familjelotsen import access, memo
 
 
@@ -16,17 +20,31 @@ def masked_label() -> str:
 
 def family_members(user, family_id: int) -> list:
     """The family's members the user may see, with the policy's `identity_visible` and
-    access basis (for the log of a page that names them). Made once per page's panels."""
+    access basis (for the log of a page that names them), and `custodian_ids` (their
+    custodians, in the members' order; the family page shows those the user may see). Made
+    once per page: the family page's member panel and its apps' panels share the read."""
 
     def read() -> list:
-        rows = access.visible_members(user).filter(family_id=family_id)
-        return list(
-            rows.only("id", "family_id", "first_name", "last_name", "protected_identity").order_by(
-                "kind", "birth_date", "id"
-            )
+        custodian_ids = member_ids(
+            cm.CustodyLink.objects.filter(child_id=OuterRef("pk")), "custodian"
         )
+        rows = access.visible_members(user).filter(family_id=family_id)
+        return list(rows.annotate(custodian_ids=custodian_ids).order_by("kind", "birth_date", "id"))
 
     return memo.once(("family_members", user.pk, family_id), read)
+
+
+def member_ids(links: QuerySet, field: str) -> JSONObject:
+    """The ids of the members `links` (rows of a link table, filtered by the outer row) point
+    to through `field`, as {"family": [...], "other": [...]}: those of the outer row's family
+    and those of another, each in the members' order. The caller names the family's from the
+    members the user may see, read once for the page."""
+    ordered = links.order_by(f"{field}__kind", f"{field}__birth_date", f"{field}_id")
+    same = Q(**{f"{field}__family_id": OuterRef("family_id")})
+    return JSONObject(
+        family=ArraySubquery(ordered.filter(same).values(f"{field}_id")),
+        other=ArraySubquery(ordered.exclude(same).values(f"{field}_id")),
+    )
 
 
 def labels_of(members, *, for_export: bool = False) -> dict[int, str]:

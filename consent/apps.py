@@ -20,6 +20,8 @@ class ConsentConfig(AppConfig):
             "consent_panel",
             selectors.family_panel,
             shows=lambda panel: panel.get("consents", []),
+            # Last: it names the shared records the other panels have read (familjelotsen.memo).
+            order=900,
         )
         slots.provide(
             slots.FAMILY_LIST,

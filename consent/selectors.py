@@ -13,16 +13,18 @@ from collections import defaultdict
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases import labels as member_labels
 from cases import models as cm
 from cases.personnummer import format_full, format_masked
 from consent.models import Consent, ConsentSignature, Share
-from familjelotsen import access
+from familjelotsen import access, memo
 from familjelotsen.models import Administration, User
 
 EXPIRING_DAYS = 30
@@ -81,9 +83,11 @@ def _decorate(consent: Consent, on: dt.date) -> Consent:
     return consent
 
 
-def _annotated(user, qs: QuerySet) -> QuerySet:
+def _annotated(user, qs: QuerySet, *, receiving: bool = True) -> QuerySet:
     """Consents with what lists show: the partial-custody count and whether the subject's
-    identity may be shown (protected identity is masked outside the case team)."""
+    identity may be shown (protected identity is masked outside the case team), and the
+    receiving administrations (`receiving`: prefetched; otherwise the names only, as
+    `receiving_names`, in the same statement)."""
     signed = (
         ConsentSignature.objects.filter(
             consent_id=OuterRef("pk"), capacity=ConsentSignature.Capacity.CUSTODIAN
@@ -93,13 +97,18 @@ def _annotated(user, qs: QuerySet) -> QuerySet:
         .annotate(n=Count("id"))
         .values("n")
     )
-    return (
-        qs.annotate(
-            custodian_signatures=models.functions.Coalesce(Subquery(signed), 0),
-            subject_identity_visible=access.identity_visible_expression(user, "subject"),
+    qs = qs.annotate(
+        custodian_signatures=models.functions.Coalesce(Subquery(signed), 0),
+        subject_identity_visible=access.identity_visible_expression(user, "subject"),
+    ).select_related("subject", "family")
+    if receiving:
+        return qs.prefetch_related("receiving")
+    return qs.annotate(
+        receiving_names=ArraySubquery(
+            Consent.receiving.through.objects.filter(consent_id=OuterRef("pk"))
+            .order_by("administration__name", "administration_id")
+            .values("administration__name")
         )
-        .select_related("subject", "family")
-        .prefetch_related("receiving")
     )
 
 
@@ -140,9 +149,12 @@ def family_members(
 # --- Lists and detail ------------------------------------------------------------------------
 
 
-def family_consents(user, family: cm.Family) -> list[Consent]:
+def family_consents(user, family: cm.Family, *, receiving: bool = True) -> list[Consent]:
+    """The family's consents the user may see, newest first (`receiving`: see `_annotated`)."""
     on = timezone.localdate()
-    qs = _annotated(user, access.visible_consents(user).filter(family_id=family.pk))
+    qs = _annotated(
+        user, access.visible_consents(user).filter(family_id=family.pk), receiving=receiving
+    )
     return [_decorate(c, on) for c in qs.order_by("-valid_from", "-id")]
 
 
@@ -390,8 +402,10 @@ def _describe(event, adm_names, members, content_types):
 # --- Integration: the family page's consent panel --------------------------------------------
 
 
-def _record_labels(user, rows: list[Share]) -> dict[tuple[int, int], str]:
-    """A short label per shared record, one query per kind of record."""
+def _record_labels(user, family_id: int, rows: list[Share]) -> dict[tuple[int, int], str]:
+    """A short label per shared record. The records the page's other panels have read (the
+    members, pupil support, plans, processes: `familjelotsen.memo`) are named from those
+    reads; a record they did not read is read as before, one query per kind of record."""
     by_ct: dict[int, set[int]] = defaultdict(set)
     cts: dict[int, ContentType] = {}
     for row in rows:
@@ -407,16 +421,26 @@ def _record_labels(user, rows: list[Share]) -> dict[tuple[int, int], str]:
                 labels[(ct_id, pk)] = _("Family overview (members, status, ombud, contact)")
             continue
         if model is cm.Member:
-            for member in access.visible_members(user).filter(pk__in=ids):
-                labels[(ct_id, member.pk)] = _label_member(member).display_name
+            # The family's members the user may see, read once for the page.
+            read = {m.pk: m for m in member_labels.family_members(user, family_id)}
+            missing = ids - read.keys()
+            if missing:
+                read |= {m.pk: m for m in access.visible_members(user).filter(pk__in=missing)}
+            for pk in ids & read.keys():
+                labels[(ct_id, pk)] = _label_member(read[pk]).display_name
             continue
-        qs = model.objects.filter(pk__in=ids)
-        if model is cm.PupilSupport:
-            qs = qs.select_related("member").annotate(
-                member_identity_visible=access.identity_visible_expression(user, "member")
-            )
-        for obj in qs:
-            labels[(ct_id, obj.pk)] = _record_label(obj)
+        key = memo.family_records_key(user, model._meta.label_lower, family_id)
+        read = {obj.pk: obj for obj in memo.recall(key, ())}
+        missing = ids - read.keys()
+        if missing:
+            qs = model.objects.filter(pk__in=missing)
+            if model is cm.PupilSupport:
+                qs = qs.select_related("member").annotate(
+                    member_identity_visible=access.identity_visible_expression(user, "member")
+                )
+            read |= {obj.pk: obj for obj in qs}
+        for pk in ids & read.keys():
+            labels[(ct_id, pk)] = _record_label(read[pk])
     return labels
 
 
@@ -443,11 +467,22 @@ def family_panel(user, family: cm.Family) -> dict:
     shown, for the page's access log."""
     can = access.family_permissions(user, family)
     full = can.oversee
-    consents = family_consents(user, family) if full else []
-    rows = list(access.shares_of_family(family))
-    if not full:
+    consents = family_consents(user, family, receiving=False) if full else []
+    # Those who oversee see every consent of the family: the consents of the shares are among
+    # them. Others see the consents of their administration's shares (read with the shares).
+    rows = list(access.shares_of_family(family, consents=not full))
+    if full:
+        by_pk = {c.pk: c for c in consents}
+        missing = {i for row in rows for i in row.consent_ids} - by_pk.keys()
+        if missing:  # never: a share's consents are the family's
+            by_pk |= Consent.objects.in_bulk(missing)
+        for row in rows:
+            row.consent_list = [by_pk[i] for i in row.consent_ids if i in by_pk]
+    else:
         rows = [r for r in rows if r.administration_id == user.administration_id]
-    labels = _record_labels(user, rows)
+        for row in rows:
+            row.consent_list = list(row.consents.all())
+    labels = _record_labels(user, family.pk, rows)
     by_adm: dict[int, dict] = {}
     for row in rows:
         entry = by_adm.setdefault(
@@ -460,7 +495,7 @@ def family_panel(user, family: cm.Family) -> dict:
                 if row.content_type.model_class()
                 else row.content_type.model,
                 "label": labels.get((row.content_type_id, row.object_id), "–"),
-                "consents": list(row.consents.all()),
+                "consents": row.consent_list,
                 "can_change": row.can_change,
             }
         )

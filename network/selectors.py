@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from cases.labels import label_for, member_labels
 from cases.models import Family
-from familjelotsen import access
+from familjelotsen import access, memo
 from network import charts
 from network import models as nm
 
@@ -64,6 +64,8 @@ def family_processes(user, family: Family) -> list[nm.NetworkProcess]:
         )
         .order_by("decided_first", "status", "-started_on", "-id")
     )
+    # The consent panel names the shared processes from this read (familjelotsen.memo).
+    memo.remember(memo.family_records_key(user, "network.networkprocess", family.pk), processes)
     if not processes:
         return []
     labels = member_labels(user, family.pk)

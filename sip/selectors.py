@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from cases.labels import family_members, label_for, labels_of, masked_label, member_labels
 from cases.models import Family
-from familjelotsen import access
+from familjelotsen import access, memo
 from sip import charts
 from sip import models as sm
 
@@ -312,6 +312,8 @@ def family_summary(user, family: Family) -> dict:
     plans = list(
         visible_plans(user).filter(family_id=family.pk).order_by("next_follow_up_on", "id")
     )
+    # The consent panel names the shared plans from this read (familjelotsen.memo).
+    memo.remember(memo.family_records_key(user, "sip.plan", family.pk), plans)
     labels = member_labels(user, family.pk) if plans else {}
     next_follow_ups = []
     for plan in plans:

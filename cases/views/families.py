@@ -15,7 +15,7 @@ from cases.views.common import (
     CASE_ROLES,
     REGISTERS_REQUESTS,
 )
-from familjelotsen import access, slots
+from familjelotsen import access
 from familjelotsen.audit import Action, log_list, log_read
 from familjelotsen.forms import add_service_errors, submit
 from familjelotsen.idempotency import idempotent_post
@@ -60,12 +60,8 @@ def family_create(request):
 def family_detail(request, pk):
     # The read is logged below, with the panels' records: one INSERT for the page.
     family = access.get_family_for_user(request, pk, log=False)
-    context = {
-        "family": family,
-        **selectors.family_detail(request.user, family, params=request.GET),
-    }
-    panels, shown = slots.gather(slots.FAMILY_PAGE, request.user, family)
-    context.update(panels)
+    page, shown = selectors.family_page(request.user, family, params=request.GET)
+    context = {"family": family, **page}
     if family.kind == cm.WorkKind.NETWORK_WORK:
         context["network_steps"] = selectors.network_steps(family)
     if family.can.change:

@@ -25,7 +25,9 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, models, transaction
+from django.db.models import OuterRef
 from django.utils import timezone
 
 from cases import models as cm
@@ -442,13 +444,23 @@ def unshare(
     return Share.objects.filter(pk=row.pk, withdrawn_at__isnull=False).exists()
 
 
-def shares_of_family(family: cm.Family) -> models.QuerySet:
-    """Active shares of a family's records: which administration sees what, and why."""
-    return (
+def shares_of_family(family: cm.Family, *, consents: bool = True) -> models.QuerySet:
+    """Active shares of a family's records: which administration sees what, and why. Each
+    share's consents are prefetched (`consents`), or only their ids are read with the shares
+    (`consent_ids`, in the consents' order) for a caller that has read the consents."""
+    qs = (
         Share.objects.filter(family=family, withdrawn_at__isnull=True)
         .select_related("administration", "content_type", "shared_by")
-        .prefetch_related("consents")
         .order_by("administration__name", "content_type_id", "object_id")
+    )
+    if consents:
+        return qs.prefetch_related("consents")
+    return qs.annotate(
+        consent_ids=ArraySubquery(
+            Share.consents.through.objects.filter(share_id=OuterRef("pk"))
+            .order_by("-consent__valid_from", "-consent_id")
+            .values("consent_id")
+        )
     )
 
 

@@ -21,7 +21,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import JSONObject
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.functional import Promise
@@ -30,8 +29,9 @@ from django.utils.translation import gettext as _
 from cases import labels
 from cases import models as cm
 from familjelotsen import access, memo, slots
-from familjelotsen.models import User
+from familjelotsen.models import Administration, User
 from familjelotsen.paging import page_of
+from familjelotsen.rows import from_json, json_rows
 
 
 def _visible_members_prefetch(user, to_attr="visible_members") -> Prefetch:
@@ -203,28 +203,10 @@ def caseloads(user: User) -> list[dict]:
     return rows
 
 
-def _json_rows(qs: QuerySet, **fields) -> ArraySubquery:
-    """The rows of `qs` as one array of JSON objects (`fields`: key -> column), in the
-    queryset's order: a small list read inside another statement instead of one of its own."""
-    return ArraySubquery(qs.values(row=JSONObject(**fields)))
-
-
-def _from_json(model: type[models.Model], row: dict, **related) -> models.Model:
-    """A model instance from a JSON row of `_json_rows` (keys are attnames; others are left
-    deferred). `related` sets related instances, e.g. user=User instance."""
-    fields = [f for f in model._meta.concrete_fields if f.attname in row]
-    obj = model.from_db(
-        None, [f.attname for f in fields], [f.to_python(row[f.attname]) for f in fields]
-    )
-    for name, value in related.items():
-        setattr(obj, name, value)
-    return obj
-
-
 def _named_user(row: dict, prefix: str) -> User | None:
     if row.get(f"{prefix}_id") is None:
         return None
-    return _from_json(
+    return from_json(
         User,
         {
             "id": row[f"{prefix}_id"],
@@ -234,12 +216,10 @@ def _named_user(row: dict, prefix: str) -> User | None:
     )
 
 
-def _named_administration(row: dict, prefix: str):
-    from familjelotsen.models import Administration
-
+def _named_administration(row: dict, prefix: str) -> Administration | None:
     if row.get(f"{prefix}_id") is None:
         return None
-    return _from_json(Administration, {"id": row[f"{prefix}_id"], "name": row[f"{prefix}_name"]})
+    return from_json(Administration, {"id": row[f"{prefix}_id"], "name": row[f"{prefix}_name"]})
 
 
 def _family_lists(user: User, family: cm.Family, *, oversee: bool) -> dict:
@@ -250,7 +230,7 @@ def _family_lists(user: User, family: cm.Family, *, oversee: bool) -> dict:
     Each list is an array of JSON rows made into model instances (with the related names the
     page shows); the visibility filters are the same querysets as when each was read alone."""
     lists = {
-        "concern_reports": _json_rows(
+        "concern_reports": json_rows(
             access.visible(user, cm.ReportOfConcern)
             .filter(family_id=OuterRef("pk"))
             .order_by("-reported_at", "-id"),
@@ -260,7 +240,7 @@ def _family_lists(user: User, family: cm.Family, *, oversee: bool) -> dict:
             recipient_unit="recipient_unit",
             feedback_received_on="feedback_received_on",
         ),
-        "obstacles": _json_rows(
+        "obstacles": json_rows(
             access.visible_obstacles(user)
             .filter(family_id=OuterRef("pk"), resolved_on__isnull=True)
             .order_by("-observed_on", "-id"),
@@ -272,7 +252,7 @@ def _family_lists(user: User, family: cm.Family, *, oversee: bool) -> dict:
             administration_id="administration_id",
             administration_name="administration__name",
         ),
-        "assessments": _json_rows(
+        "assessments": json_rows(
             access.visible_assessments(user)
             .filter(family_id=OuterRef("pk"))
             .order_by("assessed_on", "id"),
@@ -287,7 +267,7 @@ def _family_lists(user: User, family: cm.Family, *, oversee: bool) -> dict:
     if oversee:
         now = timezone.now()
         lists |= {
-            "next_visits": _json_rows(
+            "next_visits": json_rows(
                 cm.Visit.objects.filter(
                     family_id=OuterRef("pk"), cancelled_at__isnull=True, starts_at__gte=now
                 ).order_by("starts_at", "id")[:3],
@@ -297,7 +277,7 @@ def _family_lists(user: User, family: cm.Family, *, oversee: bool) -> dict:
                 starts_at="starts_at",
                 place="place",
             ),
-            "team": _json_rows(
+            "team": json_rows(
                 cm.CaseTeamMember.objects.filter(family_id=OuterRef("pk")).order_by("id"),
                 id="id",
                 family_id="family_id",
@@ -308,7 +288,7 @@ def _family_lists(user: User, family: cm.Family, *, oversee: bool) -> dict:
                 administration_id="user__administration_id",
                 administration_name="user__administration__name",
             ),
-            "history": _json_rows(
+            "history": json_rows(
                 cm.StatusChange.objects.filter(family_id=OuterRef("pk")).order_by(
                     "changed_at", "id"
                 ),
@@ -337,17 +317,17 @@ def _family_lists(user: User, family: cm.Family, *, oversee: bool) -> dict:
     )
     row = {k.removeprefix("page_"): v for k, v in found.get().items()}
     out = {
-        "concern_reports": [_from_json(cm.ReportOfConcern, r) for r in row["concern_reports"]],
+        "concern_reports": [from_json(cm.ReportOfConcern, r) for r in row["concern_reports"]],
         "obstacles": [
-            _from_json(cm.Obstacle, r, administration=_named_administration(r, "administration"))
+            from_json(cm.Obstacle, r, administration=_named_administration(r, "administration"))
             for r in row["obstacles"]
         ],
         # The member of a score is named as before: without the identity flag (masked).
         "assessments": [
-            _from_json(
+            from_json(
                 cm.Assessment,
                 r,
-                member=_from_json(cm.Member, {"id": r["member_id"]})
+                member=from_json(cm.Member, {"id": r["member_id"]})
                 if r["member_id"] is not None
                 else None,
             )
@@ -363,12 +343,12 @@ def _family_lists(user: User, family: cm.Family, *, oversee: bool) -> dict:
         for r in row["team"]:
             member_user = _named_user(r, "user")
             member_user.administration = _named_administration(r, "administration")
-            team.append(_from_json(cm.CaseTeamMember, r, user=member_user))
+            team.append(from_json(cm.CaseTeamMember, r, user=member_user))
         out |= {
-            "next_visits": [_from_json(cm.Visit, r) for r in row["next_visits"]],
+            "next_visits": [from_json(cm.Visit, r) for r in row["next_visits"]],
             "team": team,
             "history": [
-                _from_json(cm.StatusChange, r, changed_by=_named_user(r, "changed_by"))
+                from_json(cm.StatusChange, r, changed_by=_named_user(r, "changed_by"))
                 for r in row["history"]
             ],
             "time_minutes": row["time_minutes"] or 0,

@@ -22,6 +22,7 @@ from evaluation.models import (
     SurveyRound,
 )
 from familjelotsen import access
+from familjelotsen.rows import all_fields, from_json, json_rows
 
 Occasion = Questionnaire.Occasion
 Status = cm.Family.Status
@@ -98,13 +99,30 @@ def due_questionnaires(user) -> list[Due]:
 
 def family_panel(user, family: cm.Family) -> dict:
     """The follow-up panel of the family page: for the case team only (nobody else reads the
-    answers, and the panel says nothing to others). Two queries."""
+    answers, and the panel says nothing to others). One query."""
     if not access.family_permissions(user, family).document:
         return {}
-    questionnaires = list(
-        access.visible_questionnaires(user).filter(family_id=family.pk).order_by("answered_on")
+    # The questionnaires (with the basis, for the page's log) and the agreement: one statement.
+    row = (
+        cm.Family.objects.filter(pk=family.pk)
+        .values(
+            panel_questionnaires=json_rows(
+                access.visible_questionnaires(user)
+                .filter(family_id=OuterRef("pk"))
+                .order_by("answered_on", "id"),
+                **all_fields(Questionnaire),
+                access_basis="access_basis",
+                access_consent_id="access_consent_id",
+            ),
+            panel_agreement=json_rows(
+                EvaluationAgreement.objects.filter(family_id=OuterRef("pk")),
+                **all_fields(EvaluationAgreement),
+            ),
+        )
+        .get()
     )
-    agreement = EvaluationAgreement.objects.filter(family_id=family.pk).first()
+    questionnaires = [from_json(Questionnaire, r) for r in row["panel_questionnaires"]]
+    agreement = next((from_json(EvaluationAgreement, r) for r in row["panel_agreement"]), None)
     done = {q.occasion for q in questionnaires}
     return {
         "family": family,

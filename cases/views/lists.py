@@ -35,7 +35,6 @@ def my_families(request):
     families = page_of(
         selectors.family_list(request.user, status=status, q=q, mine_only=mine_only), request.GET
     )
-    log_list(user=request.user, objects=families, request=request)
     context = {
         "families": families,
         "form": form,
@@ -45,7 +44,8 @@ def my_families(request):
     }
     extra, shown = slots.gather(slots.FAMILY_LIST, request.user)
     context.update(extra)
-    log_list(user=request.user, objects=shown, request=request)
+    # The families and what the panels show: one INSERT for the page.
+    log_list(user=request.user, objects=[*families, *shown], request=request)
     template = "cases/my_families.html"
     if request.htmx:
         template += "#family-table"
@@ -58,14 +58,14 @@ def waiting_list(request):
     form = list_forms.WaitingListForm(request.GET or None)
     q, kind = (form.cleaned_data["q"], form.cleaned_data["kind"]) if form.is_valid() else ("", "")
     families = page_of(selectors.waiting_list(request.user, q=q, kind=kind), request.GET)
-    log_list(user=request.user, objects=families, request=request)
     today = timezone.localdate()
     for family in families:
         family.days_waited = (today - family.request_date).days
     caseloads = selectors.caseloads(request.user)
     # Requests from school and social services waiting for the lead's decision (referrals).
     panels, shown = slots.gather(slots.WAITING_LIST, request.user)
-    log_list(user=request.user, objects=shown, request=request)
+    # The requests and what the panels show: one INSERT for the page.
+    log_list(user=request.user, objects=[*families, *shown], request=request)
     load = {row["ombud"].pk: row for row in caseloads}
     # Each ombud in the choice with their load, so the lead sees who has room.
     choices = []
@@ -134,11 +134,11 @@ def pupils(request):
     form = list_forms.PupilSearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
     rows = page_of(selectors.pupils(request.user, q=q), request.GET)
-    log_list(user=request.user, objects=rows, request=request)
     context = {"pupils": rows, "form": form}
     extra, shown = slots.gather(slots.WORK_LISTS, request.user)
     context.update(extra)
-    log_list(user=request.user, objects=shown, request=request)
+    # The pupils and what the panels show: one INSERT for the page.
+    log_list(user=request.user, objects=[*rows, *shown], request=request)
     return render(request, "cases/pupils.html", context)
 
 
@@ -148,9 +148,9 @@ def shared(request):
     form = list_forms.ListSearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
     families = page_of(selectors.shared_families(request.user, q=q), request.GET)
-    log_list(user=request.user, objects=families, request=request)
     context = {"families": families, "form": form}
     extra, shown = slots.gather(slots.WORK_LISTS, request.user)
     context.update(extra)
-    log_list(user=request.user, objects=shown, request=request)
+    # The families and what the panels show: one INSERT for the page.
+    log_list(user=request.user, objects=[*families, *shown], request=request)
     return render(request, "cases/shared.html", context)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 
 from cases import models as cm
 from cases.personnummer import PersonnummerError, parse
@@ -12,7 +12,7 @@ from cases.personnummer import PersonnummerError, parse
 
 def _day_choices():
     return [
-        (n, ngettext_lazy("%(n)s day", "%(n)s days", n) % {"n": n})
+        (n, ngettext("%(n)s day", "%(n)s days", n) % {"n": n})
         for n in range(1, cm.EMERGENCY_MAX_DAYS + 1)
     ]
 
@@ -41,9 +41,14 @@ class EmergencyAccessForm(forms.Form):
         choices=_day_choices,
         coerce=int,
         initial=cm.EMERGENCY_DEFAULT_DAYS,
-        help_text=_("At most %(n)s days; you can end the access earlier.")
-        % {"n": cm.EMERGENCY_MAX_DAYS},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Formatted per request, in the user's language.
+        self.fields["days"].help_text = gettext(
+            "At most %(n)s days; you can end the access earlier."
+        ) % {"n": cm.EMERGENCY_MAX_DAYS}
 
     def clean_personal_number(self):
         try:

@@ -34,6 +34,7 @@ from familjelotsen.access.emergency import (
     EmergencyTargets,
     emergency_log_basis,
     emergency_notices,
+    emergency_notices_for,
     emergency_of_family,
     emergency_reviews,
     emergency_targets,

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import wraps
 
-from django.db.models import Q, QuerySet, Value
+from django.db.models import Case, CharField, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -33,6 +33,8 @@ from familjelotsen.access.policy import (
     family_permissions,
     is_team_lead,
     receives_shares,
+    sees_cases,
+    team_family_ids,
     visible,
     with_basis,
 )
@@ -155,6 +157,34 @@ def emergency_notices(user, family) -> list:
         EmergencyAccess.objects.filter(family_id=family.pk)
         .filter(_active_q() | Q(review=EmergencyAccess.Review.PENDING))
         .select_related("user", "administration")
+        .order_by("-starts_at", "-id")
+    )
+
+
+def emergency_notices_for(user) -> QuerySet:
+    """Every emergency access the user is told of (the daily digest): to the families on
+    their case teams and, for a team lead, the families their administration owns; running or
+    waiting for review. Annotated with the basis the user reads them on."""
+    if not sees_cases(user):
+        return EmergencyAccess.objects.none()
+    reach = Q(family_id__in=team_family_ids(user))
+    if is_team_lead(user):
+        reach |= Q(family__owner_id=user.administration_id)
+    on_team = Exists(
+        cm.CaseTeamMember.objects.filter(user_id=user.pk, family_id=OuterRef("family_id"))
+    )
+    return (
+        EmergencyAccess.objects.filter(reach)
+        .filter(_active_q() | Q(review=EmergencyAccess.Review.PENDING))
+        .exclude(user_id=user.pk)
+        .select_related("family", "user", "administration")
+        .annotate(
+            access_basis=Case(
+                When(on_team, then=Value(Basis.CASE_TEAM)),
+                default=Value(Basis.TEAM_LEAD),
+                output_field=CharField(),
+            )
+        )
         .order_by("-starts_at", "-id")
     )
 

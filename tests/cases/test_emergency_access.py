@@ -409,3 +409,19 @@ def test_the_start_page_lists_expired_unreviewed_accesses_too(world, client, req
     client.force_login(team_lead)
     body = client.get(reverse("cases:waiting_list")).content.decode()
     assert reverse("cases:emergency_review", args=[emergency.pk]) in body
+
+
+def test_the_daily_digest_tells_the_case_team_and_its_e_mail_names_no_one(
+    world, requester, ombud, colleague_not_on_team
+):
+    from agenda import digests
+
+    _open(requester, world["child"])
+    digest = digests.digest_for(ombud)
+    section = next(s for s in digest.sections if s.key == "emergency_access")
+    assert [i.family_id for i in section.items] == [world["family"].pk]
+    _subject, body = digests.digest_email(digest, site_url="https://familjelotsen.example")
+    assert world["family"].reference in body
+    assert requester.get_full_name() not in body
+    others = digests.digest_for(colleague_not_on_team)
+    assert "emergency_access" not in others.counts()

@@ -425,3 +425,20 @@ def test_the_daily_digest_tells_the_case_team_and_its_e_mail_names_no_one(
     assert requester.get_full_name() not in body
     others = digests.digest_for(colleague_not_on_team)
     assert "emergency_access" not in others.counts()
+
+
+def test_the_team_lead_sees_a_fruitless_attempt_in_the_access_log(
+    world, client, requester, team_lead
+):
+    from tests.factories import personnummer_for
+
+    services.emergency_access_request(
+        user=requester,
+        personal_number=personnummer_for(dt.date(2015, 4, 3), 977),
+        reason=REASON,
+        days=1,
+    )
+    client.force_login(team_lead)
+    response = client.get(reverse("access_log"), {"user": requester.pk})
+    assert response.status_code == 200
+    assert "emergency access (break-the-glass)" in response.content.decode()

@@ -238,6 +238,25 @@ def digest_for(user: User, on: dt.date | None = None) -> Digest:
         _section("consents_expiring", _("Consents ending within 30 days"), consents),
         _section("no_contact", _("Families without contact for 30 days"), quiet),
     ]
+    # Break-the-glass (issue 21): someone opened one of the user's families in an emergency
+    # (running, or waiting for the team lead's review).
+    emergencies = [
+        DigestItem(
+            e.family_id,
+            e.starts_at,
+            _("Emergency access by %(name)s until %(ends)s")
+            % {
+                "name": e.user.get_full_name() or e.user.username,
+                "ends": formats.date_format(timezone.localtime(e.ends_at), "SHORT_DATETIME_FORMAT"),
+            },
+            e,
+        )
+        for e in access.emergency_notices_for(user)
+    ]
+    if emergencies:
+        sections.insert(
+            0, _section("emergency_access", _("Emergency access to your families"), emergencies)
+        )
     if access.is_team_lead(user):  # the administration's waiting list and caseloads
         # Each kind of work counted apart: coordinated support and network work only.
         waiting = {kind: [] for kind in cm.WorkKind.values}

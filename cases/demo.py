@@ -338,3 +338,33 @@ def _goals(family, ombud, kids, rng, today) -> None:
             services.goal_follow_up_add(goal=goal, by=ombud, date=date, rating=rating)
             rating = min(5, rating + rng.randrange(2))
             date += dt.timedelta(days=60)
+
+
+DEMO_EMERGENCY_REASON = (
+    "Skolan ringde på kvällen: barnet hade inte kommit hem och mamma svarade inte. Jag "
+    "behövde se familjens nätverk och kontaktuppgifter för att nå dem."
+)
+
+
+def seed_emergency_access(made: dict) -> dict:
+    """An emergency access (issue 21) of the other administration's family ombud to a family
+    of the team lead's administration that they do not see: opened three days ago for one
+    day, ended, and waiting for the team lead's review (so the start page lists it). Written
+    with its past times directly: the service always opens an access from now."""
+    users, families = made["users"], made["families"]
+    requester, lead, family = users["ombud2"], users["teamledare"], families["ek"]
+    if family.owner_id != lead.administration_id or family.team.filter(user=requester).exists():
+        return {}
+    opened = timezone.now() - dt.timedelta(days=3)
+    emergency, _ = cm.EmergencyAccess.objects.get_or_create(
+        user=requester,
+        family=family,
+        reason=DEMO_EMERGENCY_REASON,
+        defaults={
+            "administration_id": requester.administration_id,
+            "days": 1,
+            "starts_at": opened,
+            "ends_at": opened + dt.timedelta(days=1),
+        },
+    )
+    return {"emergency_access": emergency}

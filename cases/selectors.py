@@ -356,3 +356,26 @@ def held_families(user: User, departing: User) -> QuerySet:
         .filter(responsible_ombud=departing, status__in=access.HELD_STATUSES)
         .order_by("reference")
     )
+
+
+# --- Emergency access (break-the-glass, issue 21) ----------------------------------------------
+
+
+def emergency_panel(user: User, family: cm.Family) -> dict:
+    """The family page's emergency-access part: the notices the case team and the owning
+    team lead get (who opened the family, when, until when), and the user's own running
+    access when that is how they read the family."""
+    notices = access.emergency_notices(user, family)
+    reviewable = (
+        set(access.emergency_reviews(user).filter(family_id=family.pk).values_list("pk", flat=True))
+        if notices
+        else set()
+    )
+    for notice in notices:
+        notice.reviewable = notice.pk in reviewable
+    return {"notices": notices, "own": access.emergency_of_family(user, family)}
+
+
+def emergency_unreviewed(user: User) -> list:
+    """The team lead's start page: the emergency accesses waiting for their review."""
+    return list(access.unreviewed_emergency_accesses(user))

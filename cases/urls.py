@@ -2,6 +2,7 @@ from django.urls import path
 
 from cases.views import (
     concerns,
+    emergency,
     families,
     family_work,
     handover,
@@ -23,6 +24,11 @@ urlpatterns = [
     path("elever/", lists.pupils, name="pupils"),
     path("elever/<int:pk>/", pupils.pupil_detail, name="pupil_detail"),
     path("delat/", lists.shared, name="shared"),
+    # Emergency access (break-the-glass, issue 21): the personnummer goes in the POST body.
+    path("nodatkomst/", emergency.emergency_access, name="emergency_access"),
+    path("nodatkomst/<int:pk>/avsluta/", emergency.emergency_access_end, name="emergency_end"),
+    path("nodatkomst/granska/", emergency.emergency_review_list, name="emergency_review_list"),
+    path("nodatkomst/<int:pk>/granska/", emergency.emergency_review, name="emergency_review"),
     path("<int:pk>/", families.family_detail, name="family_detail"),
     path("<int:pk>/andra/", families.family_edit, name="family_edit"),
     path("<int:pk>/kriterier/", families.eligibility_edit, name="eligibility_edit"),

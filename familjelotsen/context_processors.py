@@ -15,6 +15,7 @@ NAVIGATION = {
         ("agenda:digest", _("Today")),
         ("consultations:list", _("Consultations")),
         ("courses:list", _("Courses")),
+        ("cases:emergency_access", _("Emergency access")),
     ],
     Role.TEAM_LEAD: [
         ("cases:waiting_list", _("Waiting list")),
@@ -26,11 +27,16 @@ NAVIGATION = {
         ("agenda:sms_failed", _("Failed sends")),
         ("consultations:list", _("Consultations")),
         ("courses:list", _("Courses")),
+        ("cases:emergency_access", _("Emergency access")),
     ],
-    Role.SCHOOL_COORDINATOR: [("cases:pupils", _("Pupils"))],
+    Role.SCHOOL_COORDINATOR: [
+        ("cases:pupils", _("Pupils")),
+        ("cases:emergency_access", _("Emergency access")),
+    ],
     Role.COORDINATOR: [
         ("cases:shared", _("Shared with us")),
         ("sip:my_interventions", _("SIP interventions")),
+        ("cases:emergency_access", _("Emergency access")),
     ],
     Role.PROJECT_LEADER: [
         ("reporting:dashboard", _("Reports")),
@@ -40,6 +46,7 @@ NAVIGATION = {
     Role.REFERRER: [
         ("referrals:mine", _("My requests")),
         ("cases:shared", _("Shared with us")),
+        ("cases:emergency_access", _("Emergency access")),
     ],
     Role.SYSTEM_ADMIN: [
         ("sysadmin:index", pgettext_lazy("the system administrator's area", "Administration")),

@@ -131,6 +131,9 @@ class AccessLogEntry(models.Model):
         # team lead).
         REFERRER = "referrer", _("own request to the team")
         SCHOOL_CONTACT = "school_contact", _("the team's school-responsible member")
+        # A case worker's temporary, read-only access to a family not shared with them, in an
+        # emergency (issue 21): reviewed afterwards by the owning team lead.
+        EMERGENCY = "emergency", _("emergency access (break-the-glass)")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     user = models.ForeignKey(

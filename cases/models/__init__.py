@@ -33,6 +33,12 @@ from cases.models.concerns import (
     ReportOfConcernGroupObjectPermission,
     ReportOfConcernUserObjectPermission,
 )
+from cases.models.emergency import (
+    EMERGENCY_DEFAULT_DAYS,
+    EMERGENCY_MAX_DAYS,
+    EMERGENCY_REASON_MIN_LENGTH,
+    EmergencyAccess,
+)
 from cases.models.families import (
     CLOSED_STATUSES,
     MANDATORY_CRITERIA,
@@ -94,7 +100,11 @@ __all__ = [
     "CaseTeamMember",
     "CustodyLink",
     "DigestDelivery",
+    "EMERGENCY_DEFAULT_DAYS",
+    "EMERGENCY_MAX_DAYS",
+    "EMERGENCY_REASON_MIN_LENGTH",
     "Eligibility",
+    "EmergencyAccess",
     "Family",
     "FamilyGroupObjectPermission",
     "FamilyUserObjectPermission",

@@ -4,6 +4,12 @@ keyword-only, atomic."""
 
 from __future__ import annotations
 
+from cases.services.emergency import (
+    EmergencyOutcome,
+    emergency_access_end,
+    emergency_access_request,
+    emergency_access_review,
+)
 from cases.services.families import (
     age_on,
     allowed_transitions,
@@ -58,6 +64,7 @@ from familjelotsen.versioning import Conflict  # the views catch services.Confli
 
 __all__ = [
     "Conflict",
+    "EmergencyOutcome",
     "JOURNAL_FIELDS",
     "LEGAL_REFERENCE_FIELDS",
     "MEMBER_FIELDS",
@@ -65,6 +72,9 @@ __all__ = [
     "SignedEntryError",
     "allowed_transitions",
     "assessment_record",
+    "emergency_access_end",
+    "emergency_access_request",
+    "emergency_access_review",
     "family_assign_ombud",
     "family_create_from_request",
     "family_follow_network_stage",

@@ -17,6 +17,8 @@ grants.
   parenting-support courses (the team only; the project leader counts them in the reports).
 - `referrals`: requests to the team from school and social services (issue 20): the
   referrer's own, the team lead's and the school-responsible member's reading and deciding.
+- `emergency`: break-the-glass (issue 21): a case worker's temporary, read-only access to a
+  family not shared with them, the notice to the case team and the owning team lead's review.
 - `staff`: the system administrator's area (staff accounts, administrations, reference data,
   never a case) and the hand-over of an ombud's families by their team lead.
 
@@ -28,6 +30,22 @@ from __future__ import annotations
 
 from cases import models as _cm
 from consent.models import Consent as _Consent
+from familjelotsen.access.emergency import (
+    EmergencyTargets,
+    emergency_log_basis,
+    emergency_notices,
+    emergency_notices_for,
+    emergency_of_family,
+    emergency_reviews,
+    emergency_targets,
+    get_emergency_access_for_review,
+    get_own_emergency_access,
+    own_emergency_accesses,
+    requests_emergency_access,
+    require_emergency_requester,
+    reviews_emergency_accesses,
+    unreviewed_emergency_accesses,
+)
 from familjelotsen.access.evaluation import (
     evaluation_extract_basis,
     get_family_for_follow_up,
@@ -87,6 +105,7 @@ from familjelotsen.access.policy import (
     can_write,
     deletes_report,
     edits_cost_settings,
+    emergency_family_ids,
     family_permissions,
     get_for_user,
     get_report_for_user,

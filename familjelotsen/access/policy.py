@@ -7,6 +7,10 @@ The bases (why a user reaches a record), strongest first:
 - DUTY: the user reported concern about a child and keeps sight of that report.
 - SHARE: the record is shared with the user's administration under a valid consent, and the
   user is case-working staff there (never the project leader or the system administrator).
+- EMERGENCY: the user, case-working staff, opened the family for themselves in an emergency
+  (break-the-glass, `access.emergency`) and the access has not ended: every record of the
+  family the team lead of its owner sees, for SEE only (no documenting, signing or changing;
+  protected identity stays masked). A record also shared with the user keeps the basis SHARE.
 
 The needs a view asks for, and which bases meet them:
 
@@ -169,12 +173,23 @@ def _user_granted_ids(user, model) -> QuerySet | None:
     ).values("content_object_id")
 
 
+def emergency_family_ids(user, at: dt.datetime | None = None) -> QuerySet:
+    """Families the user opened in an emergency whose access runs at `at` (now)."""
+    at = at or timezone.now()
+    return cm.EmergencyAccess.objects.filter(
+        user_id=user.pk, starts_at__lte=at, ends_at__gt=at
+    ).values("family_id")
+
+
 def _family_ids(user, need: Need, model) -> QuerySet:
-    """Families whose every record of `model` the user reaches for `need` by membership."""
+    """Families whose every record of `model` the user reaches for `need` by membership (or,
+    to read, by an emergency access of their own)."""
     ids = team_family_ids(user)
     lead_counts = need in (Need.SEE, Need.OVERSEE) or (need == Need.CHANGE and model is cm.Family)
     if lead_counts and is_team_lead(user):
         ids = ids.union(_lead_family_ids(user))
+    if need == Need.SEE and receives_shares(user):
+        ids = ids.union(emergency_family_ids(user))
     return ids
 
 
@@ -224,6 +239,18 @@ def with_basis(user, qs: QuerySet) -> QuerySet:
                 then=Value(Basis.DUTY),
             )
         )
+    if receives_shares(user):
+        # Under an emergency access, unless a share (with its consent) reaches the record too.
+        shared_view = Exists(
+            spec.group_perm.objects.filter(
+                group_id=_group_id(user),
+                content_object_id=OuterRef("pk"),
+                permission__codename=f"view_{model._meta.model_name}",
+                valid_until__gte=timezone.localdate(),
+            )
+        )
+        in_emergency = Q(**{f"{spec.family_ref}__in": emergency_family_ids(user)})
+        whens.append(When(in_emergency & ~shared_view, then=Value(Basis.EMERGENCY)))
     share_consent = Share.consents.through.objects.filter(
         share__content_type=ContentType.objects.get_for_model(model),
         share__object_id=OuterRef("pk"),
@@ -320,6 +347,11 @@ class Permissions:
         return self.basis == Basis.SHARE
 
     @property
+    def emergency(self) -> bool:
+        """Reached through the user's own emergency access: the page says so, until when."""
+        return self.basis == Basis.EMERGENCY
+
+    @property
     def identity(self) -> bool:
         """May see the protected identity of the family's members."""
         return self.document
@@ -343,6 +375,8 @@ def permissions_of(obj) -> Permissions:
         return Permissions(basis, None, True, True, False, isinstance(obj, cm.Family))
     if basis == Basis.DUTY:
         return Permissions(basis, None, True, False, False, isinstance(obj, cm.ReportOfConcern))
+    if basis == Basis.EMERGENCY:
+        return Permissions(basis, None, True, False, False, False)
     return Permissions(
         basis, consent_id, True, False, False, bool(getattr(obj, "access_share_change", False))
     )

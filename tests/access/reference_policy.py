@@ -19,6 +19,8 @@ The rules (SPEC §3.2-3.6):
   administration it names as receiving, the family, its subject and (for a school) the
   subject's pupil support; the ombud's explicit shares; a SIP with the administrations taking
   part in it; a network process with its professional network's administrations.
+- Break-the-glass (issue 21): a case-working user who opened a family in an emergency sees
+  every record of that family, from the access's start until its end (at most seven days).
 - Covered: every person the record concerns has a consent of their own, active today, that
   names A as receiving, the disclosing party D as disclosing and the record's kind of
   information. D is the record's owner, or the family's owner when the record has no owner or
@@ -141,6 +143,8 @@ class World:
     explicit_shares: list[tuple[str, int, int]]  # (label, record id, administration id)
     sip_administrations: dict[int, frozenset[int]]
     network_administrations: dict[int, frozenset[int]]
+    # (family id, user id) of the emergency accesses running now.
+    emergency: set[tuple[int, int]] = field(default_factory=set)
     _shared: set[tuple[str, int, int]] | None = field(default=None, repr=False)
 
     def record(self, label: str, pk: int) -> Record | None:
@@ -307,6 +311,11 @@ def snapshot(today: dt.date | None = None) -> World:
         explicit_shares=explicit_shares,
         sip_administrations=sip_administrations,
         network_administrations=network_administrations,
+        emergency=set(
+            cm.EmergencyAccess.objects.filter(
+                starts_at__lte=timezone.now(), ends_at__gt=timezone.now()
+            ).values_list("family_id", "user_id")
+        ),
     )
 
 
@@ -376,6 +385,7 @@ def visible_ids(world: World, user_id: int, label: str) -> set[int]:
     if not user.sees_cases:
         return set()
     teams = {family for family, member in world.team if member == user_id}
+    opened = {family for family, member in world.emergency if member == user_id}
     leads = user.role == "team_lead"
     receives = user.role in CASE_WORKING_ROLES
     reach = shared(world)
@@ -386,6 +396,7 @@ def visible_ids(world: World, user_id: int, label: str) -> set[int]:
             or (leads and world.family_owner[record.family_id] == user.administration_id)
             or (label == REPORT and world.reporter_of.get(record.pk) == user_id)
             or (receives and (label, record.pk, user.administration_id) in reach)
+            or (receives and record.family_id in opened)
         ):
             out.add(record.pk)
     return out

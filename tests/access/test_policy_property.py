@@ -41,6 +41,7 @@ from hypothesis.stateful import (
 
 from cases import models as cm
 from cases import services as case_services
+from cases.personnummer import with_check_digit
 from consent import services as consent_services
 from consent.models import Consent, Share
 from familjelotsen import access
@@ -565,6 +566,43 @@ class PolicyMachine(RuleBasedStateMachine):
         # The daily job (expire_consents).
         consent_services.consent_expire_due()
         consent_services.consent_start_due()
+
+    # --- break-the-glass (issue 21) ---------------------------------------------------------
+
+    @rule(
+        i=IDX,
+        who=st.sampled_from(["ombud2", "school", "region", "rektor", "project", "admin"]),
+        days=st.integers(1, 7),
+        end_early=st.booleans(),
+    )
+    def open_a_family_in_an_emergency(self, i, who, days, end_early):
+        family = self._family(i)
+        child = family.members.filter(kind=cm.Member.Kind.CHILD).order_by("pk").first()
+        if child is None:
+            return
+        if not child.personal_number:
+            # The machine's members have no number; the request is made by the child's.
+            number = (
+                f"{child.birth_date:%Y%m%d}"
+                + with_check_digit(f"{child.birth_date:%y%m%d}{child.pk % 1000:03d}")[-4:]
+            )
+            cm.Member.objects.filter(pk=child.pk).update(
+                personal_number=number, id_type=cm.Member.IdType.PERSONNUMMER
+            )
+            child.personal_number = number
+        user = self.users[who]
+        try:
+            outcome = case_services.emergency_access_request(
+                user=user,
+                personal_number=child.personal_number,
+                reason="Barnet är i fara: ingen vuxen nås i kväll.",
+                days=days,
+            )
+        except PermissionDenied:
+            assert not access.requests_emergency_access(user)
+            return
+        if end_early and outcome.opened:
+            case_services.emergency_access_end(emergency=outcome.opened[0], by=user)
 
     # --- explicit shares --------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cases import services as case_services
 from familjelotsen import access
 from tests.factories import (
     ConsentFactory,
@@ -52,7 +53,7 @@ VALUE = st.one_of(
 
 
 @pytest.fixture
-def world(ombud, adm_school, school_coordinator):
+def world(ombud, adm_school, school_coordinator, colleague_not_on_team):
     family = FamilyFactory(responsible_ombud=ombud)
     child = MemberFactory(family=family)
     parent = CustodianFactory(family=family)
@@ -63,7 +64,14 @@ def world(ombud, adm_school, school_coordinator):
     consent = ConsentFactory(subject=child, receiving=[adm_school])
     access.apply_default_shares(consent=consent, by=ombud)
     plan = PlanFactory(member=child)
+    emergency = case_services.emergency_access_request(
+        user=colleague_not_on_team,
+        personal_number=child.personal_number,
+        reason="Barnet är i fara och ingen vuxen nås.",
+        days=1,
+    ).opened[0]
     return {
+        "emergency": emergency,
         "family": family,
         "child": child,
         "support": support,
@@ -98,6 +106,8 @@ def _forms(w):
         ("ombud", reverse("network:process_create", args=[f])),
         ("school_coordinator", reverse("cases:pupil_detail", args=[w["support"].pk])),
         ("team_lead", reverse("access_log")),
+        ("colleague_not_on_team", reverse("cases:emergency_access")),
+        ("team_lead", reverse("cases:emergency_review", args=[w["emergency"].pk])),
         ("project_leader", reverse("reporting:report_new")),
         ("project_leader", reverse("reporting:cost_key")),
     ]

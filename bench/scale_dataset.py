@@ -51,7 +51,7 @@ from cases.personnummer import with_check_digit
 from consent.models import Consent
 from familjelotsen import access, services
 from familjelotsen.history import history_context
-from familjelotsen.models import Administration, User
+from familjelotsen.models import Administration, Organisation, User
 from sip import models as sm
 
 # The benchmark's published authenticator-app secret (base32). Public like the demo secret:
@@ -398,13 +398,30 @@ class Command(BaseCommand):
 
     # --- staff -----------------------------------------------------------------------------
 
+    def organisation(self, muni: int, place: str) -> Organisation:
+        """Each bench municipality is an organisation of its own (issue 21); the first is the
+        demo's (whose administrations it shares when the demo is seeded)."""
+        if muni == 0:
+            existing = Administration.objects.filter(name=DEMO_NAMES[KINDS[0]]).first()
+            if existing is not None:
+                return existing.organisation
+            place = "Benchby"
+        code = "B" + "".join(c for c in place.upper() if c.isalpha())[:3]
+        org = Organisation.objects.filter(code=code).first()
+        return org or services.organisation_create(
+            name=f"{place} kommun (bench)", kind=Organisation.Kind.MUNICIPALITY, code=code
+        )
+
     def make_staff(self) -> None:
         self.adm: dict[tuple[int, str], Administration] = {}
         for muni, place in enumerate(MUNICIPALITIES):
+            organisation = self.organisation(muni, place)
             for kind in KINDS:
                 name = DEMO_NAMES[kind] if muni == 0 else f"{DEMO_NAMES[kind]} {place}"
                 adm = Administration.objects.filter(name=name).first()
-                self.adm[muni, kind] = adm or services.administration_create(name=name, kind=kind)
+                self.adm[muni, kind] = adm or services.administration_create(
+                    name=name, kind=kind, organisation=organisation
+                )
         self.adm_by_id = {a.pk: a for a in self.adm.values()}
         self.muni_of_adm = {a.pk: m for (m, _k), a in self.adm.items()}
         password = make_password(BENCH_PASSWORD)  # hashed once: Argon2 per user would be slow

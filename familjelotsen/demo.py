@@ -10,17 +10,31 @@ from allauth.mfa.utils import encrypt
 from django.conf import settings
 
 from familjelotsen import services
-from familjelotsen.models import Administration, User
+from familjelotsen.models import Administration, Organisation, User
 
 Kind = Administration.Kind
 Role = User.Role
 
+# code, name, kind: two municipalities and the region (issue 21).
+ORGANISATIONS = [
+    ("LIN", "Lindesbergs kommun", Organisation.Kind.MUNICIPALITY),
+    ("NOR", "Nora kommun", Organisation.Kind.MUNICIPALITY),
+    ("RÖL", "Region Örebro län", Organisation.Kind.REGION),
+]
+
+# The default organisation of migration familjelotsen 0012_organisations.
+MIGRATION_DEFAULT_CODE = "KOM"
+
+# name, kind, organisation code
 ADMINISTRATIONS = [
-    ("Socialtjänsten", Kind.SOCIAL_SERVICES),
-    ("Skolan", Kind.SCHOOL),
-    ("Råd & Stöd", Kind.DISABILITY_SERVICES),
-    ("Regionen", Kind.HEALTH_REGION),
-    ("Jobb- och kunskapstorget", Kind.EMPLOYMENT),
+    ("Socialtjänsten", Kind.SOCIAL_SERVICES, "LIN"),
+    ("Skolan", Kind.SCHOOL, "LIN"),
+    ("Råd & Stöd", Kind.DISABILITY_SERVICES, "LIN"),
+    ("Regionen", Kind.HEALTH_REGION, "RÖL"),
+    ("Jobb- och kunskapstorget", Kind.EMPLOYMENT, "LIN"),
+    # The second municipality, so that each organisation's scope shows.
+    ("Socialtjänsten Nora", Kind.SOCIAL_SERVICES, "NOR"),
+    ("Skolan Nora", Kind.SCHOOL, "NOR"),
 ]
 
 # Every demo user's authenticator app shares this PUBLISHED secret (base32, RFC 6238: SHA-1,
@@ -48,10 +62,24 @@ USERS = [
 
 
 def seed() -> dict[str, object]:
+    organisations = {}
+    for code, name, kind in ORGANISATIONS:
+        org = Organisation.objects.filter(code=code).first()
+        organisations[code] = org or services.organisation_create(name=name, kind=kind, code=code)
     administrations = {}
-    for name, kind in ADMINISTRATIONS:
+    for name, kind, code in ADMINISTRATIONS:
         adm = Administration.objects.filter(name=name).first()
-        administrations[name] = adm or services.administration_create(name=name, kind=kind)
+        if adm is None:
+            adm = services.administration_create(
+                name=name, kind=kind, organisation=organisations[code]
+            )
+        elif adm.organisation.code == MIGRATION_DEFAULT_CODE:
+            # A demo database from before organisations: migration familjelotsen 0012 put its
+            # administrations into one default organisation; the demo's belong where listed.
+            services.administration_update(
+                administration=adm, name=adm.name, kind=adm.kind, organisation=organisations[code]
+            )
+        administrations[name] = adm
     users = {}
     for username, role, adm_name, first, last, title in USERS:
         user = User.objects.filter(username=username).first()
@@ -70,7 +98,7 @@ def seed() -> dict[str, object]:
         users[username] = user
         if settings.DEBUG:
             give_demo_authenticator(user)
-    return {"administrations": administrations, "users": users}
+    return {"organisations": organisations, "administrations": administrations, "users": users}
 
 
 def give_demo_authenticator(user: User) -> None:

@@ -15,7 +15,7 @@ from pghistory.models import Events
 
 from cases import models as cm
 from familjelotsen import access
-from familjelotsen.models import Administration, SecondFactorReset, User
+from familjelotsen.models import Administration, Organisation, SecondFactorReset, User
 from familjelotsen.two_factor import SECOND_FACTOR_TYPES
 from reporting.models import (
     CostSettings,
@@ -30,6 +30,7 @@ from reporting.models import (
 # records are not among them.
 TRACKED = (
     "familjelotsen.UserEvent",
+    "familjelotsen.OrganisationEvent",
     "familjelotsen.AdministrationEvent",
     "familjelotsen.UserGroupEvent",
     "familjelotsen.SecondFactorResetEvent",
@@ -77,9 +78,17 @@ def held_count(user: User) -> int:
 
 
 def administration_list() -> QuerySet:
-    return Administration.objects.annotate(
-        staff_count=Count("staff", filter=Q(staff__is_active=True))
-    ).order_by("name")
+    return (
+        Administration.objects.select_related("organisation")
+        .annotate(staff_count=Count("staff", filter=Q(staff__is_active=True)))
+        .order_by("organisation__name", "name")
+    )
+
+
+def organisation_list() -> QuerySet:
+    return Organisation.objects.annotate(administration_count=Count("administrations")).order_by(
+        "name"
+    )
 
 
 def legal_references() -> QuerySet:

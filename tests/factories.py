@@ -10,7 +10,20 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from familjelotsen import access
-from familjelotsen.models import Administration, User
+from familjelotsen.models import Administration, Organisation, User
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    """By default the one test municipality: administrations made without naming an
+    organisation all belong to it, as in a deployment for one municipality."""
+
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("code",)
+
+    name = "Testkommunen"
+    kind = Organisation.Kind.MUNICIPALITY
+    code = "TST"
 
 
 class AdministrationFactory(factory.django.DjangoModelFactory):
@@ -20,6 +33,7 @@ class AdministrationFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Förvaltning {n}")
     kind = Administration.Kind.SOCIAL_SERVICES
+    organisation = factory.SubFactory(OrganisationFactory)
     group = factory.LazyAttribute(
         lambda o: Group.objects.get_or_create(name=f"Förvaltning: {o.name}")[0]
     )

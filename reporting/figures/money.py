@@ -455,9 +455,7 @@ def money(p: Period, fig: Figures) -> None:
             True,
         ),
         VolumeWork.COURSE_PARTICIPANTS: (
-            Cell(
-                fig.facts["course_participants"], fig.facts["course_participants"], decimals=0
-            ),
+            Cell(fig.facts["course_participants"], fig.facts["course_participants"], decimals=0),
             True,
         ),
     }

@@ -566,16 +566,21 @@ class Command(BaseCommand):
                     if other != ombud:
                         fam.team.append(other)
             self.families.append(fam)
-        # References FL-<request year>-<nnnn>, numbered by request date per year.
-        by_year: dict[int, int] = defaultdict(int)
+        # References FL-<organisation code>-<request year>-<nnnn>, numbered by request date per
+        # organisation and year (issue 21).
+        org_of = {f.id: self.adm_by_id[f.owner].organisation for f in self.families}
+        by_year: dict[tuple[int, int], int] = defaultdict(int)
         for row in cm.ReferenceCounter.objects.all():
-            by_year[row.year] = row.last
+            by_year[row.organisation_id, row.year] = row.last
         refs = {}
         for fam in sorted(self.families, key=lambda f: (f.request, f.id)):
-            by_year[fam.request.year] += 1
-            refs[fam.id] = f"FL-{fam.request.year}-{by_year[fam.request.year]:04d}"
-        for year, last in by_year.items():
-            cm.ReferenceCounter.objects.update_or_create(year=year, defaults={"last": last})
+            org, year = org_of[fam.id], fam.request.year
+            by_year[org.pk, year] += 1
+            refs[fam.id] = f"FL-{org.code}-{year}-{by_year[org.pk, year]:04d}"
+        for (org_id, year), last in by_year.items():
+            cm.ReferenceCounter.objects.update_or_create(
+                organisation_id=org_id, year=year, defaults={"last": last}
+            )
         muni_adm = self.adm
 
         def family_rows():

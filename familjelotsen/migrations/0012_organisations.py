@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
                 ('name', models.CharField(max_length=120, unique=True, verbose_name='name')),
                 ('kind', models.CharField(choices=[('municipality', 'Municipality'), ('region', 'Region')], max_length=16, verbose_name='kind')),
-                ('code', models.CharField(help_text="2–6 capital letters, e.g. LIN. Part of every new family's reference code.", max_length=6, unique=True, validators=[django.core.validators.RegexValidator('^[A-ZÅÄÖ]{2,6}$')], verbose_name='code')),
+                ('code', models.CharField(help_text="2–6 capital letters, e.g. LIN. Part of every new family's reference code.", max_length=6, unique=True, validators=[django.core.validators.RegexValidator('^[A-ZÅÄÖ]{2,6}$', 'Write 2–6 capital letters, e.g. LIN.')], verbose_name='code')),
             ],
             options={
                 'verbose_name': 'organisation',
@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
                 ('name', models.CharField(max_length=120, verbose_name='name')),
                 ('kind', models.CharField(choices=[('municipality', 'Municipality'), ('region', 'Region')], max_length=16, verbose_name='kind')),
-                ('code', models.CharField(help_text="2–6 capital letters, e.g. LIN. Part of every new family's reference code.", max_length=6, validators=[django.core.validators.RegexValidator('^[A-ZÅÄÖ]{2,6}$')], verbose_name='code')),
+                ('code', models.CharField(help_text="2–6 capital letters, e.g. LIN. Part of every new family's reference code.", max_length=6, validators=[django.core.validators.RegexValidator('^[A-ZÅÄÖ]{2,6}$', 'Write 2–6 capital letters, e.g. LIN.')], verbose_name='code')),
             ],
             options={
                 'abstract': False,

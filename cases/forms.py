@@ -560,6 +560,33 @@ class PupilSupportForm(ConditionalFieldsMixin, forms.ModelForm):
         pass
 
 
+class SchoolAdministrationField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.name} ({obj.organisation.name})"
+
+
+class PupilSupportCreateForm(PupilSupportForm):
+    """New pupil support also says which school administration (huvudman) the child's school
+    belongs to; it owns the record. Left empty, it is the school administration of the
+    family's own municipality, when that has exactly one."""
+
+    school_administration = SchoolAdministrationField(
+        label=_("School administration"),
+        queryset=Administration.objects.filter(kind=Administration.Kind.SCHOOL)
+        .select_related("organisation")
+        .order_by("organisation__name", "name"),
+        required=False,
+        help_text=_(
+            "The administration the child's school belongs to. Leave it empty when the school "
+            "is in the family's municipality and the municipality has one school "
+            "administration."
+        ),
+    )
+
+    class Meta(PupilSupportForm.Meta):
+        fields = ["school", "school_administration", *PupilSupportForm.Meta.fields[1:]]
+
+
 class PupilReviewForm(forms.Form):
     reviewed_on = forms.DateField(label=_("Date"), widget=DateInput())
     decision = forms.CharField(

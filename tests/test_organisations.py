@@ -102,3 +102,151 @@ def test_other_staff_cannot_reach_the_organisation_pages(client, project_leader,
     )
     assert response.status_code == 403
     assert not Organisation.objects.filter(code="HFS").exists()
+
+
+# --- Reference codes per organisation ---------------------------------------------------------
+
+
+def _register(by, on):
+    from cases import services
+
+    return services.family_create_from_request(
+        by=by, requesting_administration=by.administration, request_date=on
+    )
+
+
+def test_each_municipality_counts_its_own_reference_codes_from_0001(db, nora):
+    import datetime as dt
+
+    from familjelotsen.models import User
+    from tests.factories import UserFactory
+
+    lindesberg = OrganisationFactory(name="Lindesbergs kommun", code="LIN")
+    ombud_lin = UserFactory(
+        role=User.Role.FAMILY_OMBUD,
+        administration=AdministrationFactory(name="Råd & Stöd", organisation=lindesberg),
+    )
+    ombud_nor = UserFactory(
+        role=User.Role.FAMILY_OMBUD,
+        administration=AdministrationFactory(name="Socialtjänsten Nora", organisation=nora),
+    )
+    day = dt.date(2026, 3, 1)
+    first_lin = _register(ombud_lin, day)
+    first_nor = _register(ombud_nor, day)
+    second_lin = _register(ombud_lin, day)
+    next_year_nor = _register(ombud_nor, dt.date(2027, 1, 2))
+    assert first_lin.reference == "FL-LIN-2026-0001"
+    assert first_nor.reference == "FL-NOR-2026-0001"
+    assert second_lin.reference == "FL-LIN-2026-0002"
+    assert next_year_nor.reference == "FL-NOR-2027-0001"
+
+
+def test_references_given_before_organisations_stay_valid_and_unique(db):
+    import datetime as dt
+
+    from cases import models as cm
+    from tests.factories import FamilyFactory, UserFactory
+
+    old = FamilyFactory(reference="FL-2026-0001")
+    ombud = UserFactory(administration=AdministrationFactory())
+    new = _register(ombud, dt.date(2026, 3, 1))
+    assert new.reference == "FL-TST-2026-0001"
+    assert cm.Family.objects.filter(reference=old.reference).count() == 1
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        cm.Family.objects.filter(pk=new.pk).update(reference="FL-lin-2026-0009")
+
+
+# --- The school administration is the child's school's, never the first in the database -------
+
+
+def _pupil_post(client, child, **extra):
+    data = {
+        "school": "Ekbackens skola",
+        "grade": 4,
+        "support_level": "guidance",
+        "eligibility_track": "yes",
+        **extra,
+    }
+    return client.post(reverse("cases:pupil_support_create", args=[child.pk]), data)
+
+
+@pytest.fixture
+def nora_school(nora):
+    """Another municipality's school administration, registered before the family's own (the
+    first school administration in the database)."""
+    return AdministrationFactory(name="Skolan Nora", kind=Kind.SCHOOL, organisation=nora)
+
+
+@pytest.fixture
+def child(ombud):
+    from tests.factories import FamilyFactory, MemberFactory
+
+    return MemberFactory(family=FamilyFactory(responsible_ombud=ombud))
+
+
+def test_pupil_support_goes_to_the_school_administration_of_the_familys_municipality(
+    client, ombud, child, nora_school, adm_school
+):
+    from cases import models as cm
+
+    assert nora_school.pk < adm_school.pk
+    client.force_login(ombud)
+    response = _pupil_post(client, child)
+    assert response.status_code == 302
+    assert cm.PupilSupport.objects.get(member=child).owner == adm_school
+
+
+def test_a_child_at_school_in_another_municipality_gets_that_school_administration(
+    client, ombud, child, nora_school, adm_school
+):
+    from cases import models as cm
+
+    client.force_login(ombud)
+    response = _pupil_post(client, child, school_administration=nora_school.pk)
+    assert response.status_code == 302
+    assert cm.PupilSupport.objects.get(member=child).owner == nora_school
+
+
+@pytest.mark.swedish
+def test_two_school_administrations_in_the_municipality_are_not_guessed_between(
+    client, ombud, child, adm_school
+):
+    from cases import models as cm
+
+    other = AdministrationFactory(
+        name="Friskolan", kind=Kind.SCHOOL, organisation=adm_school.organisation
+    )
+    client.force_login(ombud)
+    response = _pupil_post(client, child)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_school_administration_errors"' in body
+    assert "har mer än en skolförvaltning" in body
+    assert 'value="Ekbackens skola"' in body
+    assert not cm.PupilSupport.objects.filter(member=child).exists()
+    assert _pupil_post(client, child, school_administration=other.pk).status_code == 302
+    assert cm.PupilSupport.objects.get(member=child).owner == other
+
+
+@pytest.mark.swedish
+def test_a_municipality_without_a_school_administration_is_told_so(
+    client, ombud, child, nora_school
+):
+    from cases import models as cm
+
+    client.force_login(ombud)
+    response = _pupil_post(client, child)
+    assert response.status_code == 200
+    assert "har ingen skolförvaltning registrerad" in response.content.decode()
+    assert not cm.PupilSupport.objects.filter(member=child).exists()
+
+
+def test_only_a_school_administration_can_own_pupil_support(db, ombud, child, adm_soc):
+    from django.core.exceptions import ValidationError
+
+    from cases import services
+
+    with pytest.raises(ValidationError):
+        services.pupil_school_administration(member=child, chosen=adm_soc)

@@ -122,6 +122,15 @@ class User(AbstractUser):
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     title = models.CharField(_("title"), max_length=120, blank=True)
+    # The project leader's scope (issue 21): the municipalities and regions whose figures they
+    # report on, set by the system administrator. None means none, never all; what a user may
+    # report on is decided in familjelotsen.access (`report_scope`).
+    organisations = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="project_leaders",
+        verbose_name=_("reports on"),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -288,6 +297,17 @@ class SecondFactorReset(models.Model):
     model_name="UserGroupEvent",
 )
 class UserGroupMembership(User.groups.through):
+    class Meta:
+        proxy = True
+
+
+@pghistory.track(
+    pghistory.InsertEvent("add"),
+    pghistory.DeleteEvent("remove"),
+    obj_field=None,
+    model_name="UserOrganisationEvent",
+)
+class UserOrganisationScope(User.organisations.through):
     class Meta:
         proxy = True
 

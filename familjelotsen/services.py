@@ -134,6 +134,15 @@ def _check_work(role: str, administration: Administration | None) -> Administrat
     return None
 
 
+def _check_scope(role: str, organisations) -> list[Organisation]:
+    organisations = list(organisations or [])
+    if organisations and not access.has_report_scope(role):
+        raise ValidationError(
+            {"organisations": _("Only a project leader reports on municipalities and regions.")}
+        )
+    return organisations
+
+
 def _check_username(username: str, *, exclude_pk: int | None = None) -> str:
     username = (username or "").strip()
     taken = User.objects.filter(username__iexact=username)
@@ -155,6 +164,7 @@ def user_create(
     last_name: str = "",
     title: str = "",
     email: str = "",
+    organisations=(),
     check_password: bool = True,
 ) -> User:
     """A staff account in its administration's group. `check_password=False` is for the demo
@@ -164,6 +174,7 @@ def user_create(
     for check in (
         lambda: _check_username(username),
         lambda: _check_work(role, administration),
+        lambda: _check_scope(role, organisations),
     ):
         try:
             check()
@@ -193,6 +204,7 @@ def user_create(
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
+    user.organisations.set(_check_scope(role, organisations))
     access.user_sync_groups(user)
     return user
 
@@ -208,11 +220,16 @@ def user_update(
     last_name: str,
     title: str = "",
     email: str = "",
+    organisations=None,
 ) -> User:
     """Change a staff account. Nobody changes their own role or administration, and an ombud
     responsible for families keeps role and administration until the team lead has handed
-    the families over (the access module says why)."""
+    the families over (the access module says why). `organisations`: the project leader's
+    scope; None keeps it, and a role without one loses it."""
     administration = _check_work(role, administration)
+    if organisations is None:
+        organisations = user.organisations.all() if access.has_report_scope(role) else ()
+    organisations = _check_scope(role, organisations)
     refusal = access.staff_change_refusal(
         actor, user, role=role, administration_id=administration.pk if administration else None
     )
@@ -228,6 +245,7 @@ def user_update(
     user.is_staff = access.staff_flag(role)
     user.full_clean(exclude=["password"])
     user.save()
+    user.organisations.set(organisations)
     access.user_sync_groups(user)
     if moved:
         # The case team is drawn from the owning administration only (SPEC §3.2).

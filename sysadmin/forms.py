@@ -36,6 +36,16 @@ class _StaffFields(forms.Form):
         required=False,
         help_text=WORK_HELP,
     )
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Reports on"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Project leaders only: the municipalities and regions whose figures the person "
+            "sees in the reports and on the dashboard. None ticked: no figures at all."
+        ),
+    )
 
 
 class UserCreateForm(_StaffFields):
@@ -66,6 +76,7 @@ class UserCreateForm(_StaffFields):
         "email",
         "role",
         "administration",
+        "organisations",
         "password1",
         "password2",
     ]

@@ -33,6 +33,7 @@ TRACKED = (
     "familjelotsen.OrganisationEvent",
     "familjelotsen.AdministrationEvent",
     "familjelotsen.UserGroupEvent",
+    "familjelotsen.UserOrganisationEvent",
     "familjelotsen.SecondFactorResetEvent",
     "cases.LegalReferenceEvent",
     "cases.RetentionRuleEvent",
@@ -170,6 +171,10 @@ def change_history(*, limit: int = 100, offset: int = 0) -> list[Change]:
             # A membership of an administration's group (the proxy of the m2m table).
             model, record_id = User, data.get("user_id")
             fields = [str(_("group"))]
+        elif model is None and "organisation_id" in data and "user_id" in data:
+            # A project leader given or losing an organisation to report on.
+            model, record_id = User, data.get("user_id")
+            fields = [str(User._meta.get_field("organisations").verbose_name)]
         else:
             record_id = e.pgh_obj_id
         out.append(

@@ -63,6 +63,17 @@ class UserFactory(factory.django.DjangoModelFactory):
             access.user_sync_groups(obj)
 
     @factory.post_generation
+    def organisations(obj, create, extracted, **kwargs):
+        """A project leader reports on their administration's organisation unless given
+        others (UserFactory(organisations=[...]); [] for none)."""
+        if not create:
+            return
+        if extracted is not None:
+            obj.organisations.set(extracted)
+        elif obj.role == User.Role.PROJECT_LEADER and obj.administration_id:
+            obj.organisations.set([obj.administration.organisation_id])
+
+    @factory.post_generation
     def totp(obj, create, extracted, **kwargs):
         """Every test user has an authenticator app (TEST_TOTP_SECRET), as every real user must:
         a force-logged-in user counts as signed in with two factors. UserFactory(totp=False)
@@ -402,6 +413,8 @@ class ReportFactory(factory.django.DjangoModelFactory):
     period_end = factory.LazyFunction(today)
     created_by = factory.SubFactory(UserFactory, role=User.Role.PROJECT_LEADER)
     made_in = factory.LazyAttribute(lambda o: o.created_by.administration)
+    # The figures count the families of the maker's organisation (issue 21).
+    organisations = factory.LazyAttribute(lambda o: [o.made_in.organisation_id])
 
 
 class SipFollowUpFactory(factory.django.DjangoModelFactory):

@@ -58,7 +58,13 @@ USERS = [
     # Referrers (issue 20): they send the team requests with the family's consent form.
     ("rektor", Role.REFERRER, "Skolan", "Helena", "Rektorsson", "Rektor, Ekbackens skola"),
     ("handlaggare", Role.REFERRER, "Socialtjänsten", "Ivar", "Utredare", "Socialsekreterare"),
+    # The second municipality (issue 21): its ombud holds Nora's demo family, which the
+    # project leader of Lindesberg does not count.
+    ("ombud_nora", Role.FAMILY_OMBUD, "Socialtjänsten Nora", "Nils", "Norén", "Familjeombud"),
 ]
+
+# The organisations each demo project leader reports on.
+REPORT_SCOPES = {"projektledare": ["LIN"]}
 
 
 def seed() -> dict[str, object]:
@@ -93,8 +99,13 @@ def seed() -> dict[str, object]:
                 last_name=last,
                 title=title,
                 email=f"{username}@familjelotsen.invalid",
+                organisations=[organisations[c] for c in REPORT_SCOPES.get(username, [])],
                 check_password=False,
             )
+        elif username in REPORT_SCOPES and not user.organisations.exists():
+            # A demo database from before organisations: the project leader is given the
+            # scope the demo describes (the system administrator's choice in real use).
+            user.organisations.set([organisations[c] for c in REPORT_SCOPES[username]])
         users[username] = user
         if settings.DEBUG:
             give_demo_authenticator(user)

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases import forms, services
 from cases import models as cm
+from cases import pupil_forms as forms
+from cases import services
 from cases.views.common import (
     CASE_ROLES,
     log_created,

@@ -51,7 +51,7 @@ from cases.personnummer import with_check_digit
 from consent.models import Consent
 from familjelotsen import access, services
 from familjelotsen.history import history_context
-from familjelotsen.models import Administration, User
+from familjelotsen.models import Administration, Organisation, User
 from sip import models as sm
 
 # The benchmark's published authenticator-app secret (base32). Public like the demo secret:
@@ -398,13 +398,30 @@ class Command(BaseCommand):
 
     # --- staff -----------------------------------------------------------------------------
 
+    def organisation(self, muni: int, place: str) -> Organisation:
+        """Each bench municipality is an organisation of its own (issue 21); the first is the
+        demo's (whose administrations it shares when the demo is seeded)."""
+        if muni == 0:
+            existing = Administration.objects.filter(name=DEMO_NAMES[KINDS[0]]).first()
+            if existing is not None:
+                return existing.organisation
+            place = "Benchby"
+        code = "B" + "".join(c for c in place.upper() if c.isalpha())[:3]
+        org = Organisation.objects.filter(code=code).first()
+        return org or services.organisation_create(
+            name=f"{place} kommun (bench)", kind=Organisation.Kind.MUNICIPALITY, code=code
+        )
+
     def make_staff(self) -> None:
         self.adm: dict[tuple[int, str], Administration] = {}
         for muni, place in enumerate(MUNICIPALITIES):
+            organisation = self.organisation(muni, place)
             for kind in KINDS:
                 name = DEMO_NAMES[kind] if muni == 0 else f"{DEMO_NAMES[kind]} {place}"
                 adm = Administration.objects.filter(name=name).first()
-                self.adm[muni, kind] = adm or services.administration_create(name=name, kind=kind)
+                self.adm[muni, kind] = adm or services.administration_create(
+                    name=name, kind=kind, organisation=organisation
+                )
         self.adm_by_id = {a.pk: a for a in self.adm.values()}
         self.muni_of_adm = {a.pk: m for (m, _k), a in self.adm.items()}
         password = make_password(BENCH_PASSWORD)  # hashed once: Argon2 per user would be slow
@@ -549,16 +566,21 @@ class Command(BaseCommand):
                     if other != ombud:
                         fam.team.append(other)
             self.families.append(fam)
-        # References FL-<request year>-<nnnn>, numbered by request date per year.
-        by_year: dict[int, int] = defaultdict(int)
+        # References FL-<organisation code>-<request year>-<nnnn>, numbered by request date per
+        # organisation and year (issue 21).
+        org_of = {f.id: self.adm_by_id[f.owner].organisation for f in self.families}
+        by_year: dict[tuple[int, int], int] = defaultdict(int)
         for row in cm.ReferenceCounter.objects.all():
-            by_year[row.year] = row.last
+            by_year[row.organisation_id, row.year] = row.last
         refs = {}
         for fam in sorted(self.families, key=lambda f: (f.request, f.id)):
-            by_year[fam.request.year] += 1
-            refs[fam.id] = f"FL-{fam.request.year}-{by_year[fam.request.year]:04d}"
-        for year, last in by_year.items():
-            cm.ReferenceCounter.objects.update_or_create(year=year, defaults={"last": last})
+            org, year = org_of[fam.id], fam.request.year
+            by_year[org.pk, year] += 1
+            refs[fam.id] = f"FL-{org.code}-{year}-{by_year[org.pk, year]:04d}"
+        for (org_id, year), last in by_year.items():
+            cm.ReferenceCounter.objects.update_or_create(
+                organisation_id=org_id, year=year, defaults={"last": last}
+            )
         muni_adm = self.adm
 
         def family_rows():

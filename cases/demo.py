@@ -73,6 +73,9 @@ FAMILIES = [
     ("vass", "Vass", "request", None, 3, [("Tilde", 4, None)], ["Maria"], False, 9),
     ("ronn", "Rönn", "request", None, 3, [("Adam", 17, None)], ["Jenny", "Anders"], False, 20),
     ("tall", "Tall", "pre_meeting", "ombud", 3, [("Wilma", 11, 5)], ["Linda"], False, 45),
+    # Nora's family (the second municipality, issue 21): owned by Socialtjänsten Nora, so it
+    # counts in Nora's figures and gets Nora's reference code and school administration.
+    ("nordin", "Nordin", "active", "ombud_nora", 3, [("Ebba", 10, 4)], ["Ylva"], False, 160),
 ]
 # The families of network work only and how their work is given (the others are coordinated
 # support).
@@ -123,9 +126,13 @@ def seed(base: dict) -> dict:
         creator = ombud or lead
         requested = today - dt.timedelta(days=days)
         network_only = key in NETWORK_ONLY
+        # Requests come from the school or social services of the family's own municipality.
+        own = creator.administration.organisation_id == adms["Skolan"].organisation_id
         family = services.family_create_from_request(
             by=creator if creator.administration_id else lead,
-            requesting_administration=adms["Skolan"] if index % 2 else adms["Socialtjänsten"],
+            requesting_administration=(adms["Skolan"] if index % 2 else adms["Socialtjänsten"])
+            if own
+            else creator.administration,
             requesting_contact="Rektor / kurator",
             request_date=requested,
             priority=prio,
@@ -198,7 +205,8 @@ def seed(base: dict) -> dict:
                 services.pupil_support_save(
                     member=kids[-1],
                     by=creator,
-                    school_administration=adms["Skolan"],
+                    # The school administration of the family's municipality (the service
+                    # finds it: Skolan, or Skolan Nora for Nora's family).
                     school=kids[-1].school,
                     grade=grade,
                     support_level=[

@@ -527,47 +527,6 @@ class ObstacleForm(ConditionalFieldsMixin, forms.Form):
     observed_on = forms.DateField(label=_("Date"), widget=DateInput())
 
 
-class PupilSupportForm(ConditionalFieldsMixin, forms.ModelForm):
-    show_when = {"action_programme_review_on": ShowWhen({"support_level": ("special_support",)})}
-    version = VersionField(min_value=1, required=False)
-
-    class Meta:
-        model = cm.PupilSupport
-        fields = [
-            "school",
-            "grade",
-            "support_level",
-            "action_programme_review_on",
-            "absence_concern",
-            "eligibility_track",
-        ]
-        widgets = {"action_programme_review_on": DateInput()}
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get(
-            "support_level"
-        ) == cm.PupilSupport.Level.SPECIAL_SUPPORT and not cleaned.get(
-            "action_programme_review_on"
-        ):
-            self.add_error(
-                "action_programme_review_on",
-                _("Special support has an action programme: give its review date."),
-            )
-        return cleaned
-
-    def _post_clean(self):
-        pass
-
-
-class PupilReviewForm(forms.Form):
-    reviewed_on = forms.DateField(label=_("Date"), widget=DateInput())
-    decision = forms.CharField(
-        label=_("Decision"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
-    )
-    responsible = forms.CharField(label=_("Responsible"), max_length=120)
-
-
 class TimeEntryForm(forms.Form):
     activity = forms.ChoiceField(label=_("Activity"), choices=cm.TimeEntry.Activity.choices)
     date = forms.DateField(label=_("Date"), widget=DateInput())

@@ -363,17 +363,9 @@ def held_families(user: User, departing: User) -> QuerySet:
 
 def emergency_panel(user: User, family: cm.Family) -> dict:
     """The family page's emergency-access part: the notices the case team and the owning
-    team lead get (who opened the family, when, until when), and the user's own running
-    access when that is how they read the family."""
-    notices = access.emergency_notices(user, family)
-    reviewable = (
-        set(access.emergency_reviews(user).filter(family_id=family.pk).values_list("pk", flat=True))
-        if notices
-        else set()
-    )
-    for notice in notices:
-        notice.reviewable = notice.pk in reviewable
-    return {"notices": notices, "own": access.emergency_of_family(user, family)}
+    team lead get (who opened the family, when, until when; the team lead's marked for their
+    review), and the user's own running access when that is how they read the family."""
+    return access.family_page_emergency(user, family)
 
 
 def emergency_unreviewed(user: User) -> list:

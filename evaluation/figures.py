@@ -68,7 +68,9 @@ def family_follow_up(p: Period, fig: Figures) -> None:
     # One query: per occasion, the means and their bases, and the declined questionnaires.
     by_occasion = {
         r["occasion"]: r
-        for r in Questionnaire.objects.filter(answered_on__range=(p.start, p.end))
+        for r in Questionnaire.objects.filter(
+            Q(answered_on__range=(p.start, p.end)) & family_scope_q(p, "family__")
+        )
         .values("occasion")
         .annotate(
             answered=Count("id", filter=Q(declined=False)),
@@ -227,6 +229,7 @@ def _survey_by_kind(survey_round: SurveyRound | None, fig: Figures) -> None:
 
 # At the end, not the top: importing reporting.figures.tables runs reporting.figures, whose
 # registry imports the figures above from this module (see the module's docstring).
+from reporting.figures.sql import family_scope_q  # noqa: E402
 from reporting.figures.tables import (  # noqa: E402
     Column,
     Figures,

@@ -10,17 +10,31 @@ from allauth.mfa.utils import encrypt
 from django.conf import settings
 
 from familjelotsen import services
-from familjelotsen.models import Administration, User
+from familjelotsen.models import Administration, Organisation, User
 
 Kind = Administration.Kind
 Role = User.Role
 
+# code, name, kind: two municipalities and the region (issue 21).
+ORGANISATIONS = [
+    ("LIN", "Lindesbergs kommun", Organisation.Kind.MUNICIPALITY),
+    ("NOR", "Nora kommun", Organisation.Kind.MUNICIPALITY),
+    ("RÖL", "Region Örebro län", Organisation.Kind.REGION),
+]
+
+# The default organisation of migration familjelotsen 0013_organisations.
+MIGRATION_DEFAULT_CODE = "KOM"
+
+# name, kind, organisation code
 ADMINISTRATIONS = [
-    ("Socialtjänsten", Kind.SOCIAL_SERVICES),
-    ("Skolan", Kind.SCHOOL),
-    ("Råd & Stöd", Kind.DISABILITY_SERVICES),
-    ("Regionen", Kind.HEALTH_REGION),
-    ("Jobb- och kunskapstorget", Kind.EMPLOYMENT),
+    ("Socialtjänsten", Kind.SOCIAL_SERVICES, "LIN"),
+    ("Skolan", Kind.SCHOOL, "LIN"),
+    ("Råd & Stöd", Kind.DISABILITY_SERVICES, "LIN"),
+    ("Regionen", Kind.HEALTH_REGION, "RÖL"),
+    ("Jobb- och kunskapstorget", Kind.EMPLOYMENT, "LIN"),
+    # The second municipality, so that each organisation's scope shows.
+    ("Socialtjänsten Nora", Kind.SOCIAL_SERVICES, "NOR"),
+    ("Skolan Nora", Kind.SCHOOL, "NOR"),
 ]
 
 # Every demo user's authenticator app shares this PUBLISHED secret (base32, RFC 6238: SHA-1,
@@ -44,14 +58,34 @@ USERS = [
     # Referrers (issue 20): they send the team requests with the family's consent form.
     ("rektor", Role.REFERRER, "Skolan", "Helena", "Rektorsson", "Rektor, Ekbackens skola"),
     ("handlaggare", Role.REFERRER, "Socialtjänsten", "Ivar", "Utredare", "Socialsekreterare"),
+    # The second municipality (issue 21): its ombud holds Nora's demo family, which the
+    # project leader of Lindesberg does not count.
+    ("ombud_nora", Role.FAMILY_OMBUD, "Socialtjänsten Nora", "Nils", "Norén", "Familjeombud"),
 ]
+
+# The organisations each demo project leader reports on.
+REPORT_SCOPES = {"projektledare": ["LIN"]}
 
 
 def seed() -> dict[str, object]:
+    organisations = {}
+    for code, name, kind in ORGANISATIONS:
+        org = Organisation.objects.filter(code=code).first()
+        organisations[code] = org or services.organisation_create(name=name, kind=kind, code=code)
     administrations = {}
-    for name, kind in ADMINISTRATIONS:
+    for name, kind, code in ADMINISTRATIONS:
         adm = Administration.objects.filter(name=name).first()
-        administrations[name] = adm or services.administration_create(name=name, kind=kind)
+        if adm is None:
+            adm = services.administration_create(
+                name=name, kind=kind, organisation=organisations[code]
+            )
+        elif adm.organisation.code == MIGRATION_DEFAULT_CODE:
+            # A demo database from before organisations: migration familjelotsen 0012 put its
+            # administrations into one default organisation; the demo's belong where listed.
+            services.administration_update(
+                administration=adm, name=adm.name, kind=adm.kind, organisation=organisations[code]
+            )
+        administrations[name] = adm
     users = {}
     for username, role, adm_name, first, last, title in USERS:
         user = User.objects.filter(username=username).first()
@@ -65,12 +99,17 @@ def seed() -> dict[str, object]:
                 last_name=last,
                 title=title,
                 email=f"{username}@familjelotsen.invalid",
+                organisations=[organisations[c] for c in REPORT_SCOPES.get(username, [])],
                 check_password=False,
             )
+        elif username in REPORT_SCOPES and not user.organisations.exists():
+            # A demo database from before organisations: the project leader is given the
+            # scope the demo describes (the system administrator's choice in real use).
+            user.organisations.set([organisations[c] for c in REPORT_SCOPES[username]])
         users[username] = user
         if settings.DEBUG:
             give_demo_authenticator(user)
-    return {"administrations": administrations, "users": users}
+    return {"organisations": organisations, "administrations": administrations, "users": users}
 
 
 def give_demo_authenticator(user: User) -> None:

@@ -1,4 +1,4 @@
-"""Core data: administrations, staff, and the append-only access log.
+"""Core data: organisations and their administrations, staff, and the append-only access log.
 
 This module is the bottom layer: it imports no other project module.
 """
@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pghistory
 from django.contrib.auth.models import AbstractUser, Group
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,8 +21,45 @@ class BaseModel(models.Model):
         abstract = True
 
 
-# Change history (django-pghistory, append-only by settings): who changed an administration or
-# a staff account, when, and what. Password hashes and login times are not history.
+# Change history (django-pghistory, append-only by settings): who changed an organisation, an
+# administration or a staff account, when, and what. Password hashes and login times are not
+# history.
+@pghistory.track()
+class Organisation(BaseModel):
+    """A municipality or a region: the principal (huvudman) that owns administrations. One
+    deployment serves several; reference codes, report figures and the project leader's scope
+    are per organisation (issue 21)."""
+
+    class Kind(models.TextChoices):
+        MUNICIPALITY = "municipality", _("Municipality")
+        REGION = "region", _("Region")
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # Printed in every new family's reference code (FL-<code>-<year>-<nnnn>): never changed
+    # once families carry it.
+    code = models.CharField(
+        _("code"),
+        max_length=6,
+        unique=True,
+        validators=[RegexValidator(r"^[A-ZÅÄÖ]{2,6}$", _("Write 2–6 capital letters, e.g. LIN."))],
+        help_text=_("2–6 capital letters, e.g. LIN. Part of every new family's reference code."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^[A-ZÅÄÖ]{2,6}$"), name="organisation_code_format"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 @pghistory.track()
 class Administration(BaseModel):
     """A förvaltning / huvudman. Secrecy (OSL) applies between administrations."""
@@ -36,6 +74,12 @@ class Administration(BaseModel):
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="administrations",
+        verbose_name=_("organisation"),
+    )
     # Each administration's staff share one auth group; object permissions (shares) are
     # granted to this group by familjelotsen.access only.
     group = models.OneToOneField(
@@ -78,6 +122,15 @@ class User(AbstractUser):
     )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     title = models.CharField(_("title"), max_length=120, blank=True)
+    # The project leader's scope (issue 21): the municipalities and regions whose figures they
+    # report on, set by the system administrator. None means none, never all; what a user may
+    # report on is decided in familjelotsen.access (`report_scope`).
+    organisations = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="project_leaders",
+        verbose_name=_("reports on"),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -247,6 +300,17 @@ class SecondFactorReset(models.Model):
     model_name="UserGroupEvent",
 )
 class UserGroupMembership(User.groups.through):
+    class Meta:
+        proxy = True
+
+
+@pghistory.track(
+    pghistory.InsertEvent("add"),
+    pghistory.DeleteEvent("remove"),
+    obj_field=None,
+    model_name="UserOrganisationEvent",
+)
+class UserOrganisationScope(User.organisations.through):
     class Meta:
         proxy = True
 

@@ -1,4 +1,4 @@
-"""Writes to the core records: administrations and staff.
+"""Writes to the core records: organisations, administrations and staff.
 
 The system administrator's changes run here (the administration area only calls these). Each
 is atomic and kept by the change history (pghistory: the request's user and URL, and here a
@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from familjelotsen import access
-from familjelotsen.models import Administration, SecondFactorReset, User
+from familjelotsen.models import Administration, Organisation, SecondFactorReset, User
 
 
 def _group_name(name: str) -> str:
@@ -35,22 +35,91 @@ def _check_administration_name(name: str, *, exclude_pk: int | None = None) -> s
     return name
 
 
+def _check_organisation_name(name: str, *, exclude_pk: int | None = None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": _("Give the municipality or region a name.")})
+    taken = Organisation.objects.filter(name__iexact=name)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError(
+            {"name": _("There is already a municipality or region with this name.")}
+        )
+    return name
+
+
 @transaction.atomic
-def administration_create(*, name: str, kind: str) -> Administration:
-    """A new administration with its own group (what shares to it are granted to)."""
-    name = _check_administration_name(name)
+def organisation_create(*, name: str, kind: str, code: str) -> Organisation:
+    """A municipality or region. Its code goes into the reference code of each of its new
+    families, so it is given once and never changed."""
+    name = _check_organisation_name(name)
+    code = (code or "").strip().upper()
+    if Organisation.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("Another municipality or region has this code.")})
+    organisation = Organisation(name=name, kind=kind, code=code)
+    organisation.full_clean()
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, name: str, kind: str) -> None:
+    """Rename an organisation or change its kind (its code stays: references carry it)."""
+    organisation.name = _check_organisation_name(name, exclude_pk=organisation.pk)
+    organisation.kind = kind
+    organisation.save(update_fields=["name", "kind", "updated_at"])
+
+
+def _check_organisation(organisation: Organisation | None) -> Organisation:
+    if organisation is None:
+        raise ValidationError(
+            {"organisation": _("Choose the municipality or region the administration belongs to.")}
+        )
+    return organisation
+
+
+@transaction.atomic
+def administration_create(
+    *, name: str, kind: str, organisation: Organisation | None
+) -> Administration:
+    """A new administration of a municipality or region, with its own group (what shares to it
+    are granted to)."""
+    errors: dict[str, list[str]] = {}
+    for check in (
+        lambda: _check_administration_name(name),
+        lambda: _check_organisation(organisation),
+    ):
+        try:
+            check()
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    name = name.strip()
     group, _created = Group.objects.get_or_create(name=_group_name(name))
-    return Administration.objects.create(name=name, kind=kind, group=group)
+    return Administration.objects.create(
+        name=name, kind=kind, group=group, organisation=organisation
+    )
 
 
 @transaction.atomic
-def administration_update(*, administration: Administration, name: str, kind: str) -> None:
-    """Rename an administration or change its kind; its group keeps its grants and follows
-    the name."""
+def administration_update(
+    *,
+    administration: Administration,
+    name: str,
+    kind: str,
+    organisation: Organisation | None = None,
+) -> None:
+    """Rename an administration, change its kind or move it to another organisation (its
+    families then count in that organisation's figures; their reference codes stay; none
+    given keeps the one it has). Its group keeps its grants and follows the name."""
     name = _check_administration_name(name, exclude_pk=administration.pk)
     administration.name = name
     administration.kind = kind
-    administration.save(update_fields=["name", "kind", "updated_at"])
+    administration.organisation = organisation or administration.organisation
+    administration.save(update_fields=["name", "kind", "organisation", "updated_at"])
     Group.objects.filter(pk=administration.group_id).update(name=_group_name(name))
 
 
@@ -63,6 +132,15 @@ def _check_work(role: str, administration: Administration | None) -> Administrat
         return administration
     # The system administrator works for no administration (and so sees no case).
     return None
+
+
+def _check_scope(role: str, organisations) -> list[Organisation]:
+    organisations = list(organisations or [])
+    if organisations and not access.has_report_scope(role):
+        raise ValidationError(
+            {"organisations": _("Only a project leader reports on municipalities and regions.")}
+        )
+    return organisations
 
 
 def _check_username(username: str, *, exclude_pk: int | None = None) -> str:
@@ -86,6 +164,7 @@ def user_create(
     last_name: str = "",
     title: str = "",
     email: str = "",
+    organisations=(),
     check_password: bool = True,
 ) -> User:
     """A staff account in its administration's group. `check_password=False` is for the demo
@@ -95,6 +174,7 @@ def user_create(
     for check in (
         lambda: _check_username(username),
         lambda: _check_work(role, administration),
+        lambda: _check_scope(role, organisations),
     ):
         try:
             check()
@@ -124,6 +204,7 @@ def user_create(
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
+    user.organisations.set(_check_scope(role, organisations))
     access.user_sync_groups(user)
     return user
 
@@ -139,11 +220,16 @@ def user_update(
     last_name: str,
     title: str = "",
     email: str = "",
+    organisations=None,
 ) -> User:
     """Change a staff account. Nobody changes their own role or administration, and an ombud
     responsible for families keeps role and administration until the team lead has handed
-    the families over (the access module says why)."""
+    the families over (the access module says why). `organisations`: the project leader's
+    scope; None keeps it, and a role without one loses it."""
     administration = _check_work(role, administration)
+    if organisations is None:
+        organisations = user.organisations.all() if access.has_report_scope(role) else ()
+    organisations = _check_scope(role, organisations)
     refusal = access.staff_change_refusal(
         actor, user, role=role, administration_id=administration.pk if administration else None
     )
@@ -159,6 +245,7 @@ def user_update(
     user.is_staff = access.staff_flag(role)
     user.full_clean(exclude=["password"])
     user.save()
+    user.organisations.set(organisations)
     access.user_sync_groups(user)
     if moved:
         # The case team is drawn from the owning administration only (SPEC §3.2).

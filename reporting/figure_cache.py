@@ -11,8 +11,9 @@ at an older count are stale.
   computed less than `RECENT` ago, else computed now. Under a steady stream of writes the
   dashboard is at most a minute behind and says when its figures were computed.
 
-Cached in the default cache (PostgreSQL, shared by every web worker), keyed by the period, the
-language (labels are translated when computed) and the data version.
+Cached in the default cache (PostgreSQL, shared by every web worker), keyed by the period, its
+organisations in scope (one municipality's figures are never served to another's project
+leader), the language (labels are translated when computed) and the data version.
 """
 
 from __future__ import annotations
@@ -52,7 +53,10 @@ def _version() -> tuple[str, int]:
 
 def _key(period: fig.Period) -> str:
     language = translation.get_language() or "sv"
-    return f"reporting:figures:{period.start.isoformat()}:{period.end.isoformat()}:{language}"
+    return (
+        f"reporting:figures:{period.start.isoformat()}:{period.end.isoformat()}:"
+        f"{period.scope_key}:{language}"
+    )
 
 
 def _compute(period: fig.Period, key: str, epoch: str, generation: int) -> Snapshot:

@@ -14,6 +14,7 @@ from decimal import Decimal
 import pghistory
 import pgtrigger
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -51,6 +52,12 @@ class Report(VersionedModel):
         blank=True,
         related_name="+",
         verbose_name=_("committee's administration"),
+    )
+    # Whose families the figures count (issue 21): the ids of the organisations in the maker's
+    # scope when the report was made, kept so that the report always shows the same figures
+    # and is seen only by those whose scope covers all of them (familjelotsen.access).
+    organisations = ArrayField(
+        models.BigIntegerField(), default=list, blank=True, verbose_name=_("organisations")
     )
     # The administration the report was made in: a team lead's archive is theirs.
     made_in = models.ForeignKey(

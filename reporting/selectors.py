@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from familjelotsen import access
+from familjelotsen.models import Organisation
 from reporting import figure_cache, suppression
 from reporting import figures as fig
 from reporting.models import CostSettings, FunderShare, Report
@@ -49,20 +50,42 @@ def report_tables(report: Report) -> dict[str, ShownTable]:
     the primary's."""
     if report.figures:
         return suppression.from_json(report.figures)
-    return period_tables(fig.Period(report.period_start, report.period_end))
+    return period_tables(report_period(report))
+
+
+def report_period(report: Report) -> fig.Period:
+    """The report's period and the organisations whose families it counts."""
+    return fig.Period(
+        report.period_start, report.period_end, organisations=frozenset(report.organisations)
+    )
+
+
+def scoped(user, period: fig.Period) -> fig.Period:
+    """The period limited to the organisations the user reports on (the access module
+    decides which: `access.report_scope`)."""
+    return replace(period, organisations=access.report_scope(user))
+
+
+def scope_names(user) -> list[str]:
+    """The names of the organisations whose figures the user sees."""
+    return list(
+        Organisation.objects.filter(pk__in=access.report_scope(user))
+        .order_by("name")
+        .values_list("name", flat=True)
+    )
 
 
 def period_tables(period: fig.Period) -> dict[str, ShownTable]:
     """Every figure of the period, suppressed, including every committed write: cached per
     period and data version (`reporting.figure_cache`), computed on the read replica when
-    there is one. Aggregates over all families that decide no access."""
+    there is one. Aggregates over the families of the period's organisations."""
     return figure_cache.exact(period).tables
 
 
-def dashboard_figures(period: fig.Period) -> figure_cache.Snapshot:
-    """The dashboard's figures: at most a minute behind the data, with when they were
-    computed (`reporting.figure_cache.recent`)."""
-    return figure_cache.recent(period)
+def dashboard_figures(user, period: fig.Period) -> figure_cache.Snapshot:
+    """The dashboard's figures for the organisations the user reports on: at most a minute
+    behind the data, with when they were computed (`reporting.figure_cache.recent`)."""
+    return figure_cache.recent(scoped(user, period))
 
 
 # File names name the kind, the period and the organisation: never a person.

@@ -70,7 +70,17 @@ def report_create(
         )
     if user.administration_id is None:
         raise ValidationError(_("Only staff of an administration can make reports."))
+    # Whose families the report counts: the maker's scope now, kept with the report.
+    organisations = sorted(access.report_scope(user))
+    if not organisations:
+        raise ValidationError(
+            _(
+                "You report on no municipality or region yet: the system administrator "
+                "chooses which."
+            )
+        )
     return Report.objects.create(
+        organisations=organisations,
         kind=kind,
         period_start=period_start,
         period_end=period_end,
@@ -164,7 +174,13 @@ def report_render(*, report_id: int) -> Report:
             # Every committed write counted: the cached figures when nothing changed since
             # they were computed, else computed now (on the replica when there is one). The
             # report's rows are written on the primary.
-            snapshot = figure_cache.exact(fig.Period(report.period_start, report.period_end))
+            snapshot = figure_cache.exact(
+                fig.Period(
+                    report.period_start,
+                    report.period_end,
+                    organisations=frozenset(report.organisations),
+                )
+            )
             tables = snapshot.tables
             pdf = render_pdf(
                 "reporting/report_pdf.html",

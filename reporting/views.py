@@ -44,11 +44,12 @@ def dashboard(request):
     that is running, or of a scheduled period chosen above them."""
     chosen = selectors.preset(request.GET.get("period") or "")
     period = fig.Period(chosen.start, chosen.end) if chosen else selectors.current_period()
-    snapshot = selectors.dashboard_figures(period)
+    snapshot = selectors.dashboard_figures(request.user, period)
     tables = snapshot.tables
     monthly = tables["monthly"]
     context = {
         "period": period,
+        "scope_names": selectors.scope_names(request.user),
         "chosen": chosen.key if chosen else "",
         "presets": selectors.presets(),
         "computed_at": snapshot.computed_at,

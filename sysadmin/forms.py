@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import models as cm
 from familjelotsen.forms import DateInput
-from familjelotsen.models import Administration, User
+from familjelotsen.models import Administration, Organisation, User
 from reporting.models import VolumeWork
 
 WORK_HELP = _(
@@ -35,6 +35,16 @@ class _StaffFields(forms.Form):
         queryset=Administration.objects.order_by("name"),
         required=False,
         help_text=WORK_HELP,
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Reports on"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Project leaders only: the municipalities and regions whose figures the person "
+            "sees in the reports and on the dashboard. None ticked: no figures at all."
+        ),
     )
 
 
@@ -66,6 +76,7 @@ class UserCreateForm(_StaffFields):
         "email",
         "role",
         "administration",
+        "organisations",
         "password1",
         "password2",
     ]
@@ -98,9 +109,38 @@ class SecondFactorResetForm(forms.Form):
     )
 
 
+class OrganisationForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120, help_text=_("E.g. Lindesbergs kommun."))
+    kind = forms.ChoiceField(label=_("Kind"), choices=Organisation.Kind.choices)
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=6,
+        help_text=_(
+            "2–6 capital letters, e.g. LIN. Part of every new family's reference code "
+            "(FL-LIN-2026-0001): it cannot be changed later."
+        ),
+    )
+
+    def __init__(self, *args, fixed_code: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if fixed_code:
+            # Families' reference codes carry it: shown, never changed.
+            self.fields["code"].disabled = True
+            self.fields["code"].required = False
+
+
 class AdministrationForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
     kind = forms.ChoiceField(label=_("Kind"), choices=Administration.Kind.choices)
+    organisation = forms.ModelChoiceField(
+        label=_("Municipality or region"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        help_text=_(
+            "The principal the administration belongs to. Its families count in that "
+            "organisation's figures and get its code in their reference."
+        ),
+    )
 
 
 class LegalReferenceForm(forms.Form):

@@ -15,7 +15,7 @@ from pghistory.models import Events
 
 from cases import models as cm
 from familjelotsen import access
-from familjelotsen.models import Administration, SecondFactorReset, User
+from familjelotsen.models import Administration, Organisation, SecondFactorReset, User
 from familjelotsen.two_factor import SECOND_FACTOR_TYPES
 from reporting.models import (
     CostSettings,
@@ -30,8 +30,10 @@ from reporting.models import (
 # records are not among them.
 TRACKED = (
     "familjelotsen.UserEvent",
+    "familjelotsen.OrganisationEvent",
     "familjelotsen.AdministrationEvent",
     "familjelotsen.UserGroupEvent",
+    "familjelotsen.UserOrganisationEvent",
     "familjelotsen.SecondFactorResetEvent",
     "cases.LegalReferenceEvent",
     "cases.RetentionRuleEvent",
@@ -77,9 +79,17 @@ def held_count(user: User) -> int:
 
 
 def administration_list() -> QuerySet:
-    return Administration.objects.annotate(
-        staff_count=Count("staff", filter=Q(staff__is_active=True))
-    ).order_by("name")
+    return (
+        Administration.objects.select_related("organisation")
+        .annotate(staff_count=Count("staff", filter=Q(staff__is_active=True)))
+        .order_by("organisation__name", "name")
+    )
+
+
+def organisation_list() -> QuerySet:
+    return Organisation.objects.annotate(administration_count=Count("administrations")).order_by(
+        "name"
+    )
 
 
 def legal_references() -> QuerySet:
@@ -161,6 +171,10 @@ def change_history(*, limit: int = 100, offset: int = 0) -> list[Change]:
             # A membership of an administration's group (the proxy of the m2m table).
             model, record_id = User, data.get("user_id")
             fields = [str(_("group"))]
+        elif model is None and "organisation_id" in data and "user_id" in data:
+            # A project leader given or losing an organisation to report on.
+            model, record_id = User, data.get("user_id")
+            fields = [str(User._meta.get_field("organisations").verbose_name)]
         else:
             record_id = e.pgh_obj_id
         out.append(

@@ -17,6 +17,9 @@ urlpatterns = [
     path(
         "forvaltningar/<int:pk>/", administrations.administration_edit, name="administration_edit"
     ),
+    path("organisationer/", administrations.organisation_list, name="organisations"),
+    path("organisationer/ny/", administrations.organisation_edit, name="organisation_create"),
+    path("organisationer/<int:pk>/", administrations.organisation_edit, name="organisation_edit"),
     path("referensdata/", reference.reference_index, name="reference"),
     path("referensdata/lagrum/ny/", reference.legal_reference_edit, name="legal_reference_create"),
     path(

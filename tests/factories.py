@@ -10,7 +10,20 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from familjelotsen import access
-from familjelotsen.models import Administration, User
+from familjelotsen.models import Administration, Organisation, User
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    """By default the one test municipality: administrations made without naming an
+    organisation all belong to it, as in a deployment for one municipality."""
+
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("code",)
+
+    name = "Testkommunen"
+    kind = Organisation.Kind.MUNICIPALITY
+    code = "TST"
 
 
 class AdministrationFactory(factory.django.DjangoModelFactory):
@@ -20,6 +33,7 @@ class AdministrationFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Förvaltning {n}")
     kind = Administration.Kind.SOCIAL_SERVICES
+    organisation = factory.SubFactory(OrganisationFactory)
     group = factory.LazyAttribute(
         lambda o: Group.objects.get_or_create(name=f"Förvaltning: {o.name}")[0]
     )
@@ -47,6 +61,17 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create:
             obj.save()
             access.user_sync_groups(obj)
+
+    @factory.post_generation
+    def organisations(obj, create, extracted, **kwargs):
+        """A project leader reports on their administration's organisation unless given
+        others (UserFactory(organisations=[...]); [] for none)."""
+        if not create:
+            return
+        if extracted is not None:
+            obj.organisations.set(extracted)
+        elif obj.role == User.Role.PROJECT_LEADER and obj.administration_id:
+            obj.organisations.set([obj.administration.organisation_id])
 
     @factory.post_generation
     def totp(obj, create, extracted, **kwargs):
@@ -388,6 +413,8 @@ class ReportFactory(factory.django.DjangoModelFactory):
     period_end = factory.LazyFunction(today)
     created_by = factory.SubFactory(UserFactory, role=User.Role.PROJECT_LEADER)
     made_in = factory.LazyAttribute(lambda o: o.created_by.administration)
+    # The figures count the families of the maker's organisation (issue 21).
+    organisations = factory.LazyAttribute(lambda o: [o.made_in.organisation_id])
 
 
 class SipFollowUpFactory(factory.django.DjangoModelFactory):

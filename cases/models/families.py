@@ -11,14 +11,23 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.models.base import HISTORY, ShareValidity, VersionedModel
-from familjelotsen.models import Administration, BaseModel
+from familjelotsen.models import Administration, BaseModel, Organisation
 
 
 class ReferenceCounter(models.Model):
-    """Hands out FL-<year>-<nnnn> reference codes without gaps or races."""
+    """Hands out FL-<code>-<year>-<nnnn> reference codes, counted per organisation and year,
+    without gaps or races (issue 21)."""
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
     last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year"], name="referencecounter_per_organisation_year"
+            )
+        ]
 
 
 class WorkKind(models.TextChoices):
@@ -60,7 +69,9 @@ class Family(VersionedModel):
         NORMAL = 3, _("Normal")
         LOW = 4, _("Low")
 
-    reference = models.CharField(_("reference code"), max_length=16, unique=True, editable=False)
+    # FL-<organisation code>-<year>-<nnnn>; families registered before organisations keep
+    # FL-<year>-<nnnn>.
+    reference = models.CharField(_("reference code"), max_length=24, unique=True, editable=False)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.REQUEST
     )
@@ -129,7 +140,7 @@ class Family(VersionedModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(reference__regex=r"^FL-[0-9]{4}-[0-9]{4,}$"),
+                condition=Q(reference__regex=r"^FL-([A-ZÅÄÖ]{2,6}-)?[0-9]{4}-[0-9]{4,}$"),
                 name="family_reference_format",
             ),
             models.CheckConstraint(

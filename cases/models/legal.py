@@ -78,7 +78,7 @@ class RetentionLogEntry(models.Model):
         KEPT_HOLD = "kept_hold", _("kept under legal hold")
 
     run_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    family_reference = models.CharField(max_length=16)
+    family_reference = models.CharField(max_length=24)
     action = models.CharField(max_length=16, choices=Action.choices)
     rule = models.CharField(max_length=60)
     due_on = models.DateField()

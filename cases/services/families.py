@@ -13,17 +13,22 @@ from django.utils.translation import gettext as _
 
 from cases import models as cm
 from familjelotsen import access, slots
-from familjelotsen.models import Administration, User
+from familjelotsen.models import Administration, Organisation, User
 from familjelotsen.versioning import save_versioned
 
 # --- Families ---------------------------------------------------------------------------------
 
 
-def _next_reference(year: int) -> str:
-    counter, _created = cm.ReferenceCounter.objects.select_for_update().get_or_create(year=year)
+def _next_reference(organisation: Organisation, year: int) -> str:
+    """The next FL-<code>-<year>-<nnnn> of the organisation that owns the family: each
+    municipality counts its own families. The counter row is locked until the transaction
+    ends, so two registrations never get the same number and none is skipped."""
+    counter, _created = cm.ReferenceCounter.objects.select_for_update().get_or_create(
+        organisation=organisation, year=year
+    )
     counter.last += 1
     counter.save(update_fields=["last"])
-    return f"FL-{year}-{counter.last:04d}"
+    return f"FL-{organisation.code}-{year}-{counter.last:04d}"
 
 
 @transaction.atomic
@@ -47,7 +52,7 @@ def family_create_from_request(
     if responsible_ombud is None and access.is_ombud(by):
         responsible_ombud = by
     family = cm.Family.objects.create(
-        reference=_next_reference(request_date.year),
+        reference=_next_reference(by.administration.organisation, request_date.year),
         kind=kind,
         provision=provision,
         owner_id=by.administration_id,

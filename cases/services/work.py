@@ -125,21 +125,65 @@ def obstacle_resolve(*, obstacle: cm.Obstacle, on: dt.date) -> cm.Obstacle:
 # --- Pupil support -----------------------------------------------------------------------------
 
 
+def pupil_school_administration(
+    *, member: cm.Member, chosen: Administration | None = None
+) -> Administration:
+    """The school administration that owns a child's pupil support: the one chosen for the
+    child's school, else the only school administration of the municipality (organisation)
+    that owns the family. Never a guess: none, or more than one to choose from, is refused
+    with a message on the field, so that the record never lands with the wrong principal."""
+    if chosen is not None:
+        if chosen.kind != Administration.Kind.SCHOOL:
+            raise ValidationError(
+                {"school_administration": _("Pupil support is owned by a school administration.")}
+            )
+        return chosen
+    schools = list(
+        Administration.objects.filter(
+            kind=Administration.Kind.SCHOOL,
+            organisation__administrations__pk=member.family.owner_id,
+        )[:2]
+    )
+    if not schools:
+        raise ValidationError(
+            {
+                "school_administration": _(
+                    "The family's municipality has no school administration registered: "
+                    "choose the administration the child's school belongs to."
+                )
+            }
+        )
+    if len(schools) > 1:
+        raise ValidationError(
+            {
+                "school_administration": _(
+                    "The family's municipality has more than one school administration: "
+                    "choose the one the child's school belongs to."
+                )
+            }
+        )
+    return schools[0]
+
+
 @transaction.atomic
 def pupil_support_save(
     *,
     member: cm.Member,
     by: User,
-    school_administration: Administration,
+    school_administration: Administration | None = None,
     support: cm.PupilSupport | None = None,
     expected_version: int | None = None,
     **fields,
 ) -> cm.PupilSupport:
+    """Record or change a child's pupil support. New support is owned by the school
+    administration of the child's school (`pupil_school_administration`); an existing record
+    keeps its owner."""
     if not member.is_child:
         raise ValidationError(_("Pupil support is recorded for children."))
-    if school_administration.kind != Administration.Kind.SCHOOL:
-        raise ValidationError(_("Pupil support is owned by a school administration."))
     if support is None:
+        school_administration = pupil_school_administration(
+            member=member, chosen=school_administration
+        )
         support = cm.PupilSupport(
             member=member, family_id=member.family_id, owner=school_administration, **fields
         )

@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cases import forms, services
 from cases import models as cm
+from cases import pupil_forms as forms
+from cases import services
 from cases.views.common import (
     CASE_ROLES,
     log_created,
@@ -21,7 +22,6 @@ from familjelotsen import access, slots
 from familjelotsen.audit import Action, log_list, log_read
 from familjelotsen.forms import submit
 from familjelotsen.idempotency import idempotent_post
-from familjelotsen.models import Administration
 
 # --- Pupil support ---------------------------------------------------------------------------
 
@@ -34,24 +34,20 @@ def pupil_support_create(request, pk):
     existing = cm.PupilSupport.objects.filter(member=member).only("pk").first()
     if existing is not None:
         return redirect("cases:pupil_detail", pk=existing.pk)
-    school = Administration.objects.filter(kind=Administration.Kind.SCHOOL).order_by("pk").first()
-    form = forms.PupilSupportForm(
+    form = forms.PupilSupportCreateForm(
         request.POST or None, initial={"school": member.school, "grade": member.grade}
     )
-    if school is None:
-        form.add_error(None, _("No school administration is registered."))
-    else:
-        done = submit(
-            request,
-            form,
-            lambda data: services.pupil_support_save(
-                member=member, by=request.user, school_administration=school, **data
-            ),
-        )
-        if done.saved:
-            log_created(request, done.result, member)
-            messages.success(request, _("Pupil support was saved."))
-            return redirect("cases:family_detail", pk=member.family_id)
+    # Which school administration owns the record is the service's to decide (the one chosen,
+    # else the family's municipality's only one); an ambiguous choice lands on the field.
+    done = submit(
+        request,
+        form,
+        lambda data: services.pupil_support_save(member=member, by=request.user, **data),
+    )
+    if done.saved:
+        log_created(request, done.result, member)
+        messages.success(request, _("Pupil support was saved."))
+        return redirect("cases:family_detail", pk=member.family_id)
     return render(
         request,
         "cases/simple_form.html",
@@ -84,7 +80,6 @@ def pupil_detail(request, pk):
         lambda data: services.pupil_support_save(
             member=support.member,
             by=request.user,
-            school_administration=support.owner,
             support=support,
             expected_version=form.cleaned_data["version"] or support.version,
             **data,

@@ -151,14 +151,30 @@ def get_emergency_access_for_review(request, pk, *, log=True):
 def emergency_notices(user, family) -> list:
     """What the family page tells the case team and the owning team lead: the emergency
     accesses that run now or wait for review (who, when, until when). Nobody else sees them."""
-    if not family_permissions(user, family).oversee:
-        return []
-    return list(
+    return family_page_emergency(user, family)["notices"]
+
+
+def family_page_emergency(user, family) -> dict:
+    """The family page's part in one query: the notices (as `emergency_notices`, each marked
+    `reviewable` when the user is the owning team lead who reviews it) and the user's own
+    running access to the family (`own`, as `emergency_of_family`)."""
+    oversee = family_permissions(user, family).oversee
+    now = timezone.now()
+    wanted = Q(user_id=user.pk) & _active_q(now)
+    if oversee:
+        wanted |= _active_q(now) | Q(review=EmergencyAccess.Review.PENDING)
+    rows = list(
         EmergencyAccess.objects.filter(family_id=family.pk)
-        .filter(_active_q() | Q(review=EmergencyAccess.Review.PENDING))
+        .filter(wanted)
         .select_related("user", "administration")
         .order_by("-starts_at", "-id")
     )
+    reviews = reviews_emergency_accesses(user) and family.owner_id == user.administration_id
+    notices = rows if oversee else []
+    for row in notices:
+        row.reviewable = reviews and row.user_id != user.pk
+    own = [r for r in rows if r.user_id == user.pk and r.starts_at <= now < r.ends_at]
+    return {"notices": notices, "own": max(own, key=lambda r: r.ends_at) if own else None}
 
 
 def emergency_notices_for(user) -> QuerySet:
@@ -186,14 +202,4 @@ def emergency_notices_for(user) -> QuerySet:
             )
         )
         .order_by("-starts_at", "-id")
-    )
-
-
-def emergency_of_family(user, family):
-    """The user's own running emergency access to the family (its page says until when)."""
-    return (
-        EmergencyAccess.objects.filter(user_id=user.pk, family_id=family.pk)
-        .filter(_active_q())
-        .order_by("-ends_at")
-        .first()
     )

@@ -514,14 +514,37 @@ def require_roles(*roles):
 # --- Reports ---------------------------------------------------------------------------------
 
 
+def report_scope(user) -> frozenset[int]:
+    """The organisations (municipalities, regions) whose families the user's report figures
+    count (issue 21): a project leader's are those the system administrator gave them (none
+    given: none, never all); a team lead's is the organisation of their administration;
+    nobody else reports."""
+    if not sees_cases(user):
+        return frozenset()
+    # Asked several times per page (figures, archive, names): read once per user object.
+    cached = getattr(user, "_report_scope", None)
+    if cached is not None:
+        return cached
+    scope: frozenset[int] = frozenset()
+    if user.role == Role.PROJECT_LEADER:
+        scope = frozenset(user.organisations.values_list("pk", flat=True))
+    elif user.role == Role.TEAM_LEAD and user.administration_id is not None:
+        scope = frozenset({user.administration.organisation_id})
+    user._report_scope = scope
+    return scope
+
+
 def visible_reports(user) -> QuerySet:
     """Reports hold suppressed aggregates only and belong to no family. The project leader
-    sees the whole archive; a team lead the reports made in their administration."""
+    sees the reports whose organisations all lie in their scope; a team lead the reports made
+    in their administration."""
     if not sees_cases(user):
         return Report.objects.none()
     reports = Report.objects.annotate(access_basis=Value(Basis.AGGREGATE))
     if user.role == Role.PROJECT_LEADER:
-        return reports
+        return reports.filter(
+            organisations__len__gt=0, organisations__contained_by=sorted(report_scope(user))
+        )
     if user.role == Role.TEAM_LEAD:
         return reports.filter(made_in_id=user.administration_id)
     return Report.objects.none()

@@ -65,6 +65,12 @@ def needs_administration(role: str) -> bool:
     return role != Role.SYSTEM_ADMIN
 
 
+def has_report_scope(role: str) -> bool:
+    """Only a project leader is given organisations to report on (a team lead reports on
+    their own administration's organisation; see `report_scope`)."""
+    return role == Role.PROJECT_LEADER
+
+
 def administration_log_basis() -> str:
     """The basis of the system administrator's reads of staff accounts in the access log."""
     return AccessLogEntry.Basis.ADMINISTRATION

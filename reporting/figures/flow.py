@@ -13,9 +13,12 @@ from reporting.figures.sql import (
     Percentile,
     coordinated_q,
     days_between,
+    family_in_scope,
+    family_scope_q,
     fetch,
     in_programme_q,
     in_work_q,
+    scope_params,
 )
 from reporting.figures.tables import Cell, Column, Figures, Period, Row, Table, cnt, measure
 
@@ -39,7 +42,7 @@ def flow(p: Period, fig: Figures) -> None:
     not_ended_before = Q(end_date__isnull=True) | Q(end_date__gte=p.start)
     S = cm.Family.Status
     rows = list(
-        cm.Family.objects.filter(Q(request_date__lte=p.end) & not_ended_before)
+        cm.Family.objects.filter(Q(request_date__lte=p.end) & not_ended_before & family_scope_q(p))
         .values("requesting_administration_id", "requesting_administration__name", "kind")
         .annotate(
             requested=Count("id", filter=Q(request_date__range=(p.start, p.end))),
@@ -148,10 +151,11 @@ def monthly(p: Period, fig: Figures) -> None:
           ON f.request_date <= months.month_end
          AND (f.end_date IS NULL OR f.end_date >= GREATEST(months.month, %(start)s))
          AND f.kind = '{COORDINATED}'
+         AND {family_in_scope(p, "f.id")}
         GROUP BY months.month
         ORDER BY months.month
     """  # noqa: S608 -- table names from model meta; values are parameters
-    data = fetch(sql, {"start": p.start, "end": p.end})
+    data = fetch(sql, {"start": p.start, "end": p.end, **scope_params(p)})
     columns = [
         Column("requested", _("Requested")),
         Column("started", _("Started")),
@@ -200,7 +204,7 @@ def durations_and_placements(p: Period, fig: Figures) -> None:
         arg_joiner=" - ",
         output_field=IntegerField(),
     )
-    agg = cm.Family.objects.filter(coordinated_q()).aggregate(
+    agg = cm.Family.objects.filter(coordinated_q() & family_scope_q(p)).aggregate(
         wait_n=Count("id", filter=started),
         wait_q1=Percentile(wait, 0.25, filter=started),
         wait_median=Percentile(wait, 0.5, filter=started),

@@ -18,7 +18,13 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import models as cm
 from network import models as nm
-from reporting.figures.sql import COORDINATED, IN_PROGRAMME_SQL, fetch
+from reporting.figures.sql import (
+    COORDINATED,
+    family_in_scope,
+    fetch,
+    in_programme_sql,
+    scope_params,
+)
 from reporting.figures.tables import Cell, Column, Figures, Period, Row, Table, cnt
 from reporting.models import (
     CostSettings,
@@ -92,15 +98,16 @@ def _hours_by_month(p: Period) -> dict[str, dict]:
                sum(minutes) AS minutes, count(DISTINCT unit) AS units
         FROM (
           SELECT date AS d, 'family' AS kind, minutes, family_id AS unit FROM {T_TIME}
-           WHERE date BETWEEN %(start)s AND %(end)s
+           WHERE date BETWEEN %(start)s AND %(end)s AND {family_in_scope(p, "family_id")}
           UNION ALL
-          SELECT "on" AS d, 'network' AS kind, minutes, process_id AS unit FROM {T_NET_TIME}
-           WHERE "on" BETWEEN %(start)s AND %(end)s
+          SELECT t."on" AS d, 'network' AS kind, t.minutes, t.process_id AS unit
+            FROM {T_NET_TIME} t JOIN {T_NET_PROCESS} pr ON pr.id = t.process_id
+           WHERE t."on" BETWEEN %(start)s AND %(end)s AND {family_in_scope(p, "pr.family_id")}
         ) t
         GROUP BY 1, 2
     """  # noqa: S608 -- table names from model meta; values are parameters
     out: dict[str, dict] = {}
-    for r in fetch(sql, {"start": p.start, "end": p.end}):
+    for r in fetch(sql, {"start": p.start, "end": p.end, **scope_params(p)}):
         out.setdefault(r["month"], {})[r["kind"]] = r
     return out
 
@@ -108,25 +115,30 @@ def _hours_by_month(p: Period) -> dict[str, dict]:
 def _counts(p: Period, project_start: dt.date | None) -> dict:
     sql = f"""
         SELECT
-          (SELECT count(*) FROM ({IN_PROGRAMME_SQL}) f) AS families,
+          (SELECT count(*) FROM ({in_programme_sql(p)}) f) AS families,
           (SELECT count(*) FROM (
              SELECT id FROM {T_FAMILY} WHERE kind = '{NETWORK}' AND start_date IS NOT NULL
                AND start_date <= %(end)s AND (end_date IS NULL OR end_date >= %(start)s)
              UNION
              SELECT family_id FROM {T_NET_PROCESS}
               WHERE started_on <= %(end)s AND (closed_on IS NULL OR closed_on >= %(start)s)
-           ) n) AS network_families,
+           ) n WHERE {family_in_scope(p, "n.id")}) AS network_families,
           (SELECT count(*) FROM {T_NET_PROCESS}
-            WHERE started_on <= %(end)s AND (closed_on IS NULL OR closed_on >= %(start)s))
+            WHERE started_on <= %(end)s AND (closed_on IS NULL OR closed_on >= %(start)s)
+              AND {family_in_scope(p, "family_id")})
             AS network_processes,
-          (SELECT count(DISTINCT process_id) FROM {T_NET_TIME}
-            WHERE "on" BETWEEN %(start)s AND %(end)s) AS network_processes_with_hours,
+          (SELECT count(DISTINCT t.process_id) FROM {T_NET_TIME} t
+             JOIN {T_NET_PROCESS} pr ON pr.id = t.process_id
+            WHERE t."on" BETWEEN %(start)s AND %(end)s
+              AND {family_in_scope(p, "pr.family_id")}) AS network_processes_with_hours,
           (SELECT count(*) FROM {T_FAMILY} WHERE start_date IS NOT NULL
             AND kind = '{COORDINATED}' AND start_date <= %(end)s
-            AND (%(project_start)s::date IS NULL OR start_date >= %(project_start)s::date))
+            AND (%(project_start)s::date IS NULL OR start_date >= %(project_start)s::date)
+            AND {family_in_scope(p, "id")})
             AS project_families
     """  # noqa: S608 -- table names from model meta; values are parameters
-    return fetch(sql, {"start": p.start, "end": p.end, "project_start": project_start})[0]
+    params = {"start": p.start, "end": p.end, "project_start": project_start, **scope_params(p)}
+    return fetch(sql, params)[0]
 
 
 def _closed_process_hours(p: Period) -> dict:
@@ -135,10 +147,11 @@ def _closed_process_hours(p: Period) -> dict:
           SELECT pr.id, COALESCE(sum(t.minutes), 0) / 60.0 AS hours
           FROM {T_NET_PROCESS} pr LEFT JOIN {T_NET_TIME} t ON t.process_id = pr.id
           WHERE pr.closed_on BETWEEN %(start)s AND %(end)s
+            AND {family_in_scope(p, "pr.family_id")}
           GROUP BY pr.id
         ) per_process
     """  # noqa: S608 -- table names from model meta; values are parameters
-    return fetch(sql, {"start": p.start, "end": p.end})[0]
+    return fetch(sql, {"start": p.start, "end": p.end, **scope_params(p)})[0]
 
 
 def _hours(minutes) -> Decimal:

@@ -8,7 +8,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from network import models as nm
-from reporting.figures.sql import fetch
+from reporting.figures.sql import family_in_scope, family_scope_q, fetch, scope_params
 from reporting.figures.tables import (
     Cell,
     Column,
@@ -30,7 +30,7 @@ T_NET_TIME = nm.NetworkTimeEntry._meta.db_table
 def network(p: Period, fig: Figures) -> None:
     active = Q(started_on__lte=p.end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=p.start))
     rows = (
-        nm.NetworkProcess.objects.filter(active)
+        nm.NetworkProcess.objects.filter(active & family_scope_q(p, "family__"))
         .values("provision")
         .annotate(
             started=Count("id", filter=Q(started_on__range=(p.start, p.end))),
@@ -65,11 +65,13 @@ def network(p: Period, fig: Figures) -> None:
                count(DISTINCT process_id) AS processes
         FROM {T_NET_MEETING}
         WHERE held_on BETWEEN %(start)s AND %(end)s
+          AND process_id IN (SELECT id FROM {T_NET_PROCESS}
+                              WHERE {family_in_scope(p, "family_id")})
         GROUP BY ROLLUP (stage)
     """  # noqa: S608 -- table names from model meta; values are parameters
     meetings = {
         (None if r["is_total"] else r["stage"]): r
-        for r in fetch(sql, {"start": p.start, "end": p.end})
+        for r in fetch(sql, {"start": p.start, "end": p.end, **scope_params(p)})
     }
 
     def meeting_cell(r):
@@ -90,11 +92,13 @@ def network(p: Period, fig: Figures) -> None:
                count(DISTINCT process_id) AS processes
         FROM {T_NET_TIME}
         WHERE "on" BETWEEN %(start)s AND %(end)s
+          AND process_id IN (SELECT id FROM {T_NET_PROCESS}
+                              WHERE {family_in_scope(p, "family_id")})
         GROUP BY ROLLUP (activity)
     """  # noqa: S608 -- table names from model meta; values are parameters
     time = {
         (None if r["is_total"] else r["activity"]): r
-        for r in fetch(sql, {"start": p.start, "end": p.end})
+        for r in fetch(sql, {"start": p.start, "end": p.end, **scope_params(p)})
     }
 
     def time_cell(r):
@@ -116,10 +120,12 @@ def network(p: Period, fig: Figures) -> None:
           SELECT pr.id, COALESCE(sum(t.minutes), 0) / 60.0 AS hours
           FROM {T_NET_PROCESS} pr LEFT JOIN {T_NET_TIME} t ON t.process_id = pr.id
           WHERE pr.closed_on BETWEEN %(start)s AND %(end)s
+            AND {family_in_scope(p, "pr.family_id")}
           GROUP BY pr.id
         ) per_process
     """  # noqa: S608 -- table names from model meta; values are parameters
-    r = fetch(sql, {"start": p.start, "end": p.end, "planning": planning})[0]
+    params = {"start": p.start, "end": p.end, "planning": planning, **scope_params(p)}
+    r = fetch(sql, params)[0]
     n = r["n"] or 0
     fig.tables["network_process_hours"] = Table(
         "network_process_hours",

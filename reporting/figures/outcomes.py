@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from cases import models as cm
-from reporting.figures.sql import IN_PROGRAMME_SQL, T_ADMIN, fetch
+from reporting.figures.sql import T_ADMIN, family_in_scope, fetch, in_programme_sql, scope_params
 from reporting.figures.tables import (
     Cell,
     Column,
@@ -53,7 +53,7 @@ def goal_progress(p: Period, fig: Figures) -> None:
             last_value(fu.rating) OVER w AS last_rating,
             count(*) OVER w AS n
           FROM {T_FOLLOWUP} fu JOIN {T_GOAL} g ON g.id = fu.goal_id
-          WHERE fu.date <= %(end)s AND g.family_id IN ({IN_PROGRAMME_SQL})
+          WHERE fu.date <= %(end)s AND g.family_id IN ({in_programme_sql(p)})
           WINDOW w AS (PARTITION BY fu.goal_id ORDER BY fu.date, fu.id
                        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
           ORDER BY fu.goal_id
@@ -62,7 +62,7 @@ def goal_progress(p: Period, fig: Figures) -> None:
     """  # noqa: S608 -- table names from model meta; values are parameters
     data = {
         (r["area"] if not r["is_total"] else None): r
-        for r in fetch(sql, {"start": p.start, "end": p.end})
+        for r in fetch(sql, {"start": p.start, "end": p.end, **scope_params(p)})
     }
 
     def row(key, label, r):
@@ -111,14 +111,15 @@ def kasam(p: Period, fig: Figures) -> None:
             last_value(a.score) OVER w AS last_score,
             count(*) OVER w AS n
           FROM {T_ASSESSMENT} a
-          WHERE a.assessed_on <= %(end)s AND a.family_id IN ({IN_PROGRAMME_SQL})
+          WHERE a.assessed_on <= %(end)s AND a.family_id IN ({in_programme_sql(p)})
           WINDOW w AS (PARTITION BY a.member_id, a.instrument ORDER BY a.assessed_on, a.id
                        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
           ORDER BY a.member_id, a.instrument
         ) per_person
         GROUP BY instrument
     """  # noqa: S608 -- table names from model meta; values are parameters
-    data = {r["instrument"]: r for r in fetch(sql, {"start": p.start, "end": p.end})}
+    params = {"start": p.start, "end": p.end, **scope_params(p)}
+    data = {r["instrument"]: r for r in fetch(sql, params)}
     columns = [
         Column("followed", _("Persons assessed at start and later")),
         Column("first", _("At start (mean)"), count=False, additive=False, decimals=1),
@@ -172,9 +173,10 @@ def obstacles(p: Period, fig: Figures) -> None:
                count(*) AS n, count(DISTINCT o.family_id) AS families
         FROM {T_OBSTACLE} o LEFT JOIN {T_ADMIN} a ON a.id = o.administration_id
         WHERE o.observed_on BETWEEN %(start)s AND %(end)s
+          AND {family_in_scope(p, "o.family_id")}
         GROUP BY CUBE ((o.administration_id, a.name), o.kind)
     """  # noqa: S608 -- table names from model meta; values are parameters
-    data = fetch(sql, {"start": p.start, "end": p.end})
+    data = fetch(sql, {"start": p.start, "end": p.end, **scope_params(p)})
     kinds = list(cm.Obstacle.Kind)
     columns = [Column(k.value, k.label, count=False) for k in kinds]
     columns.append(Column("all", _("All obstacles"), count=False))

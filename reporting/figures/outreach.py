@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from consultations.models import Consultation
 from courses.models import Attendance, Course, Participant, Session
 from familjelotsen.models import Administration
-from reporting.figures.sql import T_ADMIN, fetch
+from reporting.figures.sql import T_ADMIN, administration_in_scope, fetch, scope_params
 from reporting.figures.tables import Cell, Column, Figures, Period, Row, Table, cnt, to_hours
 
 T_CONSULTATION = Consultation._meta.db_table
@@ -47,11 +47,12 @@ def consultations(p: Period, fig: Figures) -> None:
                count(*) FILTER (WHERE c.follow_up = 'request') AS request
         FROM {T_CONSULTATION} c JOIN {T_ADMIN} a ON a.id = c.asking_administration_id
         WHERE c.held_on BETWEEN %(start)s AND %(end)s
+          AND {administration_in_scope(p, "c.asking_administration_id")}
         GROUP BY ROLLUP (a.kind)
     """  # noqa: S608 -- table names from model meta; values are parameters
     data = {
         (None if r["is_total"] else r["kind"]): r
-        for r in fetch(sql, {"start": p.start, "end": p.end})
+        for r in fetch(sql, {"start": p.start, "end": p.end, **scope_params(p)})
     }
 
     def cells(r) -> dict:
@@ -116,11 +117,12 @@ def courses(p: Period, fig: Figures) -> None:
         LEFT JOIN named nm ON nm.course_id = c.id
         LEFT JOIN sessions s ON s.course_id = c.id
         WHERE c.start_date BETWEEN %(start)s AND %(end)s
+          AND {administration_in_scope(p, "c.administration_id")}
         GROUP BY ROLLUP ((c.administration_id, a.name))
     """  # noqa: S608 -- table names from model meta; values are parameters
     data = {
         (None if r["is_total"] else r["administration_id"]): r
-        for r in fetch(sql, {"start": p.start, "end": p.end})
+        for r in fetch(sql, {"start": p.start, "end": p.end, **scope_params(p)})
     }
     names = {k: r["name"] for k, r in data.items() if k is not None}
 

@@ -7,7 +7,15 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from reporting.figures.flow import DURATION_COLUMNS
-from reporting.figures.sql import T_ADMIN, Percentile, days_between, fetch
+from reporting.figures.sql import (
+    T_ADMIN,
+    Percentile,
+    days_between,
+    family_in_scope,
+    family_scope_q,
+    fetch,
+    scope_params,
+)
 from reporting.figures.tables import Cell, Column, Figures, Period, Row, Table, cnt, measure
 from sip import models as sm
 
@@ -27,7 +35,7 @@ def sip(p: Period, fig: Figures) -> None:
     overdue = in_force_at_end & (held_late | Q(next_follow_up_on__lt=p.end))
     first_meeting = Q(first_meeting_on__range=(p.start, p.end))
     to_meeting = days_between("first_meeting_on", "need_noticed_on")
-    agg = sm.Plan.objects.aggregate(
+    agg = sm.Plan.objects.filter(family_scope_q(p, "family__")).aggregate(
         agreed=Count("id", filter=Q(agreed_on__range=(p.start, p.end))),
         in_force=Count("id", filter=in_force_at_end),
         overdue=Count("id", filter=overdue),
@@ -73,7 +81,9 @@ def sip(p: Period, fig: Figures) -> None:
         ],
         note=_("The law says the work on a SIP starts without delay."),
     )
-    fu = sm.FollowUp.objects.filter(held_on__range=(p.start, p.end)).aggregate(
+    fu = sm.FollowUp.objects.filter(
+        Q(held_on__range=(p.start, p.end)) & family_scope_q(p, "plan__family__")
+    ).aggregate(
         held=Count("id"),
         on_time=Count("id", filter=Q(due_on__isnull=False, held_on__lte=F("due_on"))),
         late=Count("id", filter=Q(due_on__isnull=False, held_on__gt=F("due_on"))),
@@ -112,9 +122,10 @@ def sip(p: Period, fig: Figures) -> None:
           AND (pl.closed_on IS NULL OR pl.closed_on >= %(start)s)
           AND (i.start_on IS NULL OR i.start_on <= %(end)s)
           AND (i.end_on IS NULL OR i.end_on >= %(start)s)
+          AND {family_in_scope(p, "pl.family_id")}
         GROUP BY ROLLUP ((i.responsible_administration_id, a.name))
     """  # noqa: S608 -- table names from model meta; values are parameters
-    data = fetch(sql, {"start": p.start, "end": p.end})
+    data = fetch(sql, {"start": p.start, "end": p.end, **scope_params(p)})
     rows = sorted(
         (r for r in data if not r["is_total"]), key=lambda r: (r["name"] is None, r["name"] or "")
     )

@@ -55,7 +55,47 @@ def in_programme_q(p: Period, prefix: str = "") -> Q:
 
 
 def in_programme_ids(p: Period):
-    return cm.Family.objects.filter(in_programme_q(p)).values("id")
+    return cm.Family.objects.filter(in_programme_q(p) & family_scope_q(p)).values("id")
+
+
+# --- The organisations in scope (Period.organisations, issue 21) -----------------------------
+# Families count for the organisation of their owning administration; records about a family
+# (journal, time, goals, plans, network processes) follow their family; consultations and
+# courses follow the administration that holds them.
+
+
+def family_scope_q(p: Period, prefix: str = "") -> Q:
+    """Families (through `prefix`, e.g. "family__") owned by an organisation in scope."""
+    if p.organisations is None:
+        return Q()
+    return Q(**{f"{prefix}owner__organisation_id__in": sorted(p.organisations)})
+
+
+def administration_scope_q(p: Period, field: str) -> Q:
+    """Rows whose administration (`field`, e.g. "administration") is in scope."""
+    if p.organisations is None:
+        return Q()
+    return Q(**{f"{field}__organisation_id__in": sorted(p.organisations)})
+
+
+def scope_params(p: Period) -> dict:
+    """The parameter the scope conditions below read: %(orgs)s."""
+    return {"orgs": sorted(p.organisations or ())}
+
+
+def family_in_scope(p: Period, column: str) -> str:
+    """An SQL condition: the family id in `column` is of a family in scope ("TRUE" when
+    every organisation is). Reads %(orgs)s: pass `scope_params(p)`."""
+    if p.organisations is None:
+        return "TRUE"
+    return f"{column} IN ({FAMILY_IN_SCOPE_SQL})"
+
+
+def administration_in_scope(p: Period, column: str) -> str:
+    """An SQL condition: the administration id in `column` is of an organisation in scope."""
+    if p.organisations is None:
+        return "TRUE"
+    return f"{column} IN ({ADMINISTRATION_IN_SCOPE_SQL})"
 
 
 def fetch(sql: str, params: dict) -> list[dict]:
@@ -70,8 +110,14 @@ def fetch(sql: str, params: dict) -> list[dict]:
 T_FAMILY = cm.Family._meta.db_table
 T_ADMIN = Administration._meta.db_table
 
-IN_PROGRAMME_SQL = (
-    f"SELECT id FROM {T_FAMILY} WHERE start_date IS NOT NULL "  # noqa: S608 -- a table name
-    "AND start_date <= %(end)s AND (end_date IS NULL OR end_date >= %(start)s) "
-    f"AND kind = '{COORDINATED}'"
-)
+ADMINISTRATION_IN_SCOPE_SQL = f"SELECT id FROM {T_ADMIN} WHERE organisation_id = ANY(%(orgs)s)"  # noqa: S608 -- a table
+FAMILY_IN_SCOPE_SQL = f"SELECT id FROM {T_FAMILY} WHERE owner_id IN ({ADMINISTRATION_IN_SCOPE_SQL})"  # noqa: S608
+
+
+def in_programme_sql(p: Period) -> str:
+    """The ids of the families in the programme during the period, in scope."""
+    return (
+        f"SELECT id FROM {T_FAMILY} WHERE start_date IS NOT NULL "  # noqa: S608 -- a table name
+        "AND start_date <= %(end)s AND (end_date IS NULL OR end_date >= %(start)s) "
+        f"AND kind = '{COORDINATED}' AND {family_in_scope(p, 'id')}"
+    )

@@ -59,12 +59,29 @@ class Table:
 
 @dataclass(frozen=True)
 class Period:
+    """The days the figures cover, and whose families: `organisations` holds the ids of the
+    organisations (municipalities, regions) in scope; the figures count only the families
+    whose owning administration belongs to one of them, and the consultations and courses of
+    their administrations (issue 21). An empty set counts nothing. None counts every
+    organisation: for the tests and the benchmarks only; the report pages always pass the
+    scope the access module gives the user (`access.report_scope`)."""
+
     start: dt.date
     end: dt.date
+    organisations: frozenset[int] | None = None
 
     def __post_init__(self):
         if self.end < self.start:
             raise ValueError("period ends before it starts")
+        if self.organisations is not None and not isinstance(self.organisations, frozenset):
+            object.__setattr__(self, "organisations", frozenset(self.organisations))
+
+    @property
+    def scope_key(self) -> str:
+        """The scope as text, for cache keys: "all" or the sorted organisation ids."""
+        if self.organisations is None:
+            return "all"
+        return ",".join(str(i) for i in sorted(self.organisations)) or "none"
 
     @property
     def start_at(self) -> dt.datetime:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import models as cm
 from network import models as nm
-from reporting.figures.sql import fetch
+from reporting.figures.sql import family_in_scope, family_scope_q, fetch, scope_params
 from reporting.figures.tables import (
     Cell,
     Column,
@@ -41,6 +41,7 @@ def caseload(p: Period, fig: Figures) -> None:
             responsible_ombud__isnull=False, start_date__isnull=False, start_date__lte=p.end
         )
         .filter(Q(end_date__isnull=True) | Q(end_date__gt=p.end))
+        .filter(family_scope_q(p))
         .values("responsible_ombud_id")
         .annotate(
             n=Count("id", filter=coordinated),
@@ -115,11 +116,12 @@ def journal(p: Period, fig: Figures) -> None:
                count(DISTINCT family_id) AS families
         FROM {T_JOURNAL}
         WHERE event_at >= %(from)s AND event_at < %(before)s AND corrects_id IS NULL
+          AND {family_in_scope(p, "family_id")}
         GROUP BY ROLLUP (kind)
     """  # noqa: S608 -- table names from model meta; values are parameters
     data = {
         (None if r["is_total"] else r["kind"]): r
-        for r in fetch(sql, {"from": p.start_at, "before": p.end_before})
+        for r in fetch(sql, {"from": p.start_at, "before": p.end_before, **scope_params(p)})
     }
 
     def cell(r):
@@ -143,12 +145,12 @@ def hours_by_activity(p: Period, fig: Figures) -> None:
         SELECT activity, GROUPING(activity) AS is_total, sum(minutes) AS minutes,
                count(DISTINCT family_id) AS families
         FROM {T_TIME}
-        WHERE date BETWEEN %(start)s AND %(end)s
+        WHERE date BETWEEN %(start)s AND %(end)s AND {family_in_scope(p, "family_id")}
         GROUP BY ROLLUP (activity)
     """  # noqa: S608 -- table names from model meta; values are parameters
     data = {
         (None if r["is_total"] else r["activity"]): r
-        for r in fetch(sql, {"start": p.start, "end": p.end})
+        for r in fetch(sql, {"start": p.start, "end": p.end, **scope_params(p)})
     }
 
     def cell(r):
@@ -182,17 +184,19 @@ def cost(p: Period, fig: Figures) -> None:
     # work counts once, so two families never pass for five).
     sql = f"""
         SELECT
-          (SELECT COALESCE(sum(minutes), 0) FROM {T_NET_TIME}
-            WHERE "on" BETWEEN %(start)s AND %(end)s) AS minutes,
+          (SELECT COALESCE(sum(t.minutes), 0) FROM {T_NET_TIME} t
+             JOIN {T_NET_PROCESS} pr ON pr.id = t.process_id
+            WHERE t."on" BETWEEN %(start)s AND %(end)s
+              AND {family_in_scope(p, "pr.family_id")}) AS minutes,
           (SELECT count(DISTINCT family_id) FROM (
              SELECT family_id FROM {T_TIME} WHERE date BETWEEN %(start)s AND %(end)s
              UNION
              SELECT pr.family_id FROM {T_NET_TIME} t
                JOIN {T_NET_PROCESS} pr ON pr.id = t.process_id
               WHERE t."on" BETWEEN %(start)s AND %(end)s
-          ) f) AS families
+          ) f WHERE {family_in_scope(p, "f.family_id")}) AS families
     """  # noqa: S608 -- table names from model meta; values are parameters
-    network_time = fetch(sql, {"start": p.start, "end": p.end})[0]
+    network_time = fetch(sql, {"start": p.start, "end": p.end, **scope_params(p)})[0]
     network_hours = Decimal(str(to_hours(network_time["minutes"]) or 0))
     hours = Decimal(str(fig.facts.get("hours_total") or 0)) + network_hours
     base = network_time["families"] or 0

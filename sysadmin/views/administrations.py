@@ -1,4 +1,4 @@
-"""Administrations (förvaltningar / huvudmän) and their kinds."""
+"""Organisations (municipalities and regions) and their administrations (förvaltningar)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from familjelotsen import access, services
 from familjelotsen.forms import submit
-from familjelotsen.models import Administration
+from familjelotsen.models import Administration, Organisation
 from sysadmin import forms, selectors
 
 
@@ -33,7 +33,15 @@ def administration_edit(request, pk=None):
             administration = Administration.objects.get(pk=pk)
         except Administration.DoesNotExist:
             raise Http404 from None
-    initial = {"name": administration.name, "kind": administration.kind} if administration else None
+    initial = (
+        {
+            "name": administration.name,
+            "kind": administration.kind,
+            "organisation": administration.organisation_id,
+        }
+        if administration
+        else None
+    )
     form = forms.AdministrationForm(request.POST or None, initial=initial)
 
     def save(data):
@@ -50,4 +58,51 @@ def administration_edit(request, pk=None):
         request,
         "sysadmin/administration_form.html",
         {"administration": administration, "form": form},
+    )
+
+
+@require_GET
+@access.require_administrator
+def organisation_list(request):
+    return render(
+        request,
+        "sysadmin/organisations.html",
+        {"organisations": selectors.organisation_list()},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_administrator
+def organisation_edit(request, pk=None):
+    organisation = None
+    if pk is not None:
+        try:
+            organisation = Organisation.objects.get(pk=pk)
+        except Organisation.DoesNotExist:
+            raise Http404 from None
+    initial = (
+        {"name": organisation.name, "kind": organisation.kind, "code": organisation.code}
+        if organisation
+        else None
+    )
+    form = forms.OrganisationForm(
+        request.POST or None, initial=initial, fixed_code=organisation is not None
+    )
+
+    def save(data):
+        if organisation is None:
+            return services.organisation_create(**data)
+        services.organisation_update(
+            organisation=organisation, name=data["name"], kind=data["kind"]
+        )
+        return organisation
+
+    done = submit(request, form, save)
+    if done.saved:
+        messages.success(request, _("The municipality or region was saved."))
+        return redirect("sysadmin:organisations")
+    return render(
+        request,
+        "sysadmin/organisation_form.html",
+        {"organisation": organisation, "form": form},
     )

@@ -62,6 +62,7 @@ def user_create(request):
             last_name=data["last_name"],
             title=data["title"],
             email=data["email"],
+            organisations=data["organisations"],
         ),
     )
     if done.saved:
@@ -82,6 +83,7 @@ def user_edit(request, pk):
         "email": user.email,
         "role": user.role,
         "administration": user.administration,
+        "organisations": list(user.organisations.all()),
     }
     form = forms.UserEditForm(request.POST or None, initial=initial)
     done = submit(

@@ -96,9 +96,10 @@ def test_reference_codes_follow_the_year_and_count_up(ombud, adm_soc):
     other_year = services.family_create_from_request(
         by=ombud, requesting_administration=adm_soc, request_date=dt.date(2025, 12, 30)
     )
-    assert first.reference == "FL-2026-0001"
-    assert second.reference == "FL-2026-0002"
-    assert other_year.reference == "FL-2025-0001"
+    # FL-<the owning organisation's code>-<year>-<nnnn> (issue 21); the test municipality: TST.
+    assert first.reference == "FL-TST-2026-0001"
+    assert second.reference == "FL-TST-2026-0002"
+    assert other_year.reference == "FL-TST-2025-0001"
     assert first.status_changes.get().to_status == Status.REQUEST
     assert cm.CaseTeamMember.objects.filter(
         family=first, user=ombud, role="responsible_ombud"

@@ -10,7 +10,7 @@ from django.urls import path
 
 from familjelotsen import services
 from familjelotsen.idempotency import idempotent_post
-from familjelotsen.models import Administration
+from familjelotsen.models import Administration, Organisation
 from familjelotsen.urls import handler403, handler404, handler500  # noqa: F401
 from familjelotsen.urls import urlpatterns as application
 
@@ -25,7 +25,13 @@ def create_administration(request):
         name = request.POST.get("name", "").strip()
         if not name:
             return HttpResponse("Namn saknas", status=200)  # the form again, with its error
-        adm = services.administration_create(name=name, kind=Administration.Kind.OTHER)
+        adm = services.administration_create(
+            name=name,
+            kind=Administration.Kind.OTHER,
+            organisation=Organisation.objects.get_or_create(
+                code="TST", defaults={"name": "Testkommunen", "kind": "municipality"}
+            )[0],
+        )
         return redirect(f"/_test/administration/{adm.pk}/")
     return HttpResponse(FORM.render({}, request))
 

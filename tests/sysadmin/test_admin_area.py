@@ -26,6 +26,7 @@ from tests.factories import (
     FunderShareFactory,
     JournalEntryFactory,
     MemberFactory,
+    OrganisationFactory,
     UserFactory,
 )
 from tests.security.twofactor import log_in_with_password
@@ -468,16 +469,25 @@ def test_reset_records_cannot_be_changed_afterwards(admin_client, sysadmin, ombu
 
 
 def test_admin_creates_an_administration_with_its_group_and_edits_its_kind(admin_client):
+    organisation = OrganisationFactory()
     response = admin_client.post(
         reverse("sysadmin:administration_create"),
-        {"name": "Kultur och fritid", "kind": Administration.Kind.OTHER},
+        {
+            "name": "Kultur och fritid",
+            "kind": Administration.Kind.OTHER,
+            "organisation": organisation.pk,
+        },
     )
     assert response.status_code == 302
     adm = Administration.objects.get(name="Kultur och fritid")
     assert adm.group.name == "Förvaltning: Kultur och fritid"
     admin_client.post(
         reverse("sysadmin:administration_edit", args=[adm.pk]),
-        {"name": "Kultur och fritid", "kind": Administration.Kind.EMPLOYMENT},
+        {
+            "name": "Kultur och fritid",
+            "kind": Administration.Kind.EMPLOYMENT,
+            "organisation": organisation.pk,
+        },
     )
     adm.refresh_from_db()
     assert adm.kind == Administration.Kind.EMPLOYMENT
@@ -741,7 +751,11 @@ def test_staff_changes_appear_in_the_change_history_with_the_acting_admin(
 def test_a_new_administration_is_usable_at_once_for_a_new_user(admin_client):
     admin_client.post(
         reverse("sysadmin:administration_create"),
-        {"name": "Ny förvaltning", "kind": Administration.Kind.OTHER},
+        {
+            "name": "Ny förvaltning",
+            "kind": Administration.Kind.OTHER,
+            "organisation": OrganisationFactory().pk,
+        },
     )
     adm = Administration.objects.get(name="Ny förvaltning")
     admin_client.post(

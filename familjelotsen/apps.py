@@ -10,8 +10,15 @@ class FamiljelotsenConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from allauth.account.signals import user_logged_in
+
         from familjelotsen.access.grants import forget_permission_ids
         from familjelotsen.errors import note_database_outage
+        from familjelotsen.sso import remember_provider_second_factor
+
+        user_logged_in.connect(
+            remember_provider_second_factor, dispatch_uid="familjelotsen.provider_second_factor"
+        )
 
         post_migrate.connect(forget_permission_ids, dispatch_uid="familjelotsen.forget_perm_ids")
         got_request_exception.connect(

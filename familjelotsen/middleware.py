@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django_htmx.http import HttpResponseClientRedirect
 
+from familjelotsen.sso import provider_second_factor
 from familjelotsen.two_factor import has_second_factor
 
 
@@ -57,6 +58,9 @@ class SecondFactorRequiredMiddleware:
     def process_view(self, request, view_func, view_args, view_kwargs):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or has_second_factor(user):
+            return None
+        # Single sign-on: the identity provider's strong login was this session's second factor.
+        if provider_second_factor(request):
             return None
         match = request.resolver_match
         if match is not None and match.url_name in self.ALLOWED and not match.namespace:

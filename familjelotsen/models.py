@@ -60,6 +60,76 @@ class Organisation(BaseModel):
         return self.name
 
 
+class IdentityProvider(BaseModel):
+    """An organisation's identity provider for single sign-on (OpenID Connect, issue 21).
+
+    Staff of the organisation log in through it; role and administration come from mapped
+    claims, or are set by the system administrator after the first login. When the provider
+    says it authenticated strongly (an `acr` or `amr` value listed here), that replaces the
+    local second factor. The client secret is stored here as allauth stores it.
+    """
+
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="identity_provider",
+        verbose_name=_("organisation"),
+    )
+    enabled = models.BooleanField(_("in use"), default=True)
+    server_url = models.URLField(
+        _("issuer address"),
+        help_text=_("The provider's address; its /.well-known/openid-configuration is read."),
+    )
+    client_id = models.CharField(_("client id"), max_length=191)
+    client_secret = models.CharField(_("client secret"), max_length=191)
+    role_claim = models.CharField(
+        _("claim with the role"), max_length=64, default="roles", blank=True
+    )
+    role_map = models.JSONField(
+        _("roles by claim value"),
+        default=dict,
+        blank=True,
+        help_text=_('Claim value → role, e.g. {"fl-ombud": "family_ombud"}.'),
+    )
+    administration_claim = models.CharField(
+        _("claim with the administration"), max_length=64, default="department", blank=True
+    )
+    administration_map = models.JSONField(
+        _("administrations by claim value"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Claim value → the administration's name in this organisation; without an entry "
+            "the value itself is matched against the names."
+        ),
+    )
+    strong_acr_values = models.JSONField(
+        _("acr values of strong authentication"),
+        default=list,
+        blank=True,
+        help_text=_("E.g. http://id.elegnamnden.se/loa/1.0/loa3"),
+    )
+    strong_amr_values = models.JSONField(
+        _("amr values of strong authentication"),
+        default=list,
+        blank=True,
+        help_text=_("E.g. mfa, hwk, otp"),
+    )
+
+    class Meta:
+        verbose_name = _("identity provider")
+        verbose_name_plural = _("identity providers")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+    @property
+    def provider_id(self) -> str:
+        """allauth's name for this provider: in the login and callback addresses, and in the
+        link between a staff member and the provider's subject (stable: the row's id)."""
+        return f"oidc-{self.pk}"
+
+
 @pghistory.track()
 class Administration(BaseModel):
     """A förvaltning / huvudman. Secrecy (OSL) applies between administrations."""
@@ -136,9 +206,13 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         constraints = [
-            # Everyone but the system administrator works for an administration.
+            # Everyone but the system administrator works for an administration; an account
+            # made at its first login through an identity provider may wait, inactive and
+            # without a role, for the system administrator to give it both.
             models.CheckConstraint(
-                condition=models.Q(role="system_admin") | models.Q(administration__isnull=False),
+                condition=models.Q(role="system_admin")
+                | models.Q(administration__isnull=False)
+                | models.Q(role="", is_active=False),
                 name="user_staff_has_administration",
             ),
         ]

@@ -16,7 +16,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from familjelotsen import access
-from familjelotsen.models import Administration, Organisation, SecondFactorReset, User
+from familjelotsen.models import (
+    Administration,
+    IdentityProvider,
+    Organisation,
+    SecondFactorReset,
+    User,
+)
 
 
 def _group_name(name: str) -> str:
@@ -69,6 +75,44 @@ def organisation_update(*, organisation: Organisation, name: str, kind: str) -> 
     organisation.name = _check_organisation_name(name, exclude_pk=organisation.pk)
     organisation.kind = kind
     organisation.save(update_fields=["name", "kind", "updated_at"])
+
+
+@transaction.atomic
+def identity_provider_save(*, organisation: Organisation, client_secret: str = "", **data):
+    """Set an organisation's login service. A role must be one a provider may give
+    (`access.granted_by_identity_provider`: never the system administrator's) and an
+    administration one of this organisation's; a new provider needs its client secret, an
+    existing one keeps it when none is given."""
+    errors: dict[str, list[str]] = {}
+    for value, role in data.get("role_map", {}).items():
+        if not access.granted_by_identity_provider(role):
+            errors.setdefault("role_map", []).append(
+                _("“%(role)s” (for %(value)s) is not a role a login service may give.")
+                % {"role": role[:40], "value": value[:40]}
+            )
+    names = set(
+        Administration.objects.filter(organisation=organisation).values_list("name", flat=True)
+    )
+    for value, name in data.get("administration_map", {}).items():
+        if name not in names:
+            errors.setdefault("administration_map", []).append(
+                _("%(organisation)s has no administration called “%(name)s” (for %(value)s).")
+                % {"organisation": organisation.name, "name": name[:60], "value": value[:40]}
+            )
+    idp = IdentityProvider.objects.filter(organisation=organisation).first()
+    if idp is None and not client_secret:
+        errors.setdefault("client_secret", []).append(
+            _("Write the client secret the login service gave.")
+        )
+    if errors:
+        raise ValidationError(errors)
+    idp = idp or IdentityProvider(organisation=organisation)
+    for field, value in data.items():
+        setattr(idp, field, value)
+    if client_secret:
+        idp.client_secret = client_secret
+    idp.save()
+    return idp
 
 
 def _check_organisation(organisation: Organisation | None) -> Organisation:
@@ -266,6 +310,12 @@ def user_deactivate(*, actor: User, user: User) -> None:
 
 @transaction.atomic
 def user_reactivate(*, actor: User, user: User) -> None:
+    """Activate an account again, or for the first time one that waits for its role (made at
+    a first login through an identity provider): that needs a role and administration first."""
+    if not user.role or (access.needs_administration(user.role) and not user.administration_id):
+        raise ValidationError(
+            _("Give the account a role and an administration and save, then activate it.")
+        )
     user.is_active = True
     user.save(update_fields=["is_active"])
 

@@ -4,11 +4,16 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from familjelotsen import health, sessions, views
+from familjelotsen import health, sessions, sso, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("robots.txt", views.robots),
+    # allauth's list of "connected" third-party accounts is not offered: a staff account is
+    # tied to its organisation's login service at its first login, or never (familjelotsen.sso).
+    path("konto/3rdparty/", views.not_offered),
+    # allauth's start of a single sign-on login, answering an unreachable provider calmly.
+    path("konto/oidc/<str:provider_id>/login/", sso.login_view),
     path("konto/", include("allauth.urls")),
     path("konto/session/", sessions.session_ping, name="session_ping"),
     path("health/", health.health, name="health"),

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
@@ -21,3 +21,8 @@ def home(request):
 @require_GET
 def robots(request):
     return HttpResponse("User-agent: *\nDisallow: /\n", content_type="text/plain")
+
+
+def not_offered(request):
+    """An address of a library's feature that Familjelotsen does not offer."""
+    raise Http404

@@ -290,3 +290,108 @@ class VolumeTargetForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["work"].choices = VolumeWork.choices
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class IdentityProviderForm(forms.Form):
+    """An organisation's login service (OpenID Connect). The mappings are written one per
+    line, "claim value = role" and "claim value = administration", so the administrator never
+    edits JSON; the services check the roles and administrations."""
+
+    enabled = forms.BooleanField(label=_("In use"), required=False, initial=True)
+    server_url = forms.URLField(
+        label=_("Issuer address"),
+        max_length=200,
+        assume_scheme="https",
+        help_text=_("E.g. https://login.lindesberg.se/realms/staff"),
+    )
+    client_id = forms.CharField(label=_("Client id"), max_length=191)
+    client_secret = forms.CharField(
+        label=_("Client secret"),
+        max_length=191,
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Leave empty to keep the stored secret."),
+    )
+    role_claim = forms.CharField(label=_("Claim with the role"), max_length=64, required=False)
+    role_map = forms.CharField(
+        label=_("Roles by claim value"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One per line: claim value = role. Roles: family_ombud, team_lead, "
+            "school_coordinator, coordinator, project_leader, referrer."
+        ),
+    )
+    administration_claim = forms.CharField(
+        label=_("Claim with the administration"), max_length=64, required=False
+    )
+    administration_map = forms.CharField(
+        label=_("Administrations by claim value"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "One per line: claim value = the administration's name. A value without a line "
+            "is matched against the names of this organisation's administrations."
+        ),
+    )
+    strong_acr_values = forms.CharField(
+        label=_("acr values of strong authentication"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line, e.g. http://id.elegnamnden.se/loa/1.0/loa3"),
+    )
+    strong_amr_values = forms.CharField(
+        label=_("amr values of strong authentication"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One per line, e.g. mfa"),
+    )
+
+    def _pairs(self, name: str) -> dict[str, str]:
+        pairs = {}
+        for line in _lines(self.cleaned_data.get(name, "")):
+            key, sep, value = line.partition("=")
+            if not sep or not key.strip() or not value.strip():
+                raise forms.ValidationError(
+                    _("Write each line as: claim value = %(what)s (not “%(line)s”)."),
+                    params={
+                        "what": _("role") if name == "role_map" else _("administration"),
+                        "line": line[:60],
+                    },
+                )
+            pairs[key.strip()] = value.strip()
+        return pairs
+
+    def clean_role_map(self):
+        return self._pairs("role_map")
+
+    def clean_administration_map(self):
+        return self._pairs("administration_map")
+
+    def clean_strong_acr_values(self):
+        return _lines(self.cleaned_data.get("strong_acr_values", ""))
+
+    def clean_strong_amr_values(self):
+        return _lines(self.cleaned_data.get("strong_amr_values", ""))
+
+    @staticmethod
+    def initial_for(idp) -> dict:
+        if idp is None:
+            return {"enabled": True, "role_claim": "roles", "administration_claim": "department"}
+        return {
+            "enabled": idp.enabled,
+            "server_url": idp.server_url,
+            "client_id": idp.client_id,
+            "role_claim": idp.role_claim,
+            "role_map": "\n".join(f"{k} = {v}" for k, v in idp.role_map.items()),
+            "administration_claim": idp.administration_claim,
+            "administration_map": "\n".join(
+                f"{k} = {v}" for k, v in idp.administration_map.items()
+            ),
+            "strong_acr_values": "\n".join(idp.strong_acr_values),
+            "strong_amr_values": "\n".join(idp.strong_amr_values),
+        }

@@ -9,7 +9,7 @@ from typing import Any
 
 from allauth.mfa.models import Authenticator
 from django.apps import apps
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.utils.translation import gettext as _
 from pghistory.models import Events
 
@@ -87,9 +87,12 @@ def administration_list() -> QuerySet:
 
 
 def organisation_list() -> QuerySet:
-    return Organisation.objects.annotate(administration_count=Count("administrations")).order_by(
-        "name"
-    )
+    """With how many administrations each has and whether its login service is in use (None:
+    none set up)."""
+    return Organisation.objects.annotate(
+        administration_count=Count("administrations"),
+        sso_enabled=F("identity_provider__enabled"),
+    ).order_by("name")
 
 
 def legal_references() -> QuerySet:

@@ -20,6 +20,11 @@ urlpatterns = [
     path("organisationer/", administrations.organisation_list, name="organisations"),
     path("organisationer/ny/", administrations.organisation_edit, name="organisation_create"),
     path("organisationer/<int:pk>/", administrations.organisation_edit, name="organisation_edit"),
+    path(
+        "organisationer/<int:pk>/inloggning/",
+        administrations.identity_provider_edit,
+        name="identity_provider",
+    ),
     path("referensdata/", reference.reference_index, name="reference"),
     path("referensdata/lagrum/ny/", reference.legal_reference_edit, name="legal_reference_create"),
     path(

@@ -155,6 +155,7 @@ from familjelotsen.access.staff import (
     administers,
     administration_log_basis,
     deactivation_refusal,
+    granted_by_identity_provider,
     hand_over_refusal,
     hand_over_sources,
     has_report_scope,

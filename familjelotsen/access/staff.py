@@ -71,6 +71,13 @@ def has_report_scope(role: str) -> bool:
     return role == Role.PROJECT_LEADER
 
 
+def granted_by_identity_provider(role: str) -> bool:
+    """A role an organisation's identity provider may give through its claims (single
+    sign-on): every staff role but the system administrator's, which stays a local account
+    given by another system administrator."""
+    return role in Role.values and role != Role.SYSTEM_ADMIN
+
+
 def administration_log_basis() -> str:
     """The basis of the system administrator's reads of staff accounts in the access log."""
     return AccessLogEntry.Basis.ADMINISTRATION

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django import template
+from django.urls import reverse
 
 from familjelotsen import two_factor
+from familjelotsen.sso import login_choices
 
 register = template.Library()
 
@@ -13,3 +15,12 @@ register = template.Library()
 def has_second_factor(user) -> bool:
     """{% if user|has_second_factor %}: enrolled in an authenticator app or security key."""
     return bool(user and user.is_authenticated and two_factor.has_second_factor(user))
+
+
+@register.simple_tag
+def identity_providers() -> list[tuple[str, str]]:
+    """The login page's single sign-on buttons: (login address, organisation name)."""
+    return [
+        (reverse("openid_connect_login", kwargs={"provider_id": provider_id}), name)
+        for provider_id, name in login_choices()
+    ]

@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from familjelotsen import access, services
 from familjelotsen.forms import submit
-from familjelotsen.models import Administration, Organisation
+from familjelotsen.models import Administration, IdentityProvider, Organisation
 from sysadmin import forms, selectors
 
 
@@ -105,4 +106,41 @@ def organisation_edit(request, pk=None):
         request,
         "sysadmin/organisation_form.html",
         {"organisation": organisation, "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@access.require_administrator
+def identity_provider_edit(request, pk):
+    """The organisation's login service (single sign-on): where it is, the client, and which
+    claims give role and administration and count as strong authentication."""
+    try:
+        organisation = Organisation.objects.get(pk=pk)
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+    idp = IdentityProvider.objects.filter(organisation=organisation).first()
+    form = forms.IdentityProviderForm(
+        request.POST or None, initial=forms.IdentityProviderForm.initial_for(idp)
+    )
+    done = submit(
+        request,
+        form,
+        lambda data: services.identity_provider_save(organisation=organisation, **data),
+    )
+    if done.saved:
+        messages.success(request, _("The login service was saved."))
+        return redirect("sysadmin:organisations")
+    return render(
+        request,
+        "sysadmin/identity_provider_form.html",
+        {
+            "organisation": organisation,
+            "form": form,
+            "idp": idp,
+            "callback": request.build_absolute_uri(
+                reverse("openid_connect_callback", kwargs={"provider_id": idp.provider_id})
+            )
+            if idp
+            else None,
+        },
     )

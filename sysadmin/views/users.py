@@ -129,7 +129,12 @@ def user_deactivate(request, pk):
 @access.require_administrator
 def user_reactivate(request, pk):
     user = _staff_member(pk)
-    services.user_reactivate(actor=request.user, user=user)
+    try:
+        services.user_reactivate(actor=request.user, user=user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("sysadmin:user_edit", pk=user.pk)
     _log(request, user, Action.CHANGE)
     messages.success(request, _("The account was activated again."))
     return redirect("sysadmin:user_edit", pk=user.pk)

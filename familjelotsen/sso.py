@@ -1,0 +1,292 @@
+"""Single sign-on through an organisation's identity provider (OpenID Connect, issue 21).
+
+allauth runs the protocol (discovery, the authorisation code with PKCE, the token exchange,
+the ID token and userinfo); this module fits it to Familjelotsen:
+
+- The providers are `IdentityProvider` rows the system administrator keeps, one per
+  organisation; `SocialAccountAdapter.list_apps` turns the enabled ones into allauth apps.
+- The first login through a provider creates the staff account, linked to the provider's
+  subject (`sub`), never to an e-mail address. Role and administration come from the claims the
+  provider maps; an administration is looked up in the provider's own organisation only, and no
+  provider makes a system administrator (`access.granted_by_identity_provider`). Without a
+  mapped role and administration the account is created inactive, waiting for the system
+  administrator, and reaches nothing.
+- Later logins update role and administration from the mapped claims (the provider is the
+  source of truth for them), but never reactivate an account the administrator deactivated.
+- Second factor: when the ID token's `acr`, or one of its `amr` values, is one the provider is
+  configured to call strong, the provider's authentication replaces the local second factor
+  (`AuthenticateStage` skips allauth's TOTP step, and the session is marked so enrolment is not
+  demanded). Otherwise the local second factor applies as for a password login.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.stages import AuthenticateStage as AllauthAuthenticateStage
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.db import transaction
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+
+from familjelotsen import access
+from familjelotsen.models import Administration, IdentityProvider, User
+
+logger = logging.getLogger(__name__)
+
+PROVIDER = "openid_connect"
+#: Session key: this session's second factor was the identity provider's strong login.
+SESSION_PROVIDER_SECOND_FACTOR = "fl_provider_second_factor"
+
+
+def _providers():
+    return IdentityProvider.objects.filter(enabled=True).select_related("organisation")
+
+
+def provider_for(provider_id: str) -> IdentityProvider | None:
+    """The enabled identity provider behind an allauth provider id (`oidc-<pk>`)."""
+    match = re.fullmatch(r"oidc-(\d{1,18})", provider_id or "")
+    if not match:
+        return None
+    return _providers().filter(pk=int(match.group(1))).first()
+
+
+def app_for(idp: IdentityProvider) -> SocialApp:
+    """The allauth app of a provider (not stored: the provider row is the configuration)."""
+    return SocialApp(
+        provider=PROVIDER,
+        provider_id=idp.provider_id,
+        name=idp.organisation.name,
+        client_id=idp.client_id,
+        secret=idp.client_secret,
+        settings={"server_url": idp.server_url, "oauth_pkce_enabled": True},
+    )
+
+
+def login_choices() -> list[tuple[str, str]]:
+    """The login page's buttons: (provider id, organisation name), by organisation."""
+    return [
+        (idp.provider_id, idp.organisation.name)
+        for idp in _providers().order_by("organisation__name")
+    ]
+
+
+# --- Claims ------------------------------------------------------------------------------------
+
+
+def _values(claim) -> list[str]:
+    """A claim as a list of strings (a claim may be one string or a list of them)."""
+    if claim is None:
+        return []
+    if isinstance(claim, (list, tuple)):
+        return [str(v) for v in claim if isinstance(v, (str, int))]
+    if isinstance(claim, (str, int)):
+        return [str(claim)]
+    return []
+
+
+def claims_of(extra_data: dict) -> tuple[dict, dict]:
+    """(all claims: userinfo over the ID token; the ID token's claims alone)."""
+    id_token = extra_data.get("id_token") or {}
+    userinfo = extra_data.get("userinfo") or {}
+    return {**id_token, **userinfo}, id_token
+
+
+def mapped_role(idp: IdentityProvider, claims: dict) -> str | None:
+    """The role the claims give: exactly one grantable role, else none (the administrator
+    decides when the provider's claims are missing or ambiguous)."""
+    if not idp.role_claim:
+        return None
+    roles = {
+        idp.role_map.get(value)
+        for value in _values(claims.get(idp.role_claim))
+        if isinstance(idp.role_map, dict)
+    }
+    roles = {r for r in roles if r and access.granted_by_identity_provider(r)}
+    return roles.pop() if len(roles) == 1 else None
+
+
+def mapped_administration(idp: IdentityProvider, claims: dict) -> Administration | None:
+    """The administration the claims name, in the provider's own organisation only."""
+    if not idp.administration_claim:
+        return None
+    table = idp.administration_map if isinstance(idp.administration_map, dict) else {}
+    names = {
+        str(table.get(value) or value) for value in _values(claims.get(idp.administration_claim))
+    }
+    found = list(
+        Administration.objects.filter(organisation_id=idp.organisation_id, name__in=names)[:2]
+    )
+    return found[0] if len(found) == 1 else None
+
+
+def strongly_authenticated(idp: IdentityProvider, id_token: dict) -> bool:
+    """The ID token says the provider used strong authentication (its `acr`, or one of its
+    `amr` values, is one this provider's configuration calls strong)."""
+    strong_acr = set(_values(idp.strong_acr_values))
+    strong_amr = set(_values(idp.strong_amr_values))
+    if strong_acr and set(_values(id_token.get("acr"))) & strong_acr:
+        return True
+    return bool(strong_amr and set(_values(id_token.get("amr"))) & strong_amr)
+
+
+def _sociallogin_of(login):
+    return (getattr(login, "signal_kwargs", None) or {}).get("sociallogin")
+
+
+def _provider_strong(sociallogin) -> bool:
+    if sociallogin is None:
+        return False
+    idp = provider_for(sociallogin.account.provider)
+    if idp is None:
+        return False
+    _, id_token = claims_of(sociallogin.account.extra_data or {})
+    return strongly_authenticated(idp, id_token)
+
+
+# --- allauth -----------------------------------------------------------------------------------
+
+
+def _unique_username(idp: IdentityProvider, wanted: str) -> str:
+    base = re.sub(r"[^\w.@+-]", "", wanted or "")[:100] or "sso"
+    base = f"{idp.organisation.code.lower()}.{base}"[:140]
+    username, n = base, 1
+    while User.objects.filter(username__iexact=username).exists():
+        n += 1
+        username = f"{base}.{n}"
+    return username
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """allauth's social accounts, for staff of organisations with an identity provider."""
+
+    def list_apps(self, request, provider=None, client_id=None):
+        apps = []
+        for idp in _providers():
+            app = app_for(idp)
+            if provider and provider not in (app.provider, app.provider_id):
+                continue
+            if client_id and app.client_id != client_id:
+                continue
+            apps.append(app)
+        return apps
+
+    def is_open_for_signup(self, request, sociallogin) -> bool:
+        # Only through an enabled provider: the account is the organisation's staff member.
+        return provider_for(sociallogin.account.provider) is not None
+
+    def is_auto_signup_allowed(self, request, sociallogin) -> bool:
+        return self.is_open_for_signup(request, sociallogin)
+
+    def populate_user(self, request, sociallogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        idp = provider_for(sociallogin.account.provider)
+        claims, _token = claims_of(sociallogin.account.extra_data or {})
+        wanted = claims.get("preferred_username") or sociallogin.account.uid
+        user.username = _unique_username(idp, str(wanted)) if idp else user.username
+        if user.email and User.objects.filter(email__iexact=user.email).exists():
+            user.email = ""
+        role = mapped_role(idp, claims) if idp else None
+        administration = mapped_administration(idp, claims) if idp else None
+        if role and administration:
+            user.role, user.administration = role, administration
+            user.is_active = True
+        else:
+            # Waiting for the system administrator: no role, no administration, inactive.
+            user.role, user.administration = "", None
+            user.is_active = False
+        user.is_staff = access.staff_flag(user.role)
+        user.is_superuser = False
+        return user
+
+    @transaction.atomic
+    def save_user(self, request, sociallogin, form=None):
+        user = super().save_user(request, sociallogin, form)
+        idp = provider_for(sociallogin.account.provider)
+        if idp and user.role and access.has_report_scope(user.role):
+            user.organisations.set([idp.organisation])
+        access.user_sync_groups(user)
+        return user
+
+    def pre_social_login(self, request, sociallogin):
+        """A returning staff member: role and administration follow the provider's mapped
+        claims. A deactivated account stays deactivated; one waiting for its first role is
+        activated when the provider now maps both. Tying a signed-in account to a provider
+        identity ("connect") is refused: an account is the provider's from its first login or
+        stays local (a system administrator's, say, with its own second factor)."""
+        if sociallogin.state.get("process") == "connect":
+            messages.error(request, _("Accounts are not tied to a login service afterwards."))
+            raise ImmediateHttpResponse(redirect("home"))
+        if not sociallogin.is_existing:
+            # The account is the provider's subject's: an e-mail address never ties it to
+            # another account nor stops its creation (kept on the account when nobody has it).
+            sociallogin.email_addresses = []
+            return
+        idp = provider_for(sociallogin.account.provider)
+        if idp is None:
+            return
+        claims, _token = claims_of(sociallogin.account.extra_data or {})
+        role, administration = mapped_role(idp, claims), mapped_administration(idp, claims)
+        if not (role and administration):
+            return
+        user = User.objects.get(pk=sociallogin.user.pk)
+        if (user.role, user.administration_id) == (role, administration.pk):
+            return
+        waiting = not user.role
+        with transaction.atomic():
+            user.role, user.administration = role, administration
+            user.is_staff = access.staff_flag(role)
+            if waiting:
+                user.is_active = True
+            user.save(update_fields=["role", "administration", "is_staff", "is_active"])
+            if access.has_report_scope(role) and not user.organisations.exists():
+                user.organisations.set([idp.organisation])
+            access.user_sync_groups(user)
+        sociallogin.user = user
+        logger.info("a staff account's role or administration followed its provider's claims")
+
+
+class AuthenticateStage(AllauthAuthenticateStage):
+    """allauth's second-factor step, skipped when the identity provider authenticated the
+    user strongly (its ID token says so); asked as usual otherwise."""
+
+    def _should_handle(self, request) -> bool:
+        if _provider_strong(_sociallogin_of(self.login)):
+            return False
+        return super()._should_handle(request)
+
+
+def remember_provider_second_factor(sender, request, user, **kwargs):
+    """The session's second factor was the provider's strong login, or it was not."""
+    if request is None or not hasattr(request, "session"):
+        return
+    if _provider_strong(kwargs.get("sociallogin")):
+        request.session[SESSION_PROVIDER_SECOND_FACTOR] = True
+    else:
+        request.session.pop(SESSION_PROVIDER_SECOND_FACTOR, None)
+
+
+def provider_second_factor(request) -> bool:
+    """This session passed the identity provider's strong authentication."""
+    session = getattr(request, "session", None)
+    return bool(session is not None and session.get(SESSION_PROVIDER_SECOND_FACTOR))
+
+
+@login_not_required
+def login_view(request, provider_id):
+    """allauth's start of an OpenID Connect login, with the provider out of reach answered by
+    the "login failed" page (502) instead of an error: discovery happens here, over HTTP."""
+    from allauth.socialaccount.providers.openid_connect.views import login
+    from django.shortcuts import render
+    from requests import RequestException
+
+    try:
+        return login(request, provider_id)
+    except RequestException:
+        logger.warning("an identity provider could not be reached")
+        return render(request, "socialaccount/authentication_error.html", status=502)

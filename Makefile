@@ -59,7 +59,13 @@ run: setup
 	# and stops with it. Without reloading: restart 'make run' after changing a task.
 	$(PY) manage.py db_worker --no-reload --interval 2 &
 	worker=$$!
-	stop_worker() { kill -TERM "$$worker" 2>/dev/null || true; wait "$$worker" 2>/dev/null || true; }
+	# Nora's demo login service (single sign-on) on 127.0.0.1:9400, stopped with the server.
+	scripts/demo-oidc.sh >.local/demo-oidc.log 2>&1 &
+	oidc=$$!
+	stop_worker() {
+	  kill -TERM "$$worker" "$$oidc" 2>/dev/null || true
+	  wait "$$worker" "$$oidc" 2>/dev/null || true
+	}
 	trap stop_worker EXIT
 	trap 'exit 130' INT TERM
 	$(PY) manage.py runserver 127.0.0.1:8000

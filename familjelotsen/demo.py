@@ -10,7 +10,7 @@ from allauth.mfa.utils import encrypt
 from django.conf import settings
 
 from familjelotsen import services
-from familjelotsen.models import Administration, Organisation, User
+from familjelotsen.models import Administration, IdentityProvider, Organisation, User
 
 Kind = Administration.Kind
 Role = User.Role
@@ -66,6 +66,24 @@ USERS = [
 # The organisations each demo project leader reports on.
 REPORT_SCOPES = {"projektledare": ["LIN"]}
 
+# Nora's login service (issue 21, single sign-on): the OpenID Connect test provider that
+# `make run` starts on this address (scripts/demo-oidc.sh) with two staff members: Eva, an
+# ombud whose provider login counts as strong (amr "mfa"), and Olle, whom the provider gives
+# no role (his account waits for the system administrator).
+DEMO_OIDC_URL = "http://127.0.0.1:9400"
+DEMO_IDENTITY_PROVIDER = {
+    "enabled": True,
+    "server_url": DEMO_OIDC_URL,
+    "client_id": "familjelotsen-demo",
+    "client_secret": "demo-secret-not-for-production",
+    "role_claim": "roles",
+    "role_map": {"fl-ombud": "family_ombud", "fl-teamledare": "team_lead"},
+    "administration_claim": "department",
+    "administration_map": {"IFO Nora": "Socialtjänsten Nora"},
+    "strong_acr_values": [],
+    "strong_amr_values": ["mfa"],
+}
+
 
 def seed() -> dict[str, object]:
     organisations = {}
@@ -80,7 +98,7 @@ def seed() -> dict[str, object]:
                 name=name, kind=kind, organisation=organisations[code]
             )
         elif adm.organisation.code == MIGRATION_DEFAULT_CODE:
-            # A demo database from before organisations: migration familjelotsen 0012 put its
+            # A demo database from before organisations: migration familjelotsen 0013 put its
             # administrations into one default organisation; the demo's belong where listed.
             services.administration_update(
                 administration=adm, name=adm.name, kind=adm.kind, organisation=organisations[code]
@@ -109,6 +127,8 @@ def seed() -> dict[str, object]:
         users[username] = user
         if settings.DEBUG:
             give_demo_authenticator(user)
+    if not IdentityProvider.objects.filter(organisation=organisations["NOR"]).exists():
+        services.identity_provider_save(organisation=organisations["NOR"], **DEMO_IDENTITY_PROVIDER)
     return {"organisations": organisations, "administrations": administrations, "users": users}
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import logging
 import re
+from urllib.parse import urlsplit
 
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.stages import AuthenticateStage as AllauthAuthenticateStage
@@ -286,7 +287,35 @@ def login_view(request, provider_id):
     from requests import RequestException
 
     try:
-        return login(request, provider_id)
+        return _allow_provider_forms(login(request, provider_id))
     except RequestException:
         logger.warning("an identity provider could not be reached")
         return render(request, "socialaccount/authentication_error.html", status=502)
+
+
+def provider_origins() -> list[str]:
+    """The enabled providers' origins (scheme, host and port)."""
+    origins = []
+    for idp in _providers():
+        parts = urlsplit(idp.server_url)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            origins.append(f"{parts.scheme}://{parts.netloc}")
+    return sorted(set(origins))
+
+
+def _allow_provider_forms(response):
+    """A page with a form that starts a single sign-on login: its POST is answered with a
+    redirect to the provider, which the Content-Security-Policy's form-action must allow."""
+    origins = provider_origins()
+    if origins:
+        response._csp_update = {"form-action": origins}
+    return response
+
+
+@login_not_required
+def login_page(request, *args, **kwargs):
+    """allauth's login page, whose single sign-on buttons may send the browser on to the
+    enabled identity providers."""
+    from allauth.account.views import login
+
+    return _allow_provider_forms(login(request, *args, **kwargs))

@@ -14,6 +14,8 @@ urlpatterns = [
     path("konto/3rdparty/", views.not_offered),
     # allauth's start of a single sign-on login, answering an unreachable provider calmly.
     path("konto/oidc/<str:provider_id>/login/", sso.login_view),
+    # allauth's login page, with the providers' addresses allowed as form targets (CSP).
+    path("konto/login/", sso.login_page),
     path("konto/", include("allauth.urls")),
     path("konto/session/", sessions.session_ping, name="session_ping"),
     path("health/", health.health, name="health"),

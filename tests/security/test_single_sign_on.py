@@ -450,3 +450,16 @@ def test_a_provider_out_of_reach_gives_the_login_failed_page_not_an_error(
     response = client.post(reverse("openid_connect_login", kwargs={"provider_id": idp.provider_id}))
     assert response.status_code == 502
     assert "Inloggningen via din organisation misslyckades" in response.content.decode()
+
+
+def test_the_login_page_lets_its_buttons_reach_the_provider_and_nothing_else(
+    client, idp, provider_url
+):
+    """The button's POST is answered with a redirect to the provider: the browser follows it
+    only when the Content-Security-Policy's form-action names the provider's origin."""
+    policy = client.get(reverse("account_login"))["Content-Security-Policy"]
+    form_action = next(d for d in policy.split(";") if d.strip().startswith("form-action"))
+    assert provider_url in form_action
+    assert "'self'" in form_action
+    elsewhere = client.get(reverse("mfa_authenticate"))
+    assert provider_url not in elsewhere.get("Content-Security-Policy", "")

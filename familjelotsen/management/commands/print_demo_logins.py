@@ -14,3 +14,8 @@ class Command(BaseCommand):
         for username, _role, adm, _first, _last, title in USERS:
             where = f", {adm}" if adm else ""
             self.stdout.write(f"  {username:<14} {title}{where}")
+        self.stdout.write(
+            "Single sign-on: on the login page, 'Logga in via Nora kommun' opens the demo "
+            "login service (127.0.0.1:9400); pick nora-eva (ombud, strong login) or nora-olle "
+            "(no role: his account waits for the system administrator, 'admin')."
+        )

@@ -236,8 +236,6 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if not (role and administration):
             return
         user = User.objects.get(pk=sociallogin.user.pk)
-        if (user.role, user.administration_id) == (role, administration.pk):
-            return
         waiting = not user.role
         with transaction.atomic():
             user.role, user.administration = role, administration

@@ -9,14 +9,10 @@ HTTP exchange is mocked.
 
 from __future__ import annotations
 
-import os
-import threading
 from urllib.parse import urlsplit
 
 import httpx
-import oidc_provider_mock
 import pytest
-import werkzeug.serving
 from allauth.mfa.models import Authenticator
 from allauth.mfa.utils import encrypt
 from allauth.socialaccount.models import SocialAccount
@@ -29,6 +25,7 @@ from tests.factories import (
     OrganisationFactory,
     UserFactory,
 )
+from tests.oidc_provider import register_client, running_provider, set_person
 
 LOA3 = "http://id.elegnamnden.se/loa/1.0/loa3"
 CALLBACK = "http://testserver/konto/oidc/{provider_id}/login/callback/"
@@ -37,16 +34,8 @@ CALLBACK = "http://testserver/konto/oidc/{provider_id}/login/callback/"
 @pytest.fixture(scope="session")
 def provider_url():
     """A real OpenID Connect provider on 127.0.0.1, for the whole test session."""
-    os.environ["AUTHLIB_INSECURE_TRANSPORT"] = "1"  # plain HTTP on the loopback only
-    app = oidc_provider_mock.app(require_client_registration=True)
-    server = werkzeug.serving.make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1})
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(5)
+    with running_provider() as url:
+        yield url
 
 
 @pytest.fixture
@@ -75,18 +64,6 @@ def nora_social_services(nora):
     )
 
 
-def _register_client(provider_url: str, provider_id: str, secret: str | None = None) -> dict:
-    answer = httpx.post(
-        f"{provider_url}/oauth2/clients",
-        json={
-            "redirect_uris": [CALLBACK.format(provider_id=provider_id)],
-            "token_endpoint_auth_method": "client_secret_post",
-        },
-    )
-    answer.raise_for_status()
-    return answer.json()
-
-
 @pytest.fixture
 def idp(provider_url, lindesberg, social_services):
     """Lindesberg's identity provider, registered with the provider as a client."""
@@ -102,15 +79,10 @@ def idp(provider_url, lindesberg, social_services):
         strong_acr_values=[LOA3],
         strong_amr_values=["mfa"],
     )
-    client = _register_client(provider_url, row.provider_id)
+    client = register_client(provider_url, CALLBACK.format(provider_id=row.provider_id))
     row.client_id, row.client_secret = client["client_id"], client["client_secret"]
     row.save()
     return row
-
-
-def _person(provider_url: str, sub: str, **claims) -> None:
-    """The staff member as the provider knows them (their claims)."""
-    httpx.put(f"{provider_url}/users/{sub}", json=claims).raise_for_status()
 
 
 def _sso_login(client, idp: IdentityProvider, sub: str):
@@ -139,7 +111,7 @@ def _anna(provider_url, **extra):
         "amr": ["bankid"],
     }
     claims.update(extra)
-    _person(provider_url, "anna-sub", **claims)
+    set_person(provider_url, "anna-sub", **claims)
 
 
 # --- The first login creates the staff member from the provider's claims ----------------------

@@ -137,17 +137,8 @@ def _family_lists(user: User, family: cm.Family, *, oversee: bool) -> dict:
             from_json(cm.Obstacle, r, administration=_named_administration(r, "administration"))
             for r in row["obstacles"]
         ],
-        # The member of a score is named as before: without the identity flag (masked).
-        "assessments": [
-            from_json(
-                cm.Assessment,
-                r,
-                member=from_json(cm.Member, {"id": r["member_id"]})
-                if r["member_id"] is not None
-                else None,
-            )
-            for r in row["assessments"]
-        ],
+        # The member of a score is set by `family_page_context` from the members it read.
+        "assessments": [from_json(cm.Assessment, r) for r in row["assessments"]],
         "next_visits": [],
         "team": [],
         "history": [],
@@ -237,7 +228,6 @@ def family_detail(user: User, family: cm.Family, *, params: QueryDict | None = N
     goals = list(
         access.visible_goals(user)
         .filter(family=family)
-        .select_related("member")
         .annotate(
             ratings=ArraySubquery(
                 cm.GoalFollowUp.objects.filter(goal_id=OuterRef("pk"))
@@ -247,6 +237,9 @@ def family_detail(user: User, family: cm.Family, *, params: QueryDict | None = N
         )
     )
     for goal in goals:
+        # The member as read above, with the identity flag; one not among them stays masked.
+        if goal.member_id is not None:
+            goal.member = _member_or_masked(goal.member_id, by_pk)
         ratings = goal.ratings or []
         goal.trend = ratings[-1] - ratings[0] if len(ratings) >= 2 else None
         goal.latest = ratings[-1] if ratings else None
@@ -261,14 +254,24 @@ def family_detail(user: User, family: cm.Family, *, params: QueryDict | None = N
     # What the user may do with the family (no query: the lookup annotated it). Visits, the
     # case team, the status history and time are for those who run the case (OVERSEE).
     can = access.family_permissions(user, family)
+    lists = _family_lists(user, family, oversee=can.oversee)
+    for assessment in lists["assessments"]:
+        if assessment.member_id is not None:
+            assessment.member = _member_or_masked(assessment.member_id, by_pk)
     return {
         "members": members,
         "journal": journal,
         "goals": goals,
         "pupil_support": pupil_support,
-        **_family_lists(user, family, oversee=can.oversee),
+        **lists,
         "can": can,
     }
+
+
+def _member_or_masked(member_id: int, by_pk: dict):
+    """The family's member as the user may see them (`family_members`), or a stand-in without
+    the identity flag (shown masked) for one the user may not see."""
+    return by_pk.get(member_id) or cm.Member(id=member_id)
 
 
 def family_page(user: User, family: cm.Family, *, params: QueryDict | None = None):

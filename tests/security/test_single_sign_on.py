@@ -282,6 +282,7 @@ def test_a_refused_code_exchange_ends_on_a_swedish_page_and_creates_nobody(
     assert not User.objects.filter(socialaccount__uid="anna-sub").exists()
 
 
+@pytest.mark.swedish
 def test_a_signed_in_local_account_cannot_be_tied_to_a_provider_identity(
     client, idp, provider_url, social_services
 ):
@@ -292,12 +293,15 @@ def test_a_signed_in_local_account_cannot_be_tied_to_a_provider_identity(
         reverse("openid_connect_login", kwargs={"provider_id": idp.provider_id}),
         {"process": "connect"},
     )
-    if start.status_code == 302 and start["Location"].startswith(idp.server_url):
-        at_provider = httpx.post(start["Location"], data={"sub": "anna-sub"})
-        back = urlsplit(at_provider.headers.get("location", ""))
-        if back.path:
-            client.get(f"{back.path}?{back.query}")
+    assert start.status_code == 302 and start["Location"].startswith(idp.server_url)
+    at_provider = httpx.post(start["Location"], data={"sub": "anna-sub"})
+    back = urlsplit(at_provider.headers["location"])
+    refused = client.get(f"{back.path}?{back.query}", follow=True)
+
+    assert refused.redirect_chain[0][0] == reverse("home")  # then on to the start page
+    assert "Konton knyts inte till en inloggningstjänst i efterhand." in refused.content.decode()
     assert not SocialAccount.objects.filter(user=local).exists()
+    assert not SocialAccount.objects.filter(uid="anna-sub").exists()
 
 
 # --- The system administrator keeps the login service and the waiting accounts -----------------

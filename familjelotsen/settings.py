@@ -473,3 +473,6 @@ DEMO_PASSWORD = "Familjelotsen-demo-2026"
 # Parallel test runs (several developers on one machine) may each name their test database.
 if _test_db := _env("DJANGO_TEST_DB_NAME", env.str, default=""):
     DATABASES["default"]["TEST"] = {"NAME": _test_db}
+# make test copies the test databases from a migrated template (manage.py test_template).
+if _test_template := _env("DJANGO_TEST_DB_TEMPLATE", env.str, default=""):
+    DATABASES["default"].setdefault("TEST", {})["TEMPLATE"] = _test_template

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import factory
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
@@ -43,6 +45,14 @@ class AdministrationFactory(factory.django.DjangoModelFactory):
 TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
+@functools.cache
+def demo_password_hash() -> str:
+    """The demo password, hashed once per test process with the production hasher (Argon2):
+    a hash costs about 0.2 s of CPU and the suite makes thousands of users; logging in still
+    checks it for real."""
+    return make_password(settings.DEMO_PASSWORD)
+
+
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
@@ -54,7 +64,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = "Personsson"
     role = User.Role.FAMILY_OMBUD
     administration = factory.SubFactory(AdministrationFactory)
-    password = factory.PostGenerationMethodCall("set_password", settings.DEMO_PASSWORD)
+    password = factory.LazyFunction(demo_password_hash)
 
     @factory.post_generation
     def groups_sync(obj, create, extracted, **kwargs):

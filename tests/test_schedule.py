@@ -21,9 +21,6 @@ from familjelotsen.models import ScheduledRun
 from familjelotsen.tasks import schedule_tick
 
 pytestmark = pytest.mark.django_db
-# Two workers at once means two connections that see each other's commits: the test database
-# is flushed afterwards (serialized_rollback keeps what migrations seeded).
-two_connections = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 Outcome = ScheduledRun.Outcome
 DAILY = ("expire_consents", "send_digests", "sip_follow_ups_due")
 
@@ -111,25 +108,6 @@ def test_the_worker_runs_every_job_the_apps_had_run_by_cron():
         "send_due_reminders",
         "sip_follow_ups_due",
     }
-
-
-@two_connections
-def test_two_workers_ticking_at_once_run_each_period_once(counted):
-    now = local(2026, 3, 10, 7, 0)
-    in_threads(lambda: schedule_tick(now=now))
-    in_threads(lambda: schedule_tick(now=now + dt.timedelta(seconds=5)))
-    # Both workers take tasks from the queue at once too.
-    in_threads(run_worker_in_thread)
-
-    jobs = [job.name for job in schedule.jobs()]
-    assert counted == dict.fromkeys(jobs, 1)
-    assert sorted(ScheduledRun.objects.values_list("job", flat=True)) == jobs
-    assert set(ScheduledRun.objects.values_list("outcome", flat=True)) == {Outcome.OK}
-    assert DBTaskResult.objects.filter(task_path__endswith="run_scheduled_job").count() == 5
-    periods = dict(ScheduledRun.objects.values_list("job", "period"))
-    assert periods["send_digests"] == "2026-03-10"
-    assert periods["apply_retention"] == "2026-03"
-    assert periods["send_due_reminders"] == "2026-03-10T06:00Z"  # 07:00 in Stockholm
 
 
 def test_a_daily_job_waits_for_its_time_and_runs_once_that_day():

@@ -49,9 +49,12 @@ class Pair:
         )
 
     def wait_for_replay(self, timeout: float = 20) -> None:
-        """Until the replica has replayed everything the primary has written so far."""
+        """Until the replica has replayed everything the primary has written so far. The
+        insert position, not the write position: with synchronous_commit off (scripts/pg.sh)
+        the last commit may still sit in the WAL buffers, short of pg_current_wal_lsn(), and
+        a replica that reached that would not yet show it."""
         with connections["default"].cursor() as cursor:
-            cursor.execute("select pg_current_wal_lsn()")
+            cursor.execute("select pg_current_wal_insert_lsn()")
             lsn = cursor.fetchone()[0]
         deadline = time.monotonic() + timeout
         with self.replica_superuser() as conn:

@@ -300,7 +300,10 @@ def csv_bytes(doc: dict) -> bytes:
     buffer = io.StringIO()
     # Semicolons and a byte-order mark: what Swedish spreadsheet programs expect.
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([_("Level"), _("Section"), _("Table"), _("Row"), _("Column"), _("Value")])
+    # Every figure with its definition, as in the PDF: the row's own, else the table's note.
+    writer.writerow(
+        [_("Level"), _("Section"), _("Table"), _("Row"), _("Column"), _("Value"), _("Definition")]
+    )
     for level in doc["levels"]:
         for section in level["sections"]:
             for table in section.tables:
@@ -314,6 +317,7 @@ def csv_bytes(doc: dict) -> bytes:
                                 row.label,
                                 column["label"],
                                 cell.display,
+                                row.definition or table.note,
                             ]
                         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -4,6 +4,7 @@ month-by-month series, waiting time and time in the programme, placements."""
 from __future__ import annotations
 
 from django.db.models import Count, F, Func, IntegerField, Q, Sum
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cases import models as cm
@@ -164,7 +165,8 @@ def monthly(p: Period, fig: Figures) -> None:
     rows = [
         Row(
             f"{r['month']:%Y-%m}",
-            f"{r['month']:%Y-%m}",
+            # "April 2025" in the language the figures are computed in (cached per language).
+            date_format(r["month"], "F Y").capitalize(),
             {k: cnt(r[k]) for k in ("requested", "started", "in_programme")},
         )
         for r in data
@@ -178,7 +180,18 @@ def monthly(p: Period, fig: Figures) -> None:
             "in_programme": Cell(None),
         },
     )
-    fig.tables["monthly"] = Table("monthly", _("Families month by month"), columns, rows, total)
+    fig.tables["monthly"] = Table(
+        "monthly",
+        _("Families month by month"),
+        columns,
+        rows,
+        total,
+        note=_(
+            "Coordinated support. Requested: requests received in the month; started: "
+            "families whose support started in the month; in the programme: families started "
+            "and not ended on the month's last day."
+        ),
+    )
 
 
 # --- Durations and placements: one aggregate over families -------------------------------
@@ -236,6 +249,12 @@ def durations_and_placements(p: Period, fig: Figures) -> None:
             duration_row("waiting", _("From request to start (families started)"), "wait"),
             duration_row("programme", _("From start to end (families that ended)"), "stay"),
         ],
+        note=_(
+            "Calendar days. Waiting: from the request to the start, for the families whose "
+            "support started in the period; in the programme: from the start to the end, for "
+            "the families whose support ended in the period. Half of the families lie between "
+            "the quartiles."
+        ),
     )
     fig.tables["placements"] = Table(
         "placements",

@@ -106,6 +106,10 @@ def members(p: Period, fig: Figures) -> None:
                 "now": cnt(sum(r.cells["now"].value for r in occ_rows)),
             },
         ),
+        note=_(
+            "Custodians and other adults of the families in the programme during the period: "
+            "their occupation when the family started, and as last recorded."
+        ),
     )
     fig.tables["income_support"] = Table(
         "income_support",
@@ -115,4 +119,8 @@ def members(p: Period, fig: Figures) -> None:
             Row("start", _("At start"), {"families": cnt(agg["support_start"])}),
             Row("now", _("Now"), {"families": cnt(agg["support_now"])}),
         ],
+        note=_(
+            "Families in the programme during the period in which at least one adult had "
+            "income support (försörjningsstöd) when the family started, and as last recorded."
+        ),
     )

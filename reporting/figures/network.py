@@ -86,6 +86,7 @@ def network(p: Period, fig: Figures) -> None:
             for s in nm.Stage
         ],
         Row("total", _("All meetings"), {"meetings": meeting_cell(meetings.get(None))}),
+        note=_("Meetings of network processes held in the period, by the process's stage."),
     )
     sql = f"""
         SELECT activity, GROUPING(activity) AS is_total, sum(minutes) AS minutes,
@@ -110,6 +111,7 @@ def network(p: Period, fig: Figures) -> None:
         [Column("hours", _("Hours"), count=False, decimals=1)],
         [Row(s.value, s.label, {"hours": time_cell(time.get(s.value))}) for s in nm.Stage],
         Row("total", _("All activities"), {"hours": time_cell(time.get(None))}),
+        note=_("Time entered on network processes, dated in the period, by stage."),
     )
     planning = settings.NETWORK_HOURS_PLANNING_FIGURE
     sql = f"""

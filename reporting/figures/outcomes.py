@@ -204,4 +204,8 @@ def obstacles(p: Period, fig: Figures) -> None:
         [Row(str(adm), names[adm], cells(adm)) for adm in ordered],
         Row("total", _("All administrations"), cells("total")),
         row_sums=(((tuple(k.value for k in kinds)), "all"),),
+        note=_(
+            "Obstacles to coordination the case team recorded in the period, by the "
+            "administration they concern; withheld where fewer than five families lie behind."
+        ),
     )

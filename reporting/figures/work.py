@@ -103,6 +103,10 @@ def caseload(p: Period, fig: Figures) -> None:
                 {"value": Cell(sum(1 for r in at_end if r["n"] > planning))},
             ),
         ],
+        note=_(
+            "At the end of the period: family ombud responsible for at least one family in "
+            "coordinated support, and their families of coordinated support per ombud."
+        ),
     )
     fig.facts["caseload_planning_figure"] = planning
 
@@ -163,6 +167,10 @@ def hours_by_activity(p: Period, fig: Figures) -> None:
         [Column("hours", _("Hours"), count=False, decimals=1)],
         [Row(a.value, a.label, {"hours": cell(data.get(a.value))}) for a in cm.TimeEntry.Activity],
         Row("total", _("All activities"), {"hours": cell(total)}),
+        note=_(
+            "The family ombud's time entries on families, dated in the period, by activity "
+            "(network work is counted in its own table)."
+        ),
     )
     fig.facts["hours_total"] = to_hours(total["minutes"]) if total else 0
     fig.facts["hours_families"] = total["families"] if total else 0
@@ -263,6 +271,11 @@ def cost(p: Period, fig: Figures) -> None:
                 },
             ),
         ],
+        note=_(
+            "The hours of the period (network work included) priced at the hourly cost of the "
+            "distribution key; per family: divided by the families in the programme during "
+            "the period."
+        ),
     )
 
 

@@ -280,12 +280,19 @@ def test_the_csv_holds_the_same_suppressed_figures_as_the_preview_and_is_logged(
     response = client.get(reverse("reporting:report_csv", args=[report.pk]))
     text = response.content.decode("utf-8-sig")
     rows = [line.split(";") for line in text.strip().splitlines()]
-    assert len(rows[0]) == 6
+    assert len(rows[0]) == 7
     shown = {(r[2], r[3], r[4]): r[5] for r in rows[1:]}
+    defined = {(r[2], r[3], r[4]): r[6] for r in rows[1:]}
     flow = preview.context["doc"]["levels"][2]["sections"][0].tables[0]
     for row in flow.rows:
         for column, cell in zip(flow.columns, row.cells, strict=True):
             assert shown[(flow.title, row.label, column["label"])] == cell.display
+            # The figure's definition travels with it, as printed beside or under the table.
+            assert defined[(flow.title, row.label, column["label"])] == (
+                row.definition or flow.note
+            )
+    money = [r for r in rows[1:] if r[2] == "Cost, budget and cost per family"]
+    assert money and all(r[6] for r in money), "every money figure with its definition"
     assert "<5" in shown.values()
     assert (
         AccessLogEntry.objects.filter(

@@ -51,11 +51,14 @@ class QuestionnaireForm(forms.Form):
         help_text=_("Then leave the questions empty: nothing but the date is kept."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, correcting: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         # Required unless the family declined.
         for key, label in FAMILY_QUESTIONS:
             self.fields[key] = _scale(label)
+        if correcting:
+            # A correction keeps the occasion: another occasion is another questionnaire.
+            del self.fields["occasion"]
 
     def clean(self):
         data = super().clean()

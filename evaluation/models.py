@@ -107,6 +107,15 @@ class Questionnaire(BaseModel):
         related_name="+",
         verbose_name=_("entered by"),
     )
+    # The last one who corrected the answers (when: `updated_at`); empty if never corrected.
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("corrected by"),
+    )
 
     class Meta:
         verbose_name = _("follow-up questionnaire")

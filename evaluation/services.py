@@ -85,7 +85,7 @@ def questionnaire_create(
     if not declined:
         for key, value in values.items():
             if value is None:
-                errors.setdefault(key, _("Choose an answer, or “Would rather not answer”."))
+                errors.setdefault(key, MISSING_ANSWER)
     if errors:
         raise ValidationError(errors)
     try:
@@ -103,6 +103,38 @@ def questionnaire_create(
         raise ValidationError(
             {"occasion": _("The questionnaire for this occasion has already been entered.")}
         ) from None
+
+
+@transaction.atomic
+def questionnaire_correct(
+    *,
+    questionnaire: Questionnaire,
+    by,
+    answered_on: dt.date,
+    how: str,
+    declined: bool = False,
+    **answers,
+) -> Questionnaire:
+    """Correct what was entered (a wrong answer, date or way of answering). The occasion
+    stays: another occasion is another questionnaire. The same rules as when entered; the
+    corrector is kept beside who entered it, and the access log has the change."""
+    locked = Questionnaire.objects.select_for_update().select_related("family")
+    questionnaire = locked.get(pk=questionnaire.pk)
+    errors = _occasion_refusal(questionnaire.family, questionnaire.occasion, answered_on)
+    values = {key: None if declined else answers.get(key) for key in FAMILY_QUESTION_KEYS}
+    if not declined:
+        for key, value in values.items():
+            if value is None:
+                errors.setdefault(key, MISSING_ANSWER)
+    if errors:
+        raise ValidationError(errors)
+    questionnaire.answered_on, questionnaire.how = answered_on, how
+    questionnaire.declined = declined
+    for key, value in values.items():
+        setattr(questionnaire, key, value)
+    questionnaire.corrected_by = by
+    questionnaire.save()
+    return questionnaire
 
 
 # --- The family's agreement to take part in the evaluation -----------------------------------

@@ -15,6 +15,7 @@ urlpatterns = [
         name="agreement_withdraw",
     ),
     path("enkat/<int:pk>/", views.questionnaire_detail, name="questionnaire_detail"),
+    path("enkat/<int:pk>/ratta/", views.questionnaire_correct, name="questionnaire_correct"),
     path("formular/", views.questionnaire_print, name="questionnaire_print"),
     path("samverkan/", views.rounds, name="rounds"),
     path("samverkan/<int:pk>/", views.round_detail, name="round_detail"),

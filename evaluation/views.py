@@ -106,6 +106,45 @@ def questionnaire_detail(request, pk):
     )
 
 
+@GET_POST
+@idempotent_post
+def questionnaire_correct(request, pk):
+    """Correct the answers as entered (the case team, who alone reads them)."""
+    questionnaire = access.get_questionnaire_for_user(request, pk)
+    family = questionnaire.family
+    initial = {
+        "occasion": questionnaire.occasion,
+        "answered_on": questionnaire.answered_on,
+        "how": questionnaire.how,
+        "declined": questionnaire.declined,
+        **{key: getattr(questionnaire, key) for key, _label in FAMILY_QUESTIONS},
+    }
+    form = forms.QuestionnaireForm(request.POST or None, initial=initial, correcting=True)
+    done = submit(
+        request,
+        form,
+        lambda data: services.questionnaire_correct(
+            questionnaire=questionnaire, by=request.user, **data
+        ),
+    )
+    if done.saved:
+        log_read(request, questionnaire, Action.CHANGE)
+        messages.success(request, _("The questionnaire was corrected."))
+        return redirect("evaluation:questionnaire_detail", questionnaire.pk)
+    if request.method == "POST":
+        log_read(request, questionnaire)
+    return render(
+        request,
+        "evaluation/questionnaire_form.html",
+        {
+            "family": family,
+            "form": form,
+            "questions": FAMILY_QUESTIONS,
+            "questionnaire": questionnaire,
+        },
+    )
+
+
 @require_GET
 def questionnaire_print(request):
     """The blank questionnaire (no family on it) to leave with the family: PDF, or the page

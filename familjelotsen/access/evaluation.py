@@ -66,7 +66,11 @@ def get_questionnaire_for_user(request, pk) -> Questionnaire:
     """One questionnaire with its answers; 404 for anyone outside the family's case team (the
     page does not tell them it exists). A GET writes the read to the access log."""
     try:
-        questionnaire = visible_questionnaires(request.user).select_related("family").get(pk=pk)
+        questionnaire = (
+            visible_questionnaires(request.user)
+            .select_related("family", "entered_by", "corrected_by")
+            .get(pk=pk)
+        )
     except (Questionnaire.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None
     if request.method in ("GET", "HEAD"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 import subprocess
 
 import pytest
@@ -252,3 +253,69 @@ def test_the_team_lead_who_sees_the_family_is_told_the_answers_are_the_case_team
     text = html.unescape(page.content.decode())
     assert "Only the family's case team enters and reads its follow-up questionnaires." in text
     assert "Mostly true" not in text
+
+
+def _correct(client, questionnaire, **data):
+    payload = {
+        "answered_on": questionnaire.answered_on.isoformat(),
+        "how": questionnaire.how,
+        **{k: str(v) for k, v in ANSWERS.items()},
+        **data,
+    }
+    return client.post(
+        reverse("evaluation:questionnaire_correct", args=[questionnaire.pk]), payload
+    )
+
+
+def test_the_case_team_corrects_an_answer_and_the_change_is_logged_and_shown(
+    as_user, family, ombud, colleague_on_team
+):
+    questionnaire = _enter(family, ombud)
+    client = as_user(colleague_on_team)
+    form = client.get(reverse("evaluation:questionnaire_correct", args=[questionnaire.pk]))
+    assert form.status_code == 200
+    assert 'name="occasion"' not in form.content.decode()  # the occasion stays
+
+    response = _correct(client, questionnaire, support="1", occasion=Occasion.CLOSURE)
+
+    assert response.status_code == 302
+    questionnaire.refresh_from_db()
+    assert questionnaire.support == 1 and questionnaire.overview == ANSWERS["overview"]
+    assert questionnaire.occasion == Occasion.START
+    assert questionnaire.entered_by == ombud and questionnaire.corrected_by == colleague_on_team
+    assert AccessLogEntry.objects.filter(
+        user=colleague_on_team,
+        action=AccessLogEntry.Action.CHANGE,
+        object_type="evaluation.questionnaire",
+        object_id=questionnaire.pk,
+        family_id=family.pk,
+    ).exists()
+    page = client.get(response["Location"]).content.decode()
+    assert "Last corrected" in page and colleague_on_team.get_full_name() in page
+
+
+def test_a_correction_with_a_missing_answer_keeps_what_was_typed_and_changes_nothing(
+    as_user, family, ombud
+):
+    questionnaire = _enter(family, ombud)
+    client = as_user(ombud)
+    client.cookies["django_language"] = "sv"
+    response = _correct(client, questionnaire, support="", overview="1")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Välj ett svar, eller ”Vill inte svara”." in body
+    # What was typed is kept: the new answer to the second question stays chosen.
+    assert re.search(r'name="overview" value="1"[^>]*checked', body)
+    questionnaire.refresh_from_db()
+    assert questionnaire.overview == ANSWERS["overview"] and questionnaire.corrected_by is None
+
+
+def test_nobody_outside_the_case_team_corrects_answers(as_user, family, ombud, outsiders):
+    questionnaire = _enter(family, ombud)
+    for who, user in outsiders.items():
+        client = as_user(user)
+        url = reverse("evaluation:questionnaire_correct", args=[questionnaire.pk])
+        assert client.get(url).status_code == 404, who
+        assert _correct(client, questionnaire, support="1").status_code == 404, who
+    questionnaire.refresh_from_db()
+    assert questionnaire.support == ANSWERS["support"] and questionnaire.corrected_by is None

@@ -166,6 +166,12 @@ def test_a_login_without_strong_authentication_asks_for_the_local_second_factor(
     page = client.get(reverse("cases:my_families"))
     assert page.status_code == 302
     assert page["Location"] == reverse("mfa_activate_totp")
+    # The account has no local password to confirm: the enrolment opens at once, QR code and
+    # all (a password-less account is not asked to re-authenticate with one).
+    assert not anna.has_usable_password()
+    enrol = client.get(reverse("mfa_activate_totp"))
+    assert enrol.status_code == 200
+    assert 'src="data:image/svg+xml;base64,' in enrol.content.decode()
 
     # Enrolled: the next weak login stops at the local second factor.
     Authenticator.objects.create(

@@ -148,10 +148,17 @@ def _url_of(cfg: dict) -> str:
 
 
 def _copy_test_database(primary_url: str) -> None:
-    """The schema and the migration-made rows of pytest-django's test database (migrated once
-    for the whole run), copied into the private primary: a copy takes seconds, migrating
-    again minutes."""
-    source = _url_of(connections["default"].settings_dict)
+    """The schema and the migration-made rows of the migrated template `make test` copies
+    the test databases from (manage.py test_template), else of pytest-django's test
+    database, copied into the private primary: a copy takes seconds, migrating again
+    minutes. The template, when there is one, because the test database may just have been
+    flushed by a transactional test (pytest-django runs the tests without a database after
+    those), which leaves the migrations' rows out."""
+    settings_dict = dict(connections["default"].settings_dict)
+    template = settings_dict.get("TEST", {}).get("TEMPLATE")
+    if template:
+        settings_dict["NAME"] = template
+    source = _url_of(settings_dict)
     dump = subprocess.run(
         [_pg_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges", source],
         capture_output=True,

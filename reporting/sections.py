@@ -9,10 +9,12 @@ the CSV all walk the same `document()`.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
@@ -66,11 +68,17 @@ def _labels(table: ShownTable) -> list[str]:
 
 def _chart_monthly(t: Tables) -> list[SafeString]:
     table = t["monthly"]
+    # The axis names months short ("Dec 2025"): the table's "December 2025" ran off the edge.
+    months = [
+        date_format(dt.date.fromisoformat(f"{row.key}-01"), "M Y")
+        for row in table.rows
+        if not row.is_total
+    ]
     return [
         charts.line_chart(
             "chart-monthly",
             table.title,
-            _labels(table),
+            months,
             [(c["label"], _points(table, c["key"])) for c in table.columns],
             desc=gettext(
                 "Requests, starts and families in the programme, month by month. The same "

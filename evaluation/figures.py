@@ -138,11 +138,10 @@ def survey_rounds(p: Period, fig: Figures) -> None:
     }
     for name, aggregate in _mean_aggregates(keys).items():
         annotations[name] = _scalar(per_round.annotate(v=aggregate))
-    rounds = list(
-        SurveyRound.objects.filter(opened_on__lte=p.end)
-        .annotate(**annotations)
-        .order_by("-opened_on", "-id")[:ROUNDS_SHOWN]
-    )
+    scoped = SurveyRound.objects.filter(opened_on__lte=p.end)
+    if p.organisations is not None:  # None: every organisation (tests and benchmarks only)
+        scoped = scoped.filter(organisations__overlap=sorted(p.organisations))
+    rounds = list(scoped.annotate(**annotations).order_by("-opened_on", "-id")[:ROUNDS_SHOWN])
     rounds.reverse()  # oldest first: the comparison reads left to right in time
     rows = []
     for survey_round in rounds:

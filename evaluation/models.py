@@ -22,6 +22,7 @@ import uuid
 
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -273,6 +274,12 @@ class SurveyRound(models.Model):
         verbose_name=_("opened by"),
     )
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    # Whose round it is (issue 21): the organisations the opening project leader reports on.
+    # Their project's partners may be asked (the Region's staff, say), but the round's results
+    # are shown to, and counted in the reports of, these organisations only.
+    organisations = ArrayField(
+        models.BigIntegerField(), default=list, blank=True, verbose_name=_("organisations")
+    )
 
     class Meta:
         verbose_name = _("survey round")

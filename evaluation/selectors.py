@@ -177,12 +177,17 @@ def invitation_of(user, round_id) -> SurveyInvitation | None:
     )
 
 
-def rounds_overview() -> QuerySet:
-    """Every round with how many were asked and how many answered (no one's name)."""
-    return SurveyRound.objects.annotate(
-        invited=Count("invitations", distinct=True),
-        answered=Count("invitations", filter=Q(invitations__answered=True), distinct=True),
-    ).order_by("-opened_on", "-id")
+def rounds_overview(scope) -> QuerySet:
+    """The rounds of the organisations in `scope` (`access.report_scope`) with how many were
+    asked and how many answered (no one's name)."""
+    return (
+        SurveyRound.objects.filter(organisations__overlap=sorted(scope))
+        .annotate(
+            invited=Count("invitations", distinct=True),
+            answered=Count("invitations", filter=Q(invitations__answered=True), distinct=True),
+        )
+        .order_by("-opened_on", "-id")
+    )
 
 
 def round_comments(survey_round: SurveyRound) -> list[str]:

@@ -183,6 +183,14 @@ def round_open(
     """Open a round and ask the case-working staff of the chosen administrations."""
     if closes_on < opened_on:
         raise ValidationError({"closes_on": _("The round must close after it opens.")})
+    organisations = sorted(access.report_scope(by))
+    if not organisations:
+        raise ValidationError(
+            _(
+                "You report on no municipality or region yet: the system administrator "
+                "chooses which."
+            )
+        )
     invitees = list(
         access.survey_invitees([a.pk for a in administrations]).values_list("pk", flat=True)
     )
@@ -191,7 +199,11 @@ def round_open(
             {"administrations": _("Nobody works with the families in these administrations.")}
         )
     survey_round = SurveyRound.objects.create(
-        title=title, opened_on=opened_on, closes_on=closes_on, opened_by=by
+        title=title,
+        opened_on=opened_on,
+        closes_on=closes_on,
+        opened_by=by,
+        organisations=organisations,
     )
     SurveyInvitation.objects.bulk_create(
         [SurveyInvitation(round=survey_round, user_id=pk) for pk in invitees]

@@ -212,14 +212,20 @@ def rounds(request):
     return render(
         request,
         "evaluation/rounds.html",
-        {"form": form, "rounds": selectors.rounds_overview(), "threshold": 5},
+        {
+            "form": form,
+            "rounds": selectors.rounds_overview(access.report_scope(request.user)),
+            "threshold": 5,
+        },
     )
 
 
 @require_GET
 def round_detail(request, pk):
     _project_leader_only(request)
-    survey_round = selectors.rounds_overview().filter(pk=pk).first()
+    survey_round = (
+        selectors.rounds_overview(access.report_scope(request.user)).filter(pk=pk).first()
+    )
     if survey_round is None:
         raise Http404
     # Free text only once enough have answered that no one is singled out.
@@ -234,7 +240,9 @@ def round_detail(request, pk):
 @require_POST
 def round_close(request, pk):
     _project_leader_only(request)
-    survey_round = selectors.rounds_overview().filter(pk=pk).first()
+    survey_round = (
+        selectors.rounds_overview(access.report_scope(request.user)).filter(pk=pk).first()
+    )
     if survey_round is not None:
         services.round_close(survey_round=survey_round, by=request.user)
         messages.success(request, _("The survey round was closed."))

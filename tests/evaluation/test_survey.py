@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -249,3 +250,61 @@ def test_the_free_text_is_shown_only_once_five_have_answered(as_user, project_le
         )
         page = as_user(project_leader).get(url).content.decode()
         assert ("Kommentar nummer 1" in page) is (n >= 5)
+
+
+# --- One municipality's rounds (issue 21) -------------------------------------------------------
+
+
+@pytest.fixture
+def nora_leader(db):
+    from tests.factories import AdministrationFactory, OrganisationFactory
+
+    nora = OrganisationFactory(name="Nora kommun", code="NOR")
+    administration = AdministrationFactory(name="Socialtjänsten Nora", organisation=nora)
+    return UserFactory(role=User.Role.PROJECT_LEADER, administration=administration)
+
+
+def test_a_round_is_its_municipalitys_only_in_the_lists_and_the_reports(
+    as_user, survey_round, project_leader, nora_leader, adm_region
+):
+    # The opener's organisation owns the round, whoever was asked.
+    assert survey_round.organisations == [project_leader.administration.organisation_id]
+    today = timezone.localdate()
+    period = report_figures.Period(today - dt.timedelta(days=30), today)
+
+    own = as_user(project_leader)
+    assert "Hösten" in own.get(reverse("evaluation:rounds")).content.decode()
+    assert own.get(reverse("evaluation:round_detail", args=[survey_round.pk])).status_code == 200
+    mine = report_figures.compute(
+        report_figures.Period(
+            period.start, period.end, organisations=[survey_round.organisations[0]]
+        )
+    )
+    assert [r.key for r in mine.tables["survey_rounds"].rows] == [str(survey_round.pk)]
+
+    other = as_user(nora_leader)
+    assert "Hösten" not in other.get(reverse("evaluation:rounds")).content.decode()
+    assert other.get(reverse("evaluation:round_detail", args=[survey_round.pk])).status_code == 404
+    other.post(reverse("evaluation:round_close", args=[survey_round.pk]))
+    survey_round.refresh_from_db()
+    assert survey_round.closed_on is None
+    theirs = report_figures.compute(
+        report_figures.Period(
+            period.start, period.end, organisations=[nora_leader.administration.organisation_id]
+        )
+    )
+    assert theirs.tables["survey_rounds"].rows == []
+
+
+def test_a_project_leader_who_reports_on_no_organisation_opens_no_round(adm_rs, adm_school):
+    leader = UserFactory(role=User.Role.PROJECT_LEADER, administration=adm_rs, organisations=[])
+    today = timezone.localdate()
+    with pytest.raises(ValidationError):
+        services.round_open(
+            by=leader,
+            title="Utan kommun",
+            opened_on=today,
+            closes_on=today,
+            administrations=[adm_school],
+        )
+    assert not SurveyRound.objects.filter(title="Utan kommun").exists()

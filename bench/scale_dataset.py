@@ -54,6 +54,9 @@ from familjelotsen.history import history_context
 from familjelotsen.models import Administration, Organisation, User
 from sip import models as sm
 
+# The kind of work of every bench family (the network-work-only kind is not generated).
+COORDINATED = cm.WorkKind.COORDINATED_SUPPORT.value
+
 # The benchmark's published authenticator-app secret (base32). Public like the demo secret:
 # only for the throw-away bench database.
 BENCH_TOTP_SECRET = "FAMILJELOTSENBENCHMARKTOTP234567"
@@ -477,6 +480,15 @@ class Command(BaseCommand):
             for u in users
             if u.administration_id
         )
+        # A project leader reports on their own municipality (issue 21): without one the
+        # report form refuses them.
+        User.organisations.through.objects.bulk_create(
+            User.organisations.through(
+                user_id=u.pk, organisation_id=self.adm_by_id[u.administration_id].organisation_id
+            )
+            for u in users
+            if u.role == Role.PROJECT_LEADER
+        )
         secret = encrypt(BENCH_TOTP_SECRET)
         Authenticator.objects.bulk_create(
             Authenticator(user=u, type=Authenticator.Type.TOTP, data={"secret": secret})
@@ -624,6 +636,10 @@ class Command(BaseCommand):
                     f.ombud,
                     None,
                     "",
+                    # Coordinated support: the kind the bench's journeys and figures measure
+                    # (a provision, decided or service, is for network work only).
+                    COORDINATED,
+                    "",
                 )
 
         self.copy(
@@ -651,6 +667,8 @@ class Command(BaseCommand):
                 "responsible_ombud_id",
                 "anonymised_at",
                 "retention_flag",
+                "kind",
+                "provision",
             ],
             family_rows(),
         )
@@ -682,19 +700,35 @@ class Command(BaseCommand):
             for f in self.families:
                 by = self.team_lead.get(f.owner) or f.ombud
                 prev = ""
-                yield ("", FS.REQUEST, self.ts(f.request, 9), "", by, f.id)
+                yield ("", FS.REQUEST, self.ts(f.request, 9), "", by, f.id, COORDINATED)
                 prev = FS.REQUEST
                 for k, st in enumerate(chain[f.status]):
                     day = {FS.ACTIVE: f.start, FS.PHASING_OUT: f.phase_out}.get(st) or (
                         f.end if st in cm.CLOSED_STATUSES else f.request + dt.timedelta(days=k + 7)
                     )
                     reason = "Avslutad enligt plan." if st in cm.REASON_REQUIRED else ""
-                    yield (prev, st, self.ts(min(day, self.today), 13), reason, by, f.id)
+                    yield (
+                        prev,
+                        st,
+                        self.ts(min(day, self.today), 13),
+                        reason,
+                        by,
+                        f.id,
+                        COORDINATED,
+                    )
                     prev = st
 
         self.copy(
             "cases_statuschange",
-            ["from_status", "to_status", "changed_at", "reason", "changed_by_id", "family_id"],
+            [
+                "from_status",
+                "to_status",
+                "changed_at",
+                "reason",
+                "changed_by_id",
+                "family_id",
+                "kind",
+            ],
             status_rows(),
         )
 

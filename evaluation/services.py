@@ -63,6 +63,19 @@ def _occasion_refusal(family: Family, occasion: str, answered_on: dt.date) -> di
     return {}
 
 
+def _answer_values(declined: bool, answers: dict, errors: dict) -> dict:
+    """The answers to keep: none when the family declined, else every question answered (or
+    "would rather not"). Raises with `errors` and each missing answer."""
+    values = {key: None if declined else answers.get(key) for key in FAMILY_QUESTION_KEYS}
+    if not declined:
+        for key, value in values.items():
+            if value is None:
+                errors.setdefault(key, MISSING_ANSWER)
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
 @transaction.atomic
 def questionnaire_create(
     *,
@@ -81,13 +94,7 @@ def questionnaire_create(
         errors.setdefault(
             "occasion", _("The questionnaire for this occasion has already been entered.")
         )
-    values = {key: None if declined else answers.get(key) for key in FAMILY_QUESTION_KEYS}
-    if not declined:
-        for key, value in values.items():
-            if value is None:
-                errors.setdefault(key, MISSING_ANSWER)
-    if errors:
-        raise ValidationError(errors)
+    values = _answer_values(declined, answers, errors)
     try:
         with transaction.atomic():
             return Questionnaire.objects.create(
@@ -121,13 +128,7 @@ def questionnaire_correct(
     locked = Questionnaire.objects.select_for_update().select_related("family")
     questionnaire = locked.get(pk=questionnaire.pk)
     errors = _occasion_refusal(questionnaire.family, questionnaire.occasion, answered_on)
-    values = {key: None if declined else answers.get(key) for key in FAMILY_QUESTION_KEYS}
-    if not declined:
-        for key, value in values.items():
-            if value is None:
-                errors.setdefault(key, MISSING_ANSWER)
-    if errors:
-        raise ValidationError(errors)
+    values = _answer_values(declined, answers, errors)
     questionnaire.answered_on, questionnaire.how = answered_on, how
     questionnaire.declined = declined
     for key, value in values.items():

@@ -113,7 +113,6 @@ def questionnaire_correct(request, pk):
     questionnaire = access.get_questionnaire_for_user(request, pk)
     family = questionnaire.family
     initial = {
-        "occasion": questionnaire.occasion,
         "answered_on": questionnaire.answered_on,
         "how": questionnaire.how,
         "declined": questionnaire.declined,

@@ -46,9 +46,7 @@ def _family_lists(user: User, family: cm.Family, *, oversee: bool) -> dict:
     page shows); the visibility filters are the same querysets as when each was read alone."""
     lists = {
         "concern_reports": json_rows(
-            access.visible(user, cm.ReportOfConcern)
-            .filter(family_id=OuterRef("pk"))
-            .order_by("-reported_at", "-id"),
+            access.family_records(user, cm.ReportOfConcern, family).order_by("-reported_at", "-id"),
             id="id",
             family_id="family_id",
             reported_at="reported_at",
@@ -56,8 +54,8 @@ def _family_lists(user: User, family: cm.Family, *, oversee: bool) -> dict:
             feedback_received_on="feedback_received_on",
         ),
         "obstacles": json_rows(
-            access.visible_obstacles(user)
-            .filter(family_id=OuterRef("pk"), resolved_on__isnull=True)
+            access.family_records(user, cm.Obstacle, family)
+            .filter(resolved_on__isnull=True)
             .order_by("-observed_on", "-id"),
             id="id",
             family_id="family_id",
@@ -68,9 +66,7 @@ def _family_lists(user: User, family: cm.Family, *, oversee: bool) -> dict:
             administration_name="administration__name",
         ),
         "assessments": json_rows(
-            access.visible_assessments(user)
-            .filter(family_id=OuterRef("pk"))
-            .order_by("assessed_on", "id"),
+            access.family_records(user, cm.Assessment, family).order_by("assessed_on", "id"),
             id="id",
             family_id="family_id",
             member_id="member_id",
@@ -184,12 +180,12 @@ def _resolve_members(rows, attr: str, to: str, by_pk: dict, user: User) -> None:
         )
 
 
-def family_members(user: User, family_id: int) -> list:
+def family_members(user: User, family: cm.Family | int) -> list:
     """The family's members the user may see (with `identity_visible` and the basis), each with
     `custodian_list`: the custodians the user may see. Read once per page (`cases.labels`
     names members from the same read). Queries: 1 (+1 for a custodian of another family)."""
 
-    members = labels.family_members(user, family_id)
+    members = labels.family_members(user, family)
     if members and not hasattr(members[0], "custodian_list"):
         by_pk = {m.pk: m for m in members}
         _resolve_members(members, "custodian_ids", "custodian_list", by_pk, user)
@@ -205,11 +201,10 @@ def family_detail(user: User, family: cm.Family, *, params: QueryDict | None = N
     Queries: members 1, journal page 1, goals 1, pupil support 1, the small lists 1
     (`_family_lists`). Run inside the page's `memo.scope()` (`family_page`), the panels of
     the apps above reuse the members and the pupil support read here."""
-    members = family_members(user, family.pk)
+    members = family_members(user, family)
     by_pk = {m.pk: m for m in members}
     journal_qs = (
-        access.visible_journal_entries(user)
-        .filter(family=family)
+        access.family_records(user, cm.JournalEntry, family)
         .select_related("author", "signed_by", "corrects")
         .annotate(
             concern_ids=labels.member_ids(
@@ -226,9 +221,7 @@ def family_detail(user: User, family: cm.Family, *, params: QueryDict | None = N
     journal = page_of(journal_qs, params if params is not None else QueryDict(), per_page=20)
     _resolve_members(journal.items, "concern_ids", "concerned", by_pk, user)
     goals = list(
-        access.visible_goals(user)
-        .filter(family=family)
-        .annotate(
+        access.family_records(user, cm.Goal, family).annotate(
             ratings=ArraySubquery(
                 cm.GoalFollowUp.objects.filter(goal_id=OuterRef("pk"))
                 .order_by("date", "id")
@@ -245,8 +238,7 @@ def family_detail(user: User, family: cm.Family, *, params: QueryDict | None = N
         goal.latest = ratings[-1] if ratings else None
     memo.remember(memo.family_records_key(user, "cases.goal", family.pk), goals)
     pupil_support = list(
-        access.visible_pupil_support(user)
-        .filter(family=family)
+        access.family_records(user, cm.PupilSupport, family)
         .select_related("member")
         .annotate(member_identity_visible=access.identity_visible_expression(user, "member"))
     )

@@ -18,19 +18,21 @@ def masked_label() -> str:
     return _("Protected identity")
 
 
-def family_members(user, family_id: int) -> list:
-    """The family's members the user may see, with the policy's `identity_visible` and
-    access basis (for the log of a page that names them), and `custodian_ids` (their
-    custodians, in the members' order; the family page shows those the user may see). Made
-    once per page: the family page's member panel and its apps' panels share the read."""
+def family_members(user, family) -> list:
+    """The family's members (`family`: as the policy looked it up, or its id) the user may
+    see, with the policy's `identity_visible` and access basis (for the log of a page that
+    names them), and `custodian_ids` (their custodians, in the members' order; the family
+    page shows those the user may see). Made once per page: the family page's member panel
+    and its apps' panels share the read."""
 
     def read() -> list:
         custodian_ids = member_ids(
             cm.CustodyLink.objects.filter(child_id=OuterRef("pk")), "custodian"
         )
-        rows = access.visible_members(user).filter(family_id=family_id)
+        rows = access.family_records(user, cm.Member, family)
         return list(rows.annotate(custodian_ids=custodian_ids).order_by("kind", "birth_date", "id"))
 
+    family_id = family if isinstance(family, int) else family.pk
     return memo.once(("family_members", user.pk, family_id), read)
 
 

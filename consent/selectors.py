@@ -138,11 +138,7 @@ def family_members(
     on the family (or a record of it), asked of the policy when not given."""
     if can is None:
         can = access.family_permissions(user, family)
-    members = (
-        access.visible_members(user)
-        .filter(family_id=family.pk)
-        .order_by("kind", "birth_date", "id")
-    )
+    members = access.family_records(user, cm.Member, family).order_by("kind", "birth_date", "id")
     return [_label_member(m, full_number=can.identity) for m in members]
 
 
@@ -152,9 +148,7 @@ def family_members(
 def family_consents(user, family: cm.Family, *, receiving: bool = True) -> list[Consent]:
     """The family's consents the user may see, newest first (`receiving`: see `_annotated`)."""
     on = timezone.localdate()
-    qs = _annotated(
-        user, access.visible_consents(user).filter(family_id=family.pk), receiving=receiving
-    )
+    qs = _annotated(user, access.family_records(user, Consent, family), receiving=receiving)
     return [_decorate(c, on) for c in qs.order_by("-valid_from", "-id")]
 
 

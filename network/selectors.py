@@ -53,8 +53,7 @@ def family_processes(user, family: Family) -> list[nm.NetworkProcess]:
     meetings held, open and overdue actions (one query)."""
     open_actions = nm.Action.objects.filter(process_id=OuterRef("pk"), status=nm.Action.Status.OPEN)
     processes = list(
-        visible_processes(user)
-        .filter(family_id=family.pk)
+        access.family_records(user, nm.NetworkProcess, family)
         .annotate(
             decided_first=DECIDED_FIRST,
             minutes=Sum("time_entries__minutes", distinct=False),

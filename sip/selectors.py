@@ -309,9 +309,7 @@ def family_summary(user, family: Family) -> dict:
     Expects to be rendered with templates/sip/_family_summary.html as `sip_summary`.
     `plans` are the plans summarised (with access basis), for the page's access log."""
     on = timezone.localdate()
-    plans = list(
-        visible_plans(user).filter(family_id=family.pk).order_by("next_follow_up_on", "id")
-    )
+    plans = list(access.family_records(user, sm.Plan, family).order_by("next_follow_up_on", "id"))
     # The consent panel names the shared plans from this read (familjelotsen.memo).
     memo.remember(memo.family_records_key(user, "sip.plan", family.pk), plans)
     labels = member_labels(user, family.pk) if plans else {}

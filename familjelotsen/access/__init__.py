@@ -107,6 +107,7 @@ from familjelotsen.access.policy import (
     edits_cost_settings,
     emergency_family_ids,
     family_permissions,
+    family_records,
     get_for_user,
     get_report_for_user,
     identity_visible_expression,

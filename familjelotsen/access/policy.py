@@ -219,6 +219,54 @@ def _on_team(user, model) -> Exists:
     )
 
 
+def _shared_exists(user, model, action: str = "view") -> Exists:
+    """Whether the outer record is shared with the user's administration for `action` today."""
+    return Exists(
+        REGISTRY[model].group_perm.objects.filter(
+            group_id=_group_id(user),
+            content_object_id=OuterRef("pk"),
+            permission__codename=f"{action}_{model._meta.model_name}",
+            valid_until__gte=timezone.localdate(),
+        )
+    )
+
+
+def _share_consent(user, model) -> Subquery:
+    """The consent behind the share of the outer record with the user's administration."""
+    return Subquery(
+        Share.consents.through.objects.filter(
+            share__content_type=ContentType.objects.get_for_model(model),
+            share__object_id=OuterRef("pk"),
+            share__administration_id=user.administration_id,
+            share__withdrawn_at__isnull=True,
+        ).values("consent_id")[:1]
+    )
+
+
+def _duty_exists(user, model) -> Exists:
+    """Whether the user holds a grant of their own on the outer record (a reporter's)."""
+    return Exists(
+        REGISTRY[model].user_perm.objects.filter(user_id=user.pk, content_object_id=OuterRef("pk"))
+    )
+
+
+def _annotate_basis(user, qs: QuerySet, whens: list[When]) -> QuerySet:
+    """`access_basis` from `whens` (strongest first; a share when none holds), the consent
+    behind a share and whether the share lets the user change the record."""
+    model = qs.model
+    return qs.annotate(
+        access_basis=Case(*whens, default=Value(Basis.SHARE), output_field=models.CharField()),
+        access_consent_id=Case(
+            *[When(w.condition, then=Value(None)) for w in whens],
+            default=_share_consent(user, model),
+            output_field=models.BigIntegerField(),
+        ),
+        access_share_change=(
+            _shared_exists(user, model, "change") if receives_shares(user) else Value(False)
+        ),
+    )
+
+
 def with_basis(user, qs: QuerySet) -> QuerySet:
     """Annotate why the user reaches each record: `access_basis`, the consent behind a share
     (`access_consent_id`, for the log) and whether a share lets them change it."""
@@ -231,52 +279,12 @@ def with_basis(user, qs: QuerySet) -> QuerySet:
     if is_team_lead(user):
         whens.append(When(Q(**{family_owner: user.administration_id}), then=Value(Basis.TEAM_LEAD)))
     if spec.user_perm is not None:
-        whens.append(
-            When(
-                Exists(
-                    spec.user_perm.objects.filter(user_id=user.pk, content_object_id=OuterRef("pk"))
-                ),
-                then=Value(Basis.DUTY),
-            )
-        )
+        whens.append(When(_duty_exists(user, model), then=Value(Basis.DUTY)))
     if receives_shares(user):
         # Under an emergency access, unless a share (with its consent) reaches the record too.
-        shared_view = Exists(
-            spec.group_perm.objects.filter(
-                group_id=_group_id(user),
-                content_object_id=OuterRef("pk"),
-                permission__codename=f"view_{model._meta.model_name}",
-                valid_until__gte=timezone.localdate(),
-            )
-        )
         in_emergency = Q(**{f"{spec.family_ref}__in": emergency_family_ids(user)})
-        whens.append(When(in_emergency & ~shared_view, then=Value(Basis.EMERGENCY)))
-    share_consent = Share.consents.through.objects.filter(
-        share__content_type=ContentType.objects.get_for_model(model),
-        share__object_id=OuterRef("pk"),
-        share__administration_id=user.administration_id,
-        share__withdrawn_at__isnull=True,
-    ).values("consent_id")[:1]
-    if receives_shares(user):
-        share_change = Exists(
-            spec.group_perm.objects.filter(
-                group_id=_group_id(user),
-                content_object_id=OuterRef("pk"),
-                permission__codename=f"change_{model._meta.model_name}",
-                valid_until__gte=timezone.localdate(),
-            )
-        )
-    else:
-        share_change = Value(False)
-    return qs.annotate(
-        access_basis=Case(*whens, default=Value(Basis.SHARE), output_field=models.CharField()),
-        access_consent_id=Case(
-            *[When(w.condition, then=Value(None)) for w in whens],
-            default=Subquery(share_consent),
-            output_field=models.BigIntegerField(),
-        ),
-        access_share_change=share_change,
-    )
+        whens.append(When(in_emergency & ~_shared_exists(user, model), then=Value(Basis.EMERGENCY)))
+    return _annotate_basis(user, qs, whens)
 
 
 def with_identity(user, qs: QuerySet) -> QuerySet:
@@ -324,6 +332,97 @@ def visible_records(user, model, need: Need = Need.SEE) -> QuerySet:
     qs = with_basis(user, visible(user, model, need))
     if model is cm.Member:
         qs = with_identity(user, qs)
+    return qs
+
+
+def _identity_flags(*, on_team: bool) -> dict:
+    """`with_identity`'s annotations for a member of a family whose case team the user is
+    known to be on, or known not to be on."""
+    return {
+        "on_team": Value(on_team),
+        "identity_visible": Value(True)
+        if on_team
+        else Case(
+            When(protected_identity=False, then=Value(True)),
+            default=Value(False),
+            output_field=models.BooleanField(),
+        ),
+    }
+
+
+def _reaches_whole_family(basis: str | None, need: Need) -> bool:
+    """Whether a user who reaches a family on `basis` reaches every record in it for `need`
+    on that same basis: its case team always, its owner's team lead to see or oversee (the
+    first two arms of `_family_ids`, and the first two of `with_basis`, which win over any
+    later one)."""
+    return basis == Basis.CASE_TEAM or (
+        basis == Basis.TEAM_LEAD and need in (Need.SEE, Need.OVERSEE)
+    )
+
+
+def family_records(user, model, family, need: Need = Need.SEE) -> QuerySet:
+    """The records of `model` in one family that the user may reach for `need`, annotated as
+    `visible_records` annotates them (for a member, with the identity flags too).
+
+    `family` is the family as the policy looked it up (with its `access_basis`), or its id.
+    Whoever reaches the whole family by membership (`_reaches_whole_family`) gets a plain
+    filter on the family with the basis as a constant: the same rows and annotations as the
+    full visibility statement, which a family page would otherwise build, plan and run once
+    per panel. Whoever reaches it through a share or an emergency access gets the arms of
+    that statement that can hold for them (`_records_reached_from_outside`); anyone else
+    the full statement restricted to the family. `tests/access/test_family_records.py`
+    holds the three to `visible_records` for every demo user, family and record type."""
+    need = Need(need)
+    spec = REGISTRY[model]
+    family_id = family if isinstance(family, int) else family.pk
+    in_family = {spec.family_ref: family_id}
+    basis = family_permissions(user, family).basis if isinstance(family, cm.Family) else None
+    if sees_cases(user) and basis in (Basis.SHARE, Basis.EMERGENCY):
+        return _records_reached_from_outside(user, model, family_id, need)
+    if not sees_cases(user) or not _reaches_whole_family(basis, need):
+        return visible_records(user, model, need).filter(**in_family)
+    qs = model.objects.filter(**in_family).annotate(
+        access_basis=Value(basis, output_field=models.CharField()),
+        access_consent_id=Value(None, output_field=models.BigIntegerField()),
+        access_share_change=Value(False),
+    )
+    if model is cm.Member:
+        qs = qs.annotate(**_identity_flags(on_team=basis == Basis.CASE_TEAM))
+    return qs
+
+
+def _records_reached_from_outside(user, model, family_id: int, need: Need) -> QuerySet:
+    """`family_records` for a user who reaches the family through a share or an emergency
+    access: one who is neither on its case team nor leads its owner (those bases would win),
+    so the membership arms of `visible` and `with_basis` are false for every record in it
+    and are left out. What remains: the records shared with the user's administration, the
+    user's own grants and, to see, the user's emergency access to this family."""
+    spec = REGISTRY[model]
+    reach = []
+    if need in (Need.SEE, Need.CHANGE) and receives_shares(user):
+        action = "view" if need == Need.SEE else "change"
+        reach.append(Q(id__in_array=_shared_ids(user, model, action)))
+    if need in (Need.SEE, Need.CHANGE) and spec.user_perm is not None:
+        reach.append(Q(id__in_array=_user_granted_ids(user, model)))
+    whens = []
+    if spec.user_perm is not None:
+        whens.append(When(_duty_exists(user, model), then=Value(Basis.DUTY)))
+    if need == Need.SEE and receives_shares(user):
+        in_emergency = Exists(emergency_family_ids(user).filter(family_id=family_id))
+        reach.append(Q(in_emergency))
+        whens.append(
+            When(Q(in_emergency) & ~_shared_exists(user, model), then=Value(Basis.EMERGENCY))
+        )
+    if not reach:
+        return model.objects.none()
+    condition = reach[0]
+    for arm in reach[1:]:
+        condition |= arm
+    qs = _annotate_basis(
+        user, model.objects.filter(condition, **{spec.family_ref: family_id}), whens
+    )
+    if model is cm.Member:
+        qs = qs.annotate(**_identity_flags(on_team=False))
     return qs
 
 

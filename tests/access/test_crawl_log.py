@@ -11,20 +11,18 @@ pks, never a name.
 from __future__ import annotations
 
 import html
-import io
 import re
 from collections import Counter, deque
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from django.core.management import call_command
-from django.test import override_settings
 from django.urls import Resolver404, resolve
 
 from cases import models as cm
 from cases.models import Member
 from cases.personnummer import format_full
 from familjelotsen.models import AccessLogEntry, User
+from tests.demo_data import demo_loaded
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +40,6 @@ PERSONAS = {
 MAX_PAGES = 60
 PER_PATTERN = 3  # the same URL pattern (route), with other ids or query strings
 MIN_PAGES_CASE_WORK = 5
-# As tests/conftest.py sets per test (the module-scoped seed runs outside that fixture).
-IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 HREF = re.compile(r'href="(/[^"]*)"')
 SKIP_PREFIXES = ("/static/", "/media/", "/admin/", "/konto/", "/i18n/", "/health/", "/robots.txt")
@@ -54,23 +50,9 @@ SKIP_URL_NAMES = {"plan_pdf", "report_pdf", "report_csv", "download_scan", "acce
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    """The demo municipality, loaded once for the module inside a transaction that is rolled
-    back at its end; each test runs in a savepoint of it (pytest-django), so tests stay
-    isolated from each other and from the rest of the suite."""
-    from django.db import transaction
-
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            # seed_demo runs only with DEBUG (and gives the demo users their authenticator
-            # then, which lets force_login past the second-factor middleware).
-            with override_settings(DEBUG=True, TASKS=IMMEDIATE_TASKS):
-                call_command("seed_demo", stdout=io.StringIO())
-            yield _shown_markers()
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    """The demo municipality, loaded once for the module (tests/demo_data.py)."""
+    with demo_loaded(django_db_blocker):
+        yield _shown_markers()
 
 
 def _shown_markers() -> list[tuple[re.Pattern, int, int]]:

@@ -458,6 +458,9 @@ DEFAULT_FROM_EMAIL = _env("DJANGO_DEFAULT_FROM_EMAIL", env.str, default="familje
 
 # --- Project figures --------------------------------------------------------------------------
 CASELOAD_PLANNING_FIGURE = _env("FL_CASELOAD_PLANNING_FIGURE", env.int, default=8)
+# A report lists a table row by row (one per family ombud) up to this many rows; a longer one
+# gives way to its summary (reporting.sections.Section.condensed).
+REPORT_ROWS_LISTED = 30
 NETWORK_HOURS_PLANNING_FIGURE = _env("FL_NETWORK_HOURS_PLANNING_FIGURE", env.int, default=13)
 # Network work is for children and young people of these ages (seed 004: 0–20 years).
 NETWORK_WORK_MIN_AGE = _env("FL_NETWORK_WORK_MIN_AGE", env.int, default=0)

@@ -134,9 +134,18 @@ def _chart_placements(t: Tables) -> list[SafeString]:
     return [charts.bar_chart("chart-placements", table.title, points)]
 
 
+def _is_long(table: ShownTable) -> bool:
+    """More rows than a report shows one by one (`Section.condensed`)."""
+    return sum(1 for row in table.rows if not row.is_total) > settings.REPORT_ROWS_LISTED
+
+
 def _chart_caseload(t: Tables) -> list[SafeString]:
-    table = t["caseload"]
     planning = settings.CASELOAD_PLANNING_FIGURE
+    table = t["caseload"]
+    if _is_long(table):
+        # A large team: how many ombud carry how many families, not one bar each.
+        bands = t["caseload_bands"]
+        return [charts.bar_chart("chart-caseload", bands.title, _points(bands, "ombud"))]
     return [
         charts.bar_chart(
             "chart-caseload",
@@ -221,6 +230,9 @@ class Section:
     kinds: frozenset[str] = ALL_KINDS
     # Tables with one row per administration: a committee report keeps its own row only.
     per_administration: tuple[str, ...] = ()
+    # (long table, its summary): the report shows the long table when it has at most
+    # settings.REPORT_ROWS_LISTED rows, else the summary in its place (one or the other).
+    condensed: tuple[tuple[str, str], ...] = ()
 
 
 SECTIONS: list[Section] = [
@@ -260,9 +272,10 @@ SECTIONS: list[Section] = [
         "caseload",
         "process",
         _("Caseload"),
-        ("caseload_summary", "caseload"),
+        ("caseload_summary", "caseload", "caseload_bands"),
         _chart_caseload,
         kinds=frozenset({K.STEERING_GROUP}),
+        condensed=(("caseload", "caseload_bands"),),
     ),
     Section(
         "sip",
@@ -419,6 +432,8 @@ def document(
             if section.level != level_key or any(k not in tables for k in section.tables):
                 continue
             section_tables = {k: tables[k] for k in section.tables}
+            for long, summary in section.condensed:
+                section_tables.pop(summary if not _is_long(tables[long]) else long)
             if kind == K.COMMITTEE and administration_id is not None:
                 for k in section.per_administration:
                     section_tables[k] = section_tables[k].only_rows({str(administration_id)})

@@ -34,6 +34,32 @@ T_NET_PROCESS = nm.NetworkProcess._meta.db_table
 # --- Caseload per ombud, against the planning figure (process level) ---------------------
 
 
+def _caseload_bands(loads: list[int], planning: int) -> Table:
+    """How many family ombud carry how many families of coordinated support, in bands of two
+    up to four above the planning figure: what a steering group reads of a large team, where
+    one row per ombud would run over pages (`sections.Section.condensed`)."""
+    top = planning + 5
+    bands = [(lo, lo + 1) for lo in range(1, top, 2)] + [(top, None)]
+    rows = []
+    for lo, hi in bands:
+        n = sum(1 for load in loads if load >= lo and (hi is None or load <= hi))
+        label = (
+            _("%(lo)s or more families") % {"lo": lo}
+            if hi is None
+            else _("%(lo)s–%(hi)s families") % {"lo": lo, "hi": hi}
+        )
+        rows.append(Row(f"band-{lo}", label, {"ombud": cnt(n)}))
+    return Table(
+        "caseload_bands",
+        _("Family ombud by caseload at the end of the period"),
+        [Column("ombud", _("Family ombud"))],
+        rows,
+        Row("total", _("All family ombud with families"), {"ombud": cnt(len(loads))}),
+        note=_("Families of coordinated support per family ombud; planning figure %(n)s.")
+        % {"n": planning},
+    )
+
+
 def caseload(p: Period, fig: Figures) -> None:
     coordinated = Q(kind=cm.WorkKind.COORDINATED_SUPPORT)
     at_end = (
@@ -83,6 +109,7 @@ def caseload(p: Period, fig: Figures) -> None:
         % {"n": planning},
     )
     at_end = [r for r in at_end if r["n"]]
+    fig.tables["caseload_bands"] = _caseload_bands([r["n"] for r in at_end], planning)
     ombud = len(at_end)
     mean = round(total_families / ombud, 1) if ombud else None
     fig.tables["caseload_summary"] = Table(

@@ -8,8 +8,9 @@ import datetime as dt
 
 import pytest
 
-from reporting import figures
+from reporting import figures, sections, suppression
 from reporting.figures import Period
+from reporting.models import ReportKind
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +118,27 @@ def test_caseload_per_ombud_at_the_end_of_the_period_against_the_planning_figure
     assert value(fig, "caseload_summary", "mean", "value") == 2.0
     assert value(fig, "caseload_summary", "planning", "value") == 8
     assert value(fig, "caseload_summary", "over", "value") == 0
+    # The same ombud by band of caseload (what a large team's report shows): 3 and 1.
+    assert value(fig, "caseload_bands", "band-1", "ombud") == 1
+    assert value(fig, "caseload_bands", "band-3", "ombud") == 1
+    assert value(fig, "caseload_bands", "band-13", "ombud") == 0
+    assert value(fig, "caseload_bands", "total", "ombud") == 2
+
+
+@pytest.mark.parametrize(
+    "listed, shown, hidden", [(30, "caseload", "caseload_bands"), (1, "caseload_bands", "caseload")]
+)
+def test_a_report_lists_ombud_one_by_one_only_for_a_small_team(
+    fig, settings, listed, shown, hidden
+):
+    """Up to REPORT_ROWS_LISTED ombud the steering-group report has a row per ombud; a larger
+    team (here: the limit below the world's two) gets the bands in its place, never both.
+    (The world's caseloads are all below 5, so no chart is drawn of them here.)"""
+    settings.REPORT_ROWS_LISTED = listed
+    doc = sections.document(ReportKind.STEERING_GROUP, suppression.suppress(fig))
+    [caseload] = [s for level in doc["levels"] for s in level["sections"] if s.key == "caseload"]
+    keys = [t.key for t in caseload.tables]
+    assert shown in keys and hidden not in keys
 
 
 def test_children_are_counted_by_age_band_at_the_end_of_the_period(fig):

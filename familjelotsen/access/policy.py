@@ -115,7 +115,12 @@ def leads(user, family) -> bool:
     return is_team_lead(user) and family.owner_id == user.administration_id
 
 
-def _group_id(user) -> Subquery:
+def _group_id(user) -> int | Subquery:
+    """The permission group of the user's administration: the value when the request loaded
+    the administration with the user (it does, `two_factor.AuthenticationBackend`), a
+    subquery otherwise."""
+    if User.administration.is_cached(user) and user.administration is not None:
+        return user.administration.group_id
     return Subquery(
         Administration.objects.filter(pk=user.administration_id).order_by().values("group_id")
     )

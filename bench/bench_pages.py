@@ -61,14 +61,14 @@ def ms(seconds: float) -> str:
 # captured ones (the list or record the page is about).
 def pages(persona) -> list[tuple[str, str, str | None]]:
     rows = []
-    if persona.key in ("ombud", "lead"):
+    if persona.key in ("ombud", "lead", "lead_largest"):
         rows.append(("Mina familjer", "/familjer/", 'FROM "cases_family"'))
     if persona.family_id:
         rows.append(("Family page", f"/familjer/{persona.family_id}/", 'FROM "cases_journalentry"'))
     rows.append(("Pupil list", "/familjer/elever/", 'FROM "cases_pupilsupport"'))
     if persona.sip_family_id:
         rows.append(("SIP family view", f"/sip/familj/{persona.sip_family_id}/", 'FROM "sip_plan"'))
-    if persona.key == "lead":
+    if persona.key in ("lead", "lead_largest"):
         rows.append(("Access-log review", "/loggkontroll/", 'FROM "familjelotsen_accesslogentry"'))
     return rows
 
@@ -184,7 +184,12 @@ def main() -> None:
         "pages": [],
         "visibility": [],
     }
-    personas = [*pick.ombud(), *pick.school_coordinator(), *pick.team_lead()]
+    personas = [
+        *pick.ombud(),
+        *pick.school_coordinator(),
+        *pick.team_lead(),
+        *pick.team_lead(largest=True),
+    ]
     for persona in personas:
         data["personas"].append(
             {

@@ -131,22 +131,24 @@ def school_coordinator(n: int = 1) -> list[Persona]:
     return out
 
 
-def team_lead(n: int = 1) -> list[Persona]:
+def team_lead(n: int = 1, *, largest: bool = False) -> list[Persona]:
+    """The team lead with the median number of open families in her administration, or with
+    `largest` the lead of the administration with the most (the issue's heaviest reader)."""
     leads = list(User.objects.filter(role=User.Role.TEAM_LEAD, is_active=True).order_by("id"))
     loads = [
         (u.pk, cm.Family.objects.filter(owner_id=u.administration_id, status__in=OPEN).count())
         for u in leads
     ]
-    median_id, _ = _median_pick(loads)
-    ordered = sorted(loads, key=lambda r: (r[0] != median_id, r[0]))
+    chosen_id = max(loads, key=lambda r: (r[1], -r[0]))[0] if largest else _median_pick(loads)[0]
+    ordered = sorted(loads, key=lambda r: (r[0] != chosen_id, r[0]))
     out = []
     for uid, load in ordered[:n]:
         user = User.objects.get(pk=uid)
         owned = cm.Family.objects.filter(owner_id=user.administration_id)
         out.append(
             Persona(
-                "lead",
-                "Team lead",
+                "lead_largest" if largest else "lead",
+                "Team lead, largest" if largest else "Team lead",
                 user,
                 f"{load} open families in her administration ({owned.count()} in all)",
                 _median_family(owned.filter(status__in=OPEN).values("id")),

@@ -55,6 +55,7 @@ from familjelotsen.access.evaluation import (
     survey_invitees,
     visible_questionnaires,
 )
+from familjelotsen.access.family_records import family_records
 from familjelotsen.access.grants import (
     ShareRefused,
     apply_default_shares,
@@ -103,34 +104,25 @@ from familjelotsen.access.policy import (
     ShortOfNeed,
     acting_basis,
     can_write,
-    deletes_report,
-    edits_cost_settings,
     emergency_family_ids,
     family_permissions,
-    family_records,
     get_for_user,
-    get_report_for_user,
     identity_visible_expression,
     in_role_gate,
     intervention_writable,
     is_on_team,
     is_team_lead,
     leads,
-    log_review_basis,
-    makes_reports,
     outside_team_q,
     permissions_of,
     receives_shares,
-    report_scope,
     require_roles,
-    reviews_access_log,
     sees_cases,
     team_family_ids,
     visible,
     visible_families,
     visible_members,
     visible_records,
-    visible_reports,
     with_basis,
     with_identity,
 )
@@ -151,6 +143,16 @@ from familjelotsen.access.referrals import (
     waiting_referrals,
 )
 from familjelotsen.access.registry import REGISTRY, Guarded, model_by_label
+from familjelotsen.access.reports import (
+    deletes_report,
+    edits_cost_settings,
+    get_report_for_user,
+    log_review_basis,
+    makes_reports,
+    report_scope,
+    reviews_access_log,
+    visible_reports,
+)
 from familjelotsen.access.staff import (
     HELD_STATUSES,
     administers,

@@ -44,7 +44,6 @@ from consent.models import Share
 from familjelotsen.access.registry import REGISTRY
 from familjelotsen.audit import log_read
 from familjelotsen.models import AccessLogEntry, Administration, User
-from reporting.models import Report
 
 Basis = AccessLogEntry.Basis
 Role = User.Role
@@ -326,14 +325,27 @@ def identity_visible_expression(user, member_path: str = "member") -> Case:
 
 
 def visible_families(user, need: Need = Need.SEE) -> QuerySet:
-    return with_basis(user, visible(user, cm.Family, need))
+    return visible_records(user, cm.Family, need)
 
 
 def visible_members(user, need: Need = Need.SEE) -> QuerySet:
-    return with_identity(user, with_basis(user, visible(user, cm.Member, need)))
+    return visible_records(user, cm.Member, need)
 
 
 def visible_records(user, model, need: Need = Need.SEE) -> QuerySet:
+    """`visible` with the basis of each record (`with_basis`; for members the identity flags
+    of `with_identity` too)."""
+    need = Need(need)
+    if need == Need.DOCUMENT and sees_cases(user):
+        # Only the case team documents (`_family_ids`: no lead, share, grant or emergency
+        # arm), so every record reached is reached on that basis: a constant, instead of the
+        # basis statement the lists of one's own work ("Mina familjer") would build for it.
+        qs = visible(user, model, need).annotate(
+            access_basis=Value(Basis.CASE_TEAM, output_field=models.CharField()),
+            access_consent_id=Value(None, output_field=models.BigIntegerField()),
+            access_share_change=Value(False),
+        )
+        return qs.annotate(**_identity_flags(on_team=True)) if model is cm.Member else qs
     qs = with_basis(user, visible(user, model, need))
     if model is cm.Member:
         qs = with_identity(user, qs)
@@ -353,82 +365,6 @@ def _identity_flags(*, on_team: bool) -> dict:
             output_field=models.BooleanField(),
         ),
     }
-
-
-def _reaches_whole_family(basis: str | None, need: Need) -> bool:
-    """Whether a user who reaches a family on `basis` reaches every record in it for `need`
-    on that same basis: its case team always, its owner's team lead to see or oversee (the
-    first two arms of `_family_ids`, and the first two of `with_basis`, which win over any
-    later one)."""
-    return basis == Basis.CASE_TEAM or (
-        basis == Basis.TEAM_LEAD and need in (Need.SEE, Need.OVERSEE)
-    )
-
-
-def family_records(user, model, family, need: Need = Need.SEE) -> QuerySet:
-    """The records of `model` in one family that the user may reach for `need`, annotated as
-    `visible_records` annotates them (for a member, with the identity flags too).
-
-    `family` is the family as the policy looked it up (with its `access_basis`), or its id.
-    Whoever reaches the whole family by membership (`_reaches_whole_family`) gets a plain
-    filter on the family with the basis as a constant: the same rows and annotations as the
-    full visibility statement, which a family page would otherwise build, plan and run once
-    per panel. Whoever reaches it through a share or an emergency access gets the arms of
-    that statement that can hold for them (`_records_reached_from_outside`); anyone else
-    the full statement restricted to the family. `tests/access/test_family_records.py`
-    holds the three to `visible_records` for every demo user, family and record type."""
-    need = Need(need)
-    spec = REGISTRY[model]
-    family_id = family if isinstance(family, int) else family.pk
-    in_family = {spec.family_ref: family_id}
-    basis = family_permissions(user, family).basis if isinstance(family, cm.Family) else None
-    if sees_cases(user) and basis in (Basis.SHARE, Basis.EMERGENCY):
-        return _records_reached_from_outside(user, model, family_id, need)
-    if not sees_cases(user) or not _reaches_whole_family(basis, need):
-        return visible_records(user, model, need).filter(**in_family)
-    qs = model.objects.filter(**in_family).annotate(
-        access_basis=Value(basis, output_field=models.CharField()),
-        access_consent_id=Value(None, output_field=models.BigIntegerField()),
-        access_share_change=Value(False),
-    )
-    if model is cm.Member:
-        qs = qs.annotate(**_identity_flags(on_team=basis == Basis.CASE_TEAM))
-    return qs
-
-
-def _records_reached_from_outside(user, model, family_id: int, need: Need) -> QuerySet:
-    """`family_records` for a user who reaches the family through a share or an emergency
-    access: one who is neither on its case team nor leads its owner (those bases would win),
-    so the membership arms of `visible` and `with_basis` are false for every record in it
-    and are left out. What remains: the records shared with the user's administration, the
-    user's own grants and, to see, the user's emergency access to this family."""
-    spec = REGISTRY[model]
-    reach = []
-    if need in (Need.SEE, Need.CHANGE) and receives_shares(user):
-        action = "view" if need == Need.SEE else "change"
-        reach.append(Q(id__in_array=_shared_ids(user, model, action)))
-    if need in (Need.SEE, Need.CHANGE) and spec.user_perm is not None:
-        reach.append(Q(id__in_array=_user_granted_ids(user, model)))
-    whens = []
-    if spec.user_perm is not None:
-        whens.append(When(_duty_exists(user, model), then=Value(Basis.DUTY)))
-    if need == Need.SEE and receives_shares(user):
-        in_emergency = Exists(emergency_family_ids(user).filter(family_id=family_id))
-        reach.append(Q(in_emergency))
-        whens.append(
-            When(Q(in_emergency) & ~_shared_exists(user, model), then=Value(Basis.EMERGENCY))
-        )
-    if not reach:
-        return model.objects.none()
-    condition = reach[0]
-    for arm in reach[1:]:
-        condition |= arm
-    qs = _annotate_basis(
-        user, model.objects.filter(condition, **{spec.family_ref: family_id}), whens
-    )
-    if model is cm.Member:
-        qs = qs.annotate(**_identity_flags(on_team=False))
-    return qs
 
 
 # --- Permissions of one record -------------------------------------------------------------
@@ -613,76 +549,3 @@ def require_roles(*roles):
         return wrapped
 
     return decorator
-
-
-# --- Reports ---------------------------------------------------------------------------------
-
-
-def report_scope(user) -> frozenset[int]:
-    """The organisations (municipalities, regions) whose families the user's report figures
-    count (issue 21): a project leader's are those the system administrator gave them (none
-    given: none, never all); a team lead's is the organisation of their administration;
-    nobody else reports."""
-    if not sees_cases(user):
-        return frozenset()
-    # Asked several times per page (figures, archive, names): read once per user object.
-    cached = getattr(user, "_report_scope", None)
-    if cached is not None:
-        return cached
-    scope: frozenset[int] = frozenset()
-    if user.role == Role.PROJECT_LEADER:
-        scope = frozenset(user.organisations.values_list("pk", flat=True))
-    elif user.role == Role.TEAM_LEAD and user.administration_id is not None:
-        scope = frozenset({user.administration.organisation_id})
-    user._report_scope = scope
-    return scope
-
-
-def visible_reports(user) -> QuerySet:
-    """Reports hold suppressed aggregates only and belong to no family. The project leader
-    sees the reports whose organisations all lie in their scope; a team lead the reports made
-    in their administration."""
-    if not sees_cases(user):
-        return Report.objects.none()
-    reports = Report.objects.annotate(access_basis=Value(Basis.AGGREGATE))
-    if user.role == Role.PROJECT_LEADER:
-        return reports.filter(
-            organisations__len__gt=0, organisations__contained_by=sorted(report_scope(user))
-        )
-    if user.role == Role.TEAM_LEAD:
-        return reports.filter(made_in_id=user.administration_id)
-    return Report.objects.none()
-
-
-def get_report_for_user(request, pk):
-    try:
-        return visible_reports(request.user).get(pk=pk)
-    except (Report.DoesNotExist, ValueError, TypeError, OverflowError):
-        raise Http404 from None
-
-
-def makes_reports(user) -> bool:
-    return sees_cases(user) and user.role in (Role.PROJECT_LEADER, Role.TEAM_LEAD)
-
-
-def deletes_report(user, report) -> bool:
-    """A draft (or a draft whose rendering failed) may be deleted by the one who made it, or
-    by the project leader; an archived report never, nor one being rendered."""
-    if report.status not in (Report.Status.DRAFT, Report.Status.FAILED):
-        return False
-    if not makes_reports(user) or not visible_reports(user).filter(pk=report.pk).exists():
-        return False
-    return report.created_by_id == user.pk or user.role == Role.PROJECT_LEADER
-
-
-def edits_cost_settings(user) -> bool:
-    return sees_cases(user) and user.role == Role.PROJECT_LEADER
-
-
-def reviews_access_log(user) -> bool:
-    return is_team_lead(user)
-
-
-def log_review_basis(user) -> str:
-    """The basis of reading the access log itself: the team lead's duty to review it."""
-    return Basis.TEAM_LEAD

@@ -117,3 +117,18 @@ def test_a_family_the_user_does_not_reach_yields_nothing(demo):
     assert hidden is not None
     for model in access.REGISTRY:
         assert not access.family_records(school, model, hidden).exists(), model
+
+
+def test_what_the_case_team_documents_is_reached_on_the_case_team_basis(demo):
+    """`visible_records(..., DOCUMENT)` gives the basis as a constant (only the case team
+    documents): the same rows and annotations as the full basis statement."""
+    differences = []
+    for user in User.objects.filter(is_active=True).order_by("pk"):
+        for model in access.REGISTRY:
+            full = access.with_basis(user, access.visible(user, model, access.DOCUMENT))
+            if model is cm.Member:
+                full = access.with_identity(user, full)
+            actual = _rows(access.visible_records(user, model, access.DOCUMENT), model)
+            if actual != _rows(full, model):
+                differences.append(f"{user.username} {model._meta.label_lower}")
+    assert not differences, differences

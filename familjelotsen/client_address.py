@@ -17,13 +17,18 @@ from django.http import HttpRequest
 
 def client_ip(request: HttpRequest) -> str | None:
     """The client address for django-axes, derived exactly as allauth's rate limits derive it
-    (ALLAUTH_TRUSTED_PROXY_COUNT), so both throttles count the same client."""
+    (ALLAUTH_TRUSTED_PROXY_COUNT), so both throttles count the same client. Derived once per
+    request: a list page's access log asks for it once per row."""
+    if hasattr(request, "_fl_client_ip"):
+        return request._fl_client_ip
     try:
-        return get_account_adapter(request).get_client_ip(request)
+        address = get_account_adapter(request).get_client_ip(request)
     except PermissionDenied:
         # No usable address (a login made in code, e.g. the test client's force_login):
         # nothing to throttle by address.
-        return None
+        address = None
+    request._fl_client_ip = address
+    return address
 
 
 def axes_client_str(username, ip_address, user_agent, path_info, request) -> str:

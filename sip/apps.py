@@ -25,7 +25,10 @@ class SipConfig(AppConfig):
             shows=lambda summary: summary.get("plans", []),
         )
         slots.provide(
-            slots.WORK_LISTS, "my_interventions", selectors.interventions_for_user, shows=plans
+            slots.WORK_LISTS,
+            "my_interventions",
+            selectors.interventions_panel,
+            shows=lambda panel: plans(panel["rows"]) if panel else [],
         )
         slots.provide(
             slots.PUPIL_PAGE, "interventions", selectors.interventions_for_member, shows=plans

@@ -335,14 +335,16 @@ def family_summary(user, family: Family) -> dict:
     }
 
 
-def interventions_for_user(user, *, on: dt.date | None = None) -> list[sm.Intervention]:
+def interventions_for_user(
+    user, *, on: dt.date | None = None, plans_limit: int | None = None
+) -> list[sm.Intervention]:
     """The SIP interventions the user's administration is responsible for, in the plans the
     user may see (for a school coordinator: only while the consent behind the share lasts).
 
     Each intervention's `plan` carries `access_basis` / `access_consent_id`, so the page
     can log: `audit.log_list(user=..., objects={i.plan for i in rows}, request=...)`;
     `writable` says whether the user may record its status and follow-up outcome
-    (`access.intervention_writable`).
+    (`access.intervention_writable`). `plans_limit`: only the plans followed up first.
     Rendered by templates/sip/_my_interventions.html as `my_interventions`.
     """
     if user.administration_id is None:
@@ -351,7 +353,7 @@ def interventions_for_user(user, *, on: dt.date | None = None) -> list[sm.Interv
     mine = sm.Intervention.objects.filter(
         responsible_administration_id=user.administration_id
     ).filter(Q(end_on__isnull=True) | Q(end_on__gte=on))
-    plans = list(
+    plans_qs = (
         visible_plans(user)
         .filter(status__in=sm.IN_FORCE, id__in=mine.values("plan_id"))
         .select_related("member", "family")
@@ -366,6 +368,7 @@ def interventions_for_user(user, *, on: dt.date | None = None) -> list[sm.Interv
         )
         .order_by("next_follow_up_on", "id")
     )
+    plans = list(plans_qs[:plans_limit] if plans_limit is not None else plans_qs)
     if not plans:
         return []
     member_ids = {p.member_id for p in plans}
@@ -383,6 +386,24 @@ def interventions_for_user(user, *, on: dt.date | None = None) -> list[sm.Interv
             intervention.writable = access.intervention_writable(user, plan, intervention)
             rows.append(intervention)
     return rows
+
+
+# The work lists (pupil list, shared families) show the plans followed up first; the whole
+# list is its own page (`sip:my_interventions`).
+PANEL_PLANS = 10
+
+
+def interventions_panel(user) -> dict:
+    """For the work lists: the interventions of the `PANEL_PLANS` plans followed up first,
+    and the link to all of them when there are more (a large school has hundreds: the list
+    page would render and log them all)."""
+    rows = interventions_for_user(user, plans_limit=PANEL_PLANS + 1)
+    first = list(dict.fromkeys(i.plan.pk for i in rows))[:PANEL_PLANS]
+    more = len({i.plan.pk for i in rows}) > PANEL_PLANS
+    return {
+        "rows": [i for i in rows if i.plan.pk in first],
+        "all_url": reverse("sip:my_interventions") if more else None,
+    }
 
 
 def interventions_for_member(user, member_id: int) -> list[sm.Intervention]:

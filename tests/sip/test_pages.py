@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from familjelotsen import access
+from familjelotsen.models import AccessLogEntry
 from sip import models as sm
 from sip import selectors, services
 from tests.factories import (
@@ -148,6 +149,45 @@ def test_the_intervention_list_of_a_coordinator_does_not_grow_in_queries_with_th
         rows = selectors.interventions_for_user(school_coordinator)
     assert len(rows) == 52
     assert len(small.captured_queries) == 3
+
+
+def test_the_pupil_list_shows_the_plans_followed_up_first_and_links_to_all(
+    ombud, adm_school, adm_region, school_coordinator, client_for, monkeypatch
+):
+    """A large school is responsible for interventions in hundreds of plans: the pupil list
+    shows (and logs) those of the plans followed up first, and links to the whole list."""
+    monkeypatch.setattr(selectors, "PANEL_PLANS", 2)
+    family = FamilyFactory(responsible_ombud=ombud)
+    plans = []
+    for days in (30, 10, 20):
+        child = MemberFactory(family=family)
+        consent = ConsentFactory(subject=child, receiving=[adm_school, adm_region])
+        access.apply_default_shares(consent=consent, by=ombud)
+        plan = PlanFactory(
+            member=child,
+            status=sm.Plan.Status.PREPARED,
+            overall_responsible=adm_region,
+            next_follow_up_on=timezone.localdate() + dt.timedelta(days=days),
+            consent=consent,
+        )
+        SipInterventionFactory(
+            plan=plan, responsible_administration=adm_school, description=f"Insats {days}"
+        )
+        services.plan_transition(plan=plan, to_status="agreed", by=ombud)
+        plans.append(plan)
+    page = client_for(school_coordinator).get(reverse("cases:pupils")).content.decode()
+    assert "Insats 10" in page and "Insats 20" in page
+    assert "Insats 30" not in page
+    assert reverse("sip:my_interventions") in page
+    logged = set(
+        AccessLogEntry.objects.filter(user=school_coordinator, object_type="sip.plan").values_list(
+            "object_id", flat=True
+        )
+    )
+    assert logged == {plans[1].pk, plans[2].pk}
+    # The whole list, on its own page.
+    everything = client_for(school_coordinator).get(reverse("sip:my_interventions"))
+    assert "Insats 30" in everything.content.decode()
 
 
 def test_a_double_submitted_intervention_is_recorded_once(

@@ -28,7 +28,7 @@ class SipConfig(AppConfig):
             slots.WORK_LISTS,
             "my_interventions",
             selectors.interventions_panel,
-            shows=lambda panel: plans(panel["rows"]) if panel else [],
+            shows=lambda panel: plans(panel["rows"]),
         )
         slots.provide(
             slots.PUPIL_PAGE, "interventions", selectors.interventions_for_member, shows=plans

@@ -398,11 +398,11 @@ def interventions_panel(user) -> dict:
     and the link to all of them when there are more (a large school has hundreds: the list
     page would render and log them all)."""
     rows = interventions_for_user(user, plans_limit=PANEL_PLANS + 1)
-    first = list(dict.fromkeys(i.plan.pk for i in rows))[:PANEL_PLANS]
-    more = len({i.plan.pk for i in rows}) > PANEL_PLANS
+    plans = list(dict.fromkeys(i.plan.pk for i in rows))  # in their order, once each
+    shown = set(plans[:PANEL_PLANS])
     return {
-        "rows": [i for i in rows if i.plan.pk in first],
-        "all_url": reverse("sip:my_interventions") if more else None,
+        "rows": [i for i in rows if i.plan.pk in shown],
+        "all_url": reverse("sip:my_interventions") if len(plans) > PANEL_PLANS else None,
     }
 
 

@@ -4,7 +4,6 @@ whole visibility statement for every panel when the family's basis already decid
 
 from __future__ import annotations
 
-from django.db import models
 from django.db.models import Exists, Q, QuerySet, Value, When
 
 from cases import models as cm
@@ -22,6 +21,7 @@ from familjelotsen.access.policy import (
     receives_shares,
     sees_cases,
     visible_records,
+    with_constant_basis,
 )
 from familjelotsen.access.registry import REGISTRY
 
@@ -57,14 +57,7 @@ def family_records(user, model, family, need: Need = Need.SEE) -> QuerySet:
         return _records_reached_from_outside(user, model, family_id, need)
     if not sees_cases(user) or not _reaches_whole_family(basis, need):
         return visible_records(user, model, need).filter(**in_family)
-    qs = model.objects.filter(**in_family).annotate(
-        access_basis=Value(basis, output_field=models.CharField()),
-        access_consent_id=Value(None, output_field=models.BigIntegerField()),
-        access_share_change=Value(False),
-    )
-    if model is cm.Member:
-        qs = qs.annotate(**_identity_flags(on_team=basis == Basis.CASE_TEAM))
-    return qs
+    return with_constant_basis(model.objects.filter(**in_family), basis)
 
 
 def _records_reached_from_outside(user, model, family_id: int, need: Need) -> QuerySet:

@@ -340,15 +340,24 @@ def visible_records(user, model, need: Need = Need.SEE) -> QuerySet:
         # Only the case team documents (`_family_ids`: no lead, share, grant or emergency
         # arm), so every record reached is reached on that basis: a constant, instead of the
         # basis statement the lists of one's own work ("Mina familjer") would build for it.
-        qs = visible(user, model, need).annotate(
-            access_basis=Value(Basis.CASE_TEAM, output_field=models.CharField()),
-            access_consent_id=Value(None, output_field=models.BigIntegerField()),
-            access_share_change=Value(False),
-        )
-        return qs.annotate(**_identity_flags(on_team=True)) if model is cm.Member else qs
+        return with_constant_basis(visible(user, model, need), Basis.CASE_TEAM)
     qs = with_basis(user, visible(user, model, need))
     if model is cm.Member:
         qs = with_identity(user, qs)
+    return qs
+
+
+def with_constant_basis(qs: QuerySet, basis: str) -> QuerySet:
+    """`with_basis` (and for members `with_identity`) for records all reached on one basis by
+    membership (the case team's or the owning team lead's): no consent, no share to change
+    them by, the identity visible to the case team only."""
+    qs = qs.annotate(
+        access_basis=Value(basis, output_field=models.CharField()),
+        access_consent_id=Value(None, output_field=models.BigIntegerField()),
+        access_share_change=Value(False),
+    )
+    if qs.model is cm.Member:
+        qs = qs.annotate(**_identity_flags(on_team=basis == Basis.CASE_TEAM))
     return qs
 
 

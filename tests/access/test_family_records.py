@@ -38,7 +38,7 @@ def _rows(qs, model) -> set[tuple]:
     return {tuple(getattr(obj, f) for f in fields) for obj in qs}
 
 
-def _school_reports_concern() -> User:
+def _school_reports_concern() -> None:
     """The school coordinator reports concern about a child of a family shared with school:
     she keeps sight of her report (DUTY) whatever the shares."""
     school = User.objects.get(username="skola")
@@ -53,7 +53,6 @@ def _school_reports_concern() -> User:
         summary="Oro för barnet.",
         custodians_informed=cm.ReportOfConcern.Informed.YES,
     )
-    return school
 
 
 def _ombud2_opens_a_family_in_an_emergency() -> None:

@@ -121,24 +121,33 @@ def test_the_plan_page_issues_the_same_number_of_queries_however_big_the_plan(
         client.get(url)
 
 
+def _agreed_plan_with_school_intervention(
+    family, ombud, adm_school, adm_region, *, days=30, **intervention
+) -> sm.Plan:
+    """An agreed SIP for a new child of `family`, under a consent shared with the school and
+    the Region, with one intervention the school answers for; followed up in `days`."""
+    child = MemberFactory(family=family)
+    consent = ConsentFactory(subject=child, receiving=[adm_school, adm_region])
+    access.apply_default_shares(consent=consent, by=ombud)
+    plan = PlanFactory(
+        member=child,
+        status=sm.Plan.Status.PREPARED,
+        overall_responsible=adm_region,
+        next_follow_up_on=timezone.localdate() + dt.timedelta(days=days),
+        consent=consent,
+    )
+    SipInterventionFactory(plan=plan, responsible_administration=adm_school, **intervention)
+    services.plan_transition(plan=plan, to_status="agreed", by=ombud)
+    return plan
+
+
 def test_the_intervention_list_of_a_coordinator_does_not_grow_in_queries_with_the_plans(
     ombud, adm_school, adm_region, school_coordinator, django_assert_max_num_queries
 ):
     def agreed_plans(n):
         family = FamilyFactory(responsible_ombud=ombud)
         for _ in range(n):
-            child = MemberFactory(family=family)
-            consent = ConsentFactory(subject=child, receiving=[adm_school, adm_region])
-            access.apply_default_shares(consent=consent, by=ombud)
-            plan = PlanFactory(
-                member=child,
-                status=sm.Plan.Status.PREPARED,
-                overall_responsible=adm_region,
-                next_follow_up_on=timezone.localdate() + dt.timedelta(days=30),
-                consent=consent,
-            )
-            SipInterventionFactory(plan=plan, responsible_administration=adm_school)
-            services.plan_transition(plan=plan, to_status="agreed", by=ombud)
+            _agreed_plan_with_school_intervention(family, ombud, adm_school, adm_region)
 
     agreed_plans(2)
     with CaptureQueriesContext(connection) as small:
@@ -158,23 +167,12 @@ def test_the_pupil_list_shows_the_plans_followed_up_first_and_links_to_all(
     shows (and logs) those of the plans followed up first, and links to the whole list."""
     monkeypatch.setattr(selectors, "PANEL_PLANS", 2)
     family = FamilyFactory(responsible_ombud=ombud)
-    plans = []
-    for days in (30, 10, 20):
-        child = MemberFactory(family=family)
-        consent = ConsentFactory(subject=child, receiving=[adm_school, adm_region])
-        access.apply_default_shares(consent=consent, by=ombud)
-        plan = PlanFactory(
-            member=child,
-            status=sm.Plan.Status.PREPARED,
-            overall_responsible=adm_region,
-            next_follow_up_on=timezone.localdate() + dt.timedelta(days=days),
-            consent=consent,
+    plans = [
+        _agreed_plan_with_school_intervention(
+            family, ombud, adm_school, adm_region, days=days, description=f"Insats {days}"
         )
-        SipInterventionFactory(
-            plan=plan, responsible_administration=adm_school, description=f"Insats {days}"
-        )
-        services.plan_transition(plan=plan, to_status="agreed", by=ombud)
-        plans.append(plan)
+        for days in (30, 10, 20)
+    ]
     page = client_for(school_coordinator).get(reverse("cases:pupils")).content.decode()
     assert "Insats 10" in page and "Insats 20" in page
     assert "Insats 30" not in page

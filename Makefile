@@ -59,12 +59,15 @@ run: setup
 	# and stops with it. Without reloading: restart 'make run' after changing a task.
 	$(PY) manage.py db_worker --no-reload --interval 2 &
 	worker=$$!
-	# Nora's demo login service (single sign-on) on 127.0.0.1:9400, stopped with the server.
+	# The demo login services (single sign-on), stopped with the server: Nora's (OpenID
+	# Connect) on 127.0.0.1:9400, the Region's (SAML) on 127.0.0.1:9401.
 	scripts/demo-oidc.sh >.local/demo-oidc.log 2>&1 &
 	oidc=$$!
+	scripts/demo-saml.sh >.local/demo-saml.log 2>&1 &
+	saml=$$!
 	stop_worker() {
-	  kill -TERM "$$worker" "$$oidc" 2>/dev/null || true
-	  wait "$$worker" "$$oidc" 2>/dev/null || true
+	  kill -TERM "$$worker" "$$oidc" "$$saml" 2>/dev/null || true
+	  wait "$$worker" "$$oidc" "$$saml" 2>/dev/null || true
 	}
 	trap stop_worker EXIT
 	trap 'exit 130' INT TERM

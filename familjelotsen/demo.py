@@ -84,6 +84,23 @@ DEMO_IDENTITY_PROVIDER = {
     "strong_amr_values": ["mfa"],
 }
 
+# The Region's login service over SAML 2.0 (issue 21): the small SAML provider of the tests,
+# which `make run` starts on this address (scripts/demo-saml.sh) with one staff member, Karin,
+# a coordinator at child psychiatry whose login is at the Swedish level of assurance 3.
+DEMO_SAML_URL = "http://127.0.0.1:9401"
+DEMO_SAML_PROVIDER = {
+    "enabled": True,
+    "protocol": IdentityProvider.Protocol.SAML,
+    "server_url": f"{DEMO_SAML_URL}/metadata",
+    "entity_id": f"{DEMO_SAML_URL}/metadata",
+    "role_claim": "urn:x-region:fl-role",
+    "role_map": {"koordinator": "coordinator"},
+    "administration_claim": "urn:x-region:fl-unit",
+    "administration_map": {"BUP": "Regionen"},
+    "strong_acr_values": ["http://id.elegnamnden.se/loa/1.0/loa3"],
+    "strong_amr_values": [],
+}
+
 
 def seed() -> dict[str, object]:
     organisations = {}
@@ -129,6 +146,8 @@ def seed() -> dict[str, object]:
             give_demo_authenticator(user)
     if not IdentityProvider.objects.filter(organisation=organisations["NOR"]).exists():
         services.identity_provider_save(organisation=organisations["NOR"], **DEMO_IDENTITY_PROVIDER)
+    if not IdentityProvider.objects.filter(organisation=organisations["RÖL"]).exists():
+        services.identity_provider_save(organisation=organisations["RÖL"], **DEMO_SAML_PROVIDER)
     return {"organisations": organisations, "administrations": administrations, "users": users}
 
 

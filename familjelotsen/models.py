@@ -61,13 +61,20 @@ class Organisation(BaseModel):
 
 
 class IdentityProvider(BaseModel):
-    """An organisation's identity provider for single sign-on (OpenID Connect, issue 21).
+    """An organisation's identity provider for single sign-on (issue 21): OpenID Connect, or
+    SAML 2.0 where the organisation's federation requires it (a region's SITHS or Sweden
+    Connect login, say).
 
     Staff of the organisation log in through it; role and administration come from mapped
-    claims, or are set by the system administrator after the first login. When the provider
-    says it authenticated strongly (an `acr` or `amr` value listed here), that replaces the
-    local second factor. The client secret is stored here as allauth stores it.
+    claims (SAML: attributes), or are set by the system administrator after the first login.
+    When the provider says it authenticated strongly (an `acr` value, SAML: an authentication
+    context class, or an `amr` value listed here), that replaces the local second factor. The
+    client secret (OpenID Connect) is stored here as allauth stores it.
     """
+
+    class Protocol(models.TextChoices):
+        OIDC = "oidc", _("OpenID Connect")
+        SAML = "saml", _("SAML 2.0")
 
     organisation = models.OneToOneField(
         Organisation,
@@ -76,12 +83,24 @@ class IdentityProvider(BaseModel):
         verbose_name=_("organisation"),
     )
     enabled = models.BooleanField(_("in use"), default=True)
+    protocol = models.CharField(
+        _("protocol"), max_length=8, choices=Protocol.choices, default=Protocol.OIDC
+    )
     server_url = models.URLField(
         _("issuer address"),
-        help_text=_("The provider's address; its /.well-known/openid-configuration is read."),
+        help_text=_(
+            "OpenID Connect: the provider's address, whose /.well-known/openid-configuration "
+            "is read. SAML: the address of the provider's metadata."
+        ),
     )
-    client_id = models.CharField(_("client id"), max_length=191)
-    client_secret = models.CharField(_("client secret"), max_length=191)
+    entity_id = models.CharField(
+        _("entity id"),
+        max_length=255,
+        blank=True,
+        help_text=_("SAML: the provider's entity id in its metadata."),
+    )
+    client_id = models.CharField(_("client id"), max_length=191, blank=True)
+    client_secret = models.CharField(_("client secret"), max_length=191, blank=True)
     role_claim = models.CharField(
         _("claim with the role"), max_length=64, default="roles", blank=True
     )
@@ -119,6 +138,17 @@ class IdentityProvider(BaseModel):
     class Meta:
         verbose_name = _("identity provider")
         verbose_name_plural = _("identity providers")
+        constraints = [
+            # What each protocol cannot do without: OpenID Connect its client id, SAML the
+            # provider's entity id (the metadata may describe several providers).
+            models.CheckConstraint(
+                condition=(
+                    models.Q(protocol="oidc") & ~models.Q(client_id="")
+                    | models.Q(protocol="saml") & ~models.Q(entity_id="")
+                ),
+                name="identity_provider_protocol_complete",
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.organisation)
@@ -127,7 +157,7 @@ class IdentityProvider(BaseModel):
     def provider_id(self) -> str:
         """allauth's name for this provider: in the login and callback addresses, and in the
         link between a staff member and the provider's subject (stable: the row's id)."""
-        return f"oidc-{self.pk}"
+        return f"{self.protocol}-{self.pk}"
 
 
 @pghistory.track()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pghistory
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -81,9 +82,12 @@ def organisation_update(*, organisation: Organisation, name: str, kind: str) -> 
 def identity_provider_save(*, organisation: Organisation, client_secret: str = "", **data):
     """Set an organisation's login service. A role must be one a provider may give
     (`access.granted_by_identity_provider`: never the system administrator's) and an
-    administration one of this organisation's; a new provider needs its client secret, an
-    existing one keeps it when none is given."""
+    administration one of this organisation's. An OpenID Connect provider needs its client id
+    and, when new, its client secret (an existing one keeps it when none is given); a SAML
+    provider its entity id, and no client. The protocol stays once staff have logged in
+    through the provider: their accounts are tied to its identities."""
     errors: dict[str, list[str]] = {}
+    saml = data.get("protocol") == IdentityProvider.Protocol.SAML
     for value, role in data.get("role_map", {}).items():
         if not access.granted_by_identity_provider(role):
             errors.setdefault("role_map", []).append(
@@ -100,16 +104,38 @@ def identity_provider_save(*, organisation: Organisation, client_secret: str = "
                 % {"organisation": organisation.name, "name": name[:60], "value": value[:40]}
             )
     idp = IdentityProvider.objects.filter(organisation=organisation).first()
-    if idp is None and not client_secret:
-        errors.setdefault("client_secret", []).append(
-            _("Write the client secret the login service gave.")
+    if saml:
+        data["client_id"], client_secret = "", ""
+        if not (data.get("entity_id") or "").strip():
+            errors.setdefault("entity_id", []).append(
+                _("Write the provider's entity id, as its metadata gives it.")
+            )
+    else:
+        data["entity_id"] = ""
+        if not (data.get("client_id") or "").strip():
+            errors.setdefault("client_id", []).append(
+                _("Write the client id the login service gave.")
+            )
+        if not client_secret and (idp is None or not idp.client_secret):
+            errors.setdefault("client_secret", []).append(
+                _("Write the client secret the login service gave.")
+            )
+    if (
+        idp is not None
+        and data.get("protocol", idp.protocol) != idp.protocol
+        and SocialAccount.objects.filter(provider=idp.provider_id).exists()
+    ):
+        errors.setdefault("protocol", []).append(
+            _("Staff have logged in through this provider: its protocol cannot change.")
         )
     if errors:
         raise ValidationError(errors)
     idp = idp or IdentityProvider(organisation=organisation)
     for field, value in data.items():
         setattr(idp, field, value)
-    if client_secret:
+    if saml:
+        idp.client_secret = ""
+    elif client_secret:
         idp.client_secret = client_secret
     idp.save()
     return idp

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "axes",
     "csp",
     "health_check",
@@ -240,12 +241,13 @@ ACCOUNT_RATE_LIMITS = {
 # rate limits and django-axes use the client address derived from it (0 = REMOTE_ADDR).
 ALLAUTH_TRUSTED_PROXY_COUNT = _env("FL_TRUSTED_PROXY_COUNT", env.int, default=0)
 
-# Single sign-on (issue 21): an organisation's identity provider, OpenID Connect through
-# allauth. The providers are rows (familjelotsen.IdentityProvider) that the system
+# Single sign-on (issue 21): an organisation's identity provider, OpenID Connect or SAML 2.0
+# through allauth. The providers are rows (familjelotsen.IdentityProvider) that the system
 # administrator keeps; the adapter turns them into allauth apps. The first login creates the
 # staff account (role and administration from mapped claims, otherwise waiting, inactive, for
 # the administrator); an account is linked by the provider's subject only, never by e-mail.
 # Logging in is a POST (no login started by a link), with PKCE; no provider token is stored.
+# A SAML provider must sign its assertion, and only answers to logins started here count.
 SOCIALACCOUNT_ADAPTER = "familjelotsen.sso.SocialAccountAdapter"
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
@@ -255,7 +257,11 @@ SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
-SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"OAUTH_PKCE_ENABLED": True},
+    # allauth's SAML provider, keeping the assertion's authentication context (sso.py).
+    "saml": {"provider_class": "familjelotsen.sso.SAMLProvider"},
+}
 
 # Two factors for everyone (allauth.mfa): an authenticator app (TOTP), security keys
 # (WebAuthn) and recovery codes. No TOTP tolerance window: a code is valid for its own 30 s

@@ -1,7 +1,10 @@
-"""Single sign-on through an organisation's identity provider (OpenID Connect, issue 21).
+"""Single sign-on through an organisation's identity provider (issue 21): OpenID Connect, or
+SAML 2.0 where an organisation's federation requires it.
 
-allauth runs the protocol (discovery, the authorisation code with PKCE, the token exchange,
-the ID token and userinfo); this module fits it to Familjelotsen:
+allauth runs the protocols (OpenID Connect: discovery, the authorisation code with PKCE, the
+token exchange, the ID token and userinfo; SAML, through python3-saml: the provider's metadata,
+the authentication request, the signed response and its checks); this module fits them to
+Familjelotsen:
 
 - The providers are `IdentityProvider` rows the system administrator keeps, one per
   organisation; `SocialAccountAdapter.list_apps` turns the enabled ones into allauth apps.
@@ -13,6 +16,8 @@ the ID token and userinfo); this module fits it to Familjelotsen:
   administrator, and reaches nothing.
 - Later logins update role and administration from the mapped claims (the provider is the
   source of truth for them), but never reactivate an account the administrator deactivated.
+- A SAML provider's attributes are its claims, and the authentication context class of its
+  assertion is its `acr` (the Swedish eID framework's levels of assurance are those classes).
 - Second factor: when the ID token's `acr`, or one of its `amr` values, is one the provider is
   configured to call strong, the provider's authentication replaces the local second factor
   (`AuthenticateStage` skips allauth's TOTP step, and the session is marked so enrolment is not
@@ -29,18 +34,34 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.stages import AuthenticateStage as AllauthAuthenticateStage
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.saml.provider import SAMLProvider as AllauthSAMLProvider
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 
 from familjelotsen import access
 from familjelotsen.models import Administration, IdentityProvider, User
 
 logger = logging.getLogger(__name__)
 
-PROVIDER = "openid_connect"
+#: allauth's provider of each protocol.
+PROVIDERS = {
+    IdentityProvider.Protocol.OIDC: "openid_connect",
+    IdentityProvider.Protocol.SAML: "saml",
+}
+#: The attributes a SAML provider's staff member is described by (the names of the Swedish
+#: eID framework and of most federations); role and administration are the provider's own.
+#: The staff member is known by the assertion's NameID (no attribute is mapped to "uid").
+SAML_ATTRIBUTES = {
+    "email": ["urn:oid:0.9.2342.19200300.100.1.3"],
+    "first_name": ["urn:oid:2.5.4.42"],
+    "last_name": ["urn:oid:2.5.4.4"],
+    "username": ["urn:oid:0.9.2342.19200300.100.1.1"],
+}
 #: Session key: this session's second factor was the identity provider's strong login.
 SESSION_PROVIDER_SECOND_FACTOR = "fl_provider_second_factor"
 
@@ -50,17 +71,39 @@ def _providers():
 
 
 def provider_for(provider_id: str) -> IdentityProvider | None:
-    """The enabled identity provider behind an allauth provider id (`oidc-<pk>`)."""
-    match = re.fullmatch(r"oidc-(\d{1,18})", provider_id or "")
+    """The enabled identity provider behind an allauth provider id (`oidc-<pk>`,
+    `saml-<pk>`)."""
+    match = re.fullmatch(r"(oidc|saml)-(\d{1,18})", provider_id or "")
     if not match:
         return None
-    return _providers().filter(pk=int(match.group(1))).first()
+    return _providers().filter(protocol=match.group(1), pk=int(match.group(2))).first()
 
 
 def app_for(idp: IdentityProvider) -> SocialApp:
     """The allauth app of a provider (not stored: the provider row is the configuration)."""
+    if idp.protocol == IdentityProvider.Protocol.SAML:
+        return SocialApp(
+            provider=PROVIDERS[idp.protocol],
+            provider_id=idp.provider_id,
+            name=idp.organisation.name,
+            # allauth's SAML addresses name the app by its client id: /konto/saml/saml-<pk>/…
+            client_id=idp.provider_id,
+            settings={
+                "idp": {"entity_id": idp.entity_id, "metadata_url": idp.server_url},
+                "attribute_mapping": SAML_ATTRIBUTES,
+                "advanced": {
+                    "strict": True,
+                    # The provider signs the assertion it makes about the staff member.
+                    "want_assertion_signed": True,
+                    # Only answers to a login Familjelotsen started (its InResponseTo).
+                    "reject_idp_initiated_sso": True,
+                    # A closed municipal network may name the server by one label.
+                    "allow_single_label_domains": True,
+                },
+            },
+        )
     return SocialApp(
-        provider=PROVIDER,
+        provider=PROVIDERS[idp.protocol],
         provider_id=idp.provider_id,
         name=idp.organisation.name,
         client_id=idp.client_id,
@@ -69,10 +112,35 @@ def app_for(idp: IdentityProvider) -> SocialApp:
     )
 
 
+def login_url(idp: IdentityProvider) -> str:
+    """Where a login through the provider starts (a POST, from the login page)."""
+    if idp.protocol == IdentityProvider.Protocol.SAML:
+        return reverse("saml_login", kwargs={"organization_slug": idp.provider_id})
+    return reverse("openid_connect_login", kwargs={"provider_id": idp.provider_id})
+
+
+def service_addresses(request, idp: IdentityProvider) -> dict[str, str]:
+    """What the provider's operator is given to register Familjelotsen: for SAML its
+    metadata and assertion consumer addresses, for OpenID Connect its return address."""
+    if idp.pk is None:
+        return {}
+    if idp.protocol == IdentityProvider.Protocol.SAML:
+        slug = {"organization_slug": idp.provider_id}
+        return {
+            "metadata": request.build_absolute_uri(reverse("saml_metadata", kwargs=slug)),
+            "acs": request.build_absolute_uri(reverse("saml_acs", kwargs=slug)),
+        }
+    return {
+        "callback": request.build_absolute_uri(
+            reverse("openid_connect_callback", kwargs={"provider_id": idp.provider_id})
+        )
+    }
+
+
 def login_choices() -> list[tuple[str, str]]:
-    """The login page's buttons: (provider id, organisation name), by organisation."""
+    """The login page's buttons: (login address, organisation name), by organisation."""
     return [
-        (idp.provider_id, idp.organisation.name)
+        (login_url(idp), idp.organisation.name)
         for idp in _providers().order_by("organisation__name")
     ]
 
@@ -92,7 +160,13 @@ def _values(claim) -> list[str]:
 
 
 def claims_of(extra_data: dict) -> tuple[dict, dict]:
-    """(all claims: userinfo over the ID token; the ID token's claims alone)."""
+    """(all claims: userinfo over the ID token; the ID token's claims alone). A SAML login's
+    claims are its assertion's attributes, and its authentication context classes stand for
+    the ID token's `acr`."""
+    if extra_data.get("protocol") == IdentityProvider.Protocol.SAML:
+        attributes = extra_data.get("attributes")
+        claims = dict(attributes) if isinstance(attributes, dict) else {}
+        return claims, {"acr": _values(extra_data.get("authn_contexts"))}
     id_token = extra_data.get("id_token") or {}
     userinfo = extra_data.get("userinfo") or {}
     return {**id_token, **userinfo}, id_token
@@ -188,7 +262,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         user = super().populate_user(request, sociallogin, data)
         idp = provider_for(sociallogin.account.provider)
         claims, _token = claims_of(sociallogin.account.extra_data or {})
-        wanted = claims.get("preferred_username") or sociallogin.account.uid
+        wanted = (
+            data.get("username")
+            or next(iter(_values(claims.get("preferred_username"))), "")
+            or sociallogin.account.uid
+        )
         user.username = _unique_username(idp, str(wanted)) if idp else user.username
         if user.email and User.objects.filter(email__iexact=user.email).exists():
             user.email = ""
@@ -250,6 +328,22 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         logger.info("a staff account's role or administration followed its provider's claims")
 
 
+class SAMLProvider(AllauthSAMLProvider):
+    """allauth's SAML provider, keeping what the assertion says of the login itself: its
+    authentication context classes (how strongly the provider authenticated the staff member)
+    beside the attributes. Put in allauth's place by SOCIALACCOUNT_PROVIDERS["saml"]."""
+
+    # allauth's own SAML addresses (acs, metadata, login) serve this provider.
+    package = "allauth.socialaccount.providers.saml"
+
+    def extract_extra_data(self, data):
+        return {
+            "protocol": IdentityProvider.Protocol.SAML.value,
+            "attributes": data.get_attributes(),
+            "authn_contexts": data.get_last_authn_contexts(),
+        }
+
+
 class AuthenticateStage(AllauthAuthenticateStage):
     """allauth's second-factor step, skipped when the identity provider authenticated the
     user strongly (its ID token says so); asked as usual otherwise."""
@@ -276,19 +370,76 @@ def provider_second_factor(request) -> bool:
     return bool(session is not None and session.get(SESSION_PROVIDER_SECOND_FACTOR))
 
 
+def _provider_unreachable(request):
+    logger.warning("an identity provider could not be reached")
+    return render(request, "socialaccount/authentication_error.html", status=502)
+
+
 @login_not_required
 def login_view(request, provider_id):
     """allauth's start of an OpenID Connect login, with the provider out of reach answered by
     the "login failed" page (502) instead of an error: discovery happens here, over HTTP."""
     from allauth.socialaccount.providers.openid_connect.views import login
-    from django.shortcuts import render
     from requests import RequestException
 
     try:
         return _allow_provider_forms(login(request, provider_id))
     except RequestException:
-        logger.warning("an identity provider could not be reached")
-        return render(request, "socialaccount/authentication_error.html", status=502)
+        return _provider_unreachable(request)
+
+
+def _saml_metadata_ready(organization_slug: str) -> bool:
+    """The SAML provider's metadata can be read and describes its entity id (read over HTTP
+    when a login starts or ends and it is not cached; allauth caches it for hours)."""
+    from allauth.socialaccount.providers.saml.utils import fetch_metadata_url_config
+    from onelogin.saml2.errors import OneLogin_Saml2_Error
+
+    idp = provider_for(organization_slug)
+    if idp is None or idp.protocol != IdentityProvider.Protocol.SAML:
+        return True  # allauth answers: no such login service (404)
+    try:
+        return "idp" in fetch_metadata_url_config(app_for(idp).settings["idp"])
+    except (OSError, ValueError, OneLogin_Saml2_Error):
+        return False
+
+
+def _host_named(request) -> None:
+    """python3-saml builds this server's own addresses (the destination a response must name)
+    from the Host header, which an HTTP/1.0 client may leave out: the validated host stands in."""
+    request.META.setdefault("HTTP_HOST", request.get_host())
+
+
+@login_not_required
+def saml_login_view(request, organization_slug):
+    """allauth's start of a SAML login, with the provider out of reach answered by the "login
+    failed" page (502) instead of an error."""
+    from allauth.socialaccount.providers.saml.views import login
+
+    _host_named(request)
+    if not _saml_metadata_ready(organization_slug):
+        return _provider_unreachable(request)
+    return _allow_provider_forms(login(request, organization_slug=organization_slug))
+
+
+@csrf_exempt  # the provider's response, posted by the browser from the provider's page
+@login_not_required
+def saml_acs_view(request, organization_slug):
+    """allauth's assertion consumer: keeps the posted response for the finishing step."""
+    from allauth.socialaccount.providers.saml.views import acs
+
+    _host_named(request)
+    return acs(request, organization_slug=organization_slug)
+
+
+@login_not_required
+def saml_finish_view(request, organization_slug):
+    """allauth's end of a SAML login (after the assertion consumer), likewise."""
+    from allauth.socialaccount.providers.saml.views import finish_acs
+
+    _host_named(request)
+    if not _saml_metadata_ready(organization_slug):
+        return _provider_unreachable(request)
+    return finish_acs(request, organization_slug=organization_slug)
 
 
 def provider_origins() -> list[str]:

@@ -14,6 +14,9 @@ urlpatterns = [
     path("konto/3rdparty/", views.not_offered),
     # allauth's start of a single sign-on login, answering an unreachable provider calmly.
     path("konto/oidc/<str:provider_id>/login/", sso.login_view),
+    path("konto/saml/<str:organization_slug>/login/", sso.saml_login_view),
+    path("konto/saml/<str:organization_slug>/acs/", sso.saml_acs_view),
+    path("konto/saml/<str:organization_slug>/acs/finish/", sso.saml_finish_view),
     # allauth's login page, with the providers' addresses allowed as form targets (CSP).
     path("konto/login/", sso.login_page),
     path("konto/", include("allauth.urls")),

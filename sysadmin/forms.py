@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import models as cm
 from familjelotsen.forms import DateInput
-from familjelotsen.models import Administration, Organisation, User
+from familjelotsen.models import Administration, IdentityProvider, Organisation, User
 from reporting.models import VolumeWork
 
 WORK_HELP = _(
@@ -297,26 +297,49 @@ def _lines(text: str) -> list[str]:
 
 
 class IdentityProviderForm(forms.Form):
-    """An organisation's login service (OpenID Connect). The mappings are written one per
-    line, "claim value = role" and "claim value = administration", so the administrator never
-    edits JSON; the services check the roles and administrations."""
+    """An organisation's login service (OpenID Connect or SAML 2.0). The mappings are written
+    one per line, "claim value = role" and "claim value = administration", so the
+    administrator never edits JSON; the services check the roles and administrations and what
+    each protocol needs."""
 
     enabled = forms.BooleanField(label=_("In use"), required=False, initial=True)
+    protocol = forms.ChoiceField(
+        label=_("Protocol"),
+        choices=IdentityProvider.Protocol.choices,
+        initial=IdentityProvider.Protocol.OIDC,
+        help_text=_("SAML where the organisation's federation requires it (SITHS, say)."),
+    )
     server_url = forms.URLField(
-        label=_("Issuer address"),
+        label=_("Address of the provider"),
         max_length=200,
         assume_scheme="https",
-        help_text=_("E.g. https://login.lindesberg.se/realms/staff"),
+        help_text=_(
+            "OpenID Connect: the issuer, e.g. https://login.lindesberg.se/realms/staff. "
+            "SAML: the provider's metadata, e.g. https://idp.regionorebrolan.se/metadata"
+        ),
     )
-    client_id = forms.CharField(label=_("Client id"), max_length=191)
+    entity_id = forms.CharField(
+        label=_("Entity id (SAML)"),
+        max_length=255,
+        required=False,
+        help_text=_("The provider's entity id in its metadata."),
+    )
+    client_id = forms.CharField(
+        label=_("Client id (OpenID Connect)"), max_length=191, required=False
+    )
     client_secret = forms.CharField(
-        label=_("Client secret"),
+        label=_("Client secret (OpenID Connect)"),
         max_length=191,
         required=False,
         widget=forms.PasswordInput(render_value=False),
         help_text=_("Leave empty to keep the stored secret."),
     )
-    role_claim = forms.CharField(label=_("Claim with the role"), max_length=64, required=False)
+    role_claim = forms.CharField(
+        label=_("Claim with the role"),
+        max_length=64,
+        required=False,
+        help_text=_("SAML: the attribute's name."),
+    )
     role_map = forms.CharField(
         label=_("Roles by claim value"),
         required=False,
@@ -342,7 +365,10 @@ class IdentityProviderForm(forms.Form):
         label=_("acr values of strong authentication"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("One per line, e.g. http://id.elegnamnden.se/loa/1.0/loa3"),
+        help_text=_(
+            "One per line, e.g. http://id.elegnamnden.se/loa/1.0/loa3. SAML: the assertion's "
+            "authentication context classes."
+        ),
     )
     strong_amr_values = forms.CharField(
         label=_("amr values of strong authentication"),
@@ -384,7 +410,9 @@ class IdentityProviderForm(forms.Form):
             return {"enabled": True, "role_claim": "roles", "administration_claim": "department"}
         return {
             "enabled": idp.enabled,
+            "protocol": idp.protocol,
             "server_url": idp.server_url,
+            "entity_id": idp.entity_id,
             "client_id": idp.client_id,
             "role_claim": idp.role_claim,
             "role_map": "\n".join(f"{k} = {v}" for k, v in idp.role_map.items()),

@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from familjelotsen import access, services
+from familjelotsen import access, services, sso
 from familjelotsen.forms import submit
 from familjelotsen.models import Administration, IdentityProvider, Organisation
 from sysadmin import forms, selectors
@@ -137,10 +136,6 @@ def identity_provider_edit(request, pk):
             "organisation": organisation,
             "form": form,
             "idp": idp,
-            "callback": request.build_absolute_uri(
-                reverse("openid_connect_callback", kwargs={"provider_id": idp.provider_id})
-            )
-            if idp
-            else None,
+            "addresses": sso.service_addresses(request, idp) if idp else {},
         },
     )

@@ -78,3 +78,68 @@ def test_a_staff_member_logs_in_through_their_organisations_provider(
     eva = User.objects.get(socialaccount__uid="eva-sub")
     assert (eva.role, eva.administration) == (User.Role.FAMILY_OMBUD, ifo)
     context.close()
+
+
+@pytest.fixture(scope="module")
+def saml_url():
+    from tests.saml_provider import running_provider as running_saml_provider
+
+    with running_saml_provider() as url:
+        yield url
+
+
+def test_a_regions_staff_member_logs_in_through_its_saml_provider(
+    browser, live_server, transactional_db, saml_url
+):
+    """The provider's page posts the signed response back from another site (127.0.0.1 to
+    the live server's host): the login still completes, as it must from a real federation."""
+    from django.core.cache import cache
+
+    from tests.saml_provider import LOA3
+    from tests.saml_provider import set_person as set_saml_person
+
+    cache.clear()
+    region = OrganisationFactory(name="Region Örebro län", code="RÖL", kind="region")
+    bup = AdministrationFactory(
+        name="Barn- och ungdomspsykiatrin",
+        kind=Administration.Kind.HEALTH_REGION,
+        organisation=region,
+    )
+    IdentityProvider.objects.create(
+        organisation=region,
+        protocol=IdentityProvider.Protocol.SAML,
+        server_url=f"{saml_url}/metadata",
+        entity_id=f"{saml_url}/metadata",
+        role_claim="urn:x-region:fl-role",
+        role_map={"koordinator": "coordinator"},
+        administration_claim="urn:x-region:fl-unit",
+        administration_map={"BUP": bup.name},
+        strong_acr_values=[LOA3],
+    )
+    set_saml_person(
+        saml_url,
+        "karin-persistent-id",
+        LOA3,
+        **{
+            "urn:oid:2.5.4.42": "Karin",
+            "urn:oid:2.5.4.4": "Holm",
+            "urn:x-region:fl-role": ["koordinator"],
+            "urn:x-region:fl-unit": "BUP",
+        },
+    )
+
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 800}, locale="sv-SE", base_url=live_server.url
+    )
+    page = context.new_page()
+    page.goto("/konto/login/")
+    page.get_by_role("button", name="Logga in via Region Örebro län").click()
+    page.wait_for_url(f"{saml_url}/sso**")
+    page.get_by_role("button", name="karin-persistent-id").click()
+    page.wait_for_url(f"{live_server.url}/**/")
+    page.wait_for_load_state()
+    assert "Karin Holm" in page.locator("header").inner_text()
+
+    karin = User.objects.get(socialaccount__uid="karin-persistent-id")
+    assert (karin.role, karin.administration) == (User.Role.COORDINATOR, bup)
+    context.close()

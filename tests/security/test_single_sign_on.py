@@ -322,6 +322,7 @@ def admin_client(client, sysadmin):
 def _form(**changes):
     data = {
         "enabled": "on",
+        "protocol": "oidc",
         "server_url": "https://login.lindesberg.se/realms/staff",
         "client_id": "familjelotsen",
         "client_secret": "s3cret-from-the-provider",

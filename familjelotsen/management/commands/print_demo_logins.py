@@ -17,5 +17,7 @@ class Command(BaseCommand):
         self.stdout.write(
             "Single sign-on: on the login page, 'Logga in via Nora kommun' opens the demo "
             "login service (127.0.0.1:9400); pick nora-eva (ombud, strong login) or nora-olle "
-            "(no role: his account waits for the system administrator, 'admin')."
+            "(no role: his account waits for the system administrator, 'admin'). "
+            "'Logga in via Region Örebro län' opens the Region's SAML login service "
+            "(127.0.0.1:9401); pick region-karin (coordinator at Regionen, strong login)."
         )

@@ -1,7 +1,8 @@
 """The demo municipality's money (issue 19): the agreed price of seed 004 (2.8 mnkr a year at
 2018's price level, indexed by OPI from 2019), an OPI series, the funders' contributions for
 the last three years and the volume targets of seeds 000 and 004. Idempotent: what exists is
-left as it is. The OPI figures are plausible demo values, not SKR's published ones."""
+left as it is. The OPI figures are plausible demo values, not SKR's published ones. The money is
+Lindesberg's agreement; Nora has a smaller one of its own (issue 21)."""
 
 from __future__ import annotations
 
@@ -53,37 +54,48 @@ TARGETS = [
 ]
 
 
-def seed(base: dict) -> dict:
-    adms = base.get("administrations") or {}
-    today = timezone.localdate()
-    row = CostSettings.objects.filter(pk=1).first()
+# Nora's own, smaller agreement (issue 21: each municipality its own money): a plausible demo
+# example, not from the seeds.
+NORA = {
+    "base_price": Decimal("900000"),
+    "hourly_cost": Decimal("650"),
+    "funders": [
+        ("Socialnämnden Nora", "Socialtjänsten Nora", Decimal("0.70")),
+        ("Skolan Nora", "Skolan Nora", Decimal("0.30")),
+    ],
+    "targets": [(VolumeWork.COORDINATED_SUPPORT, Decimal("8"), None)],
+}
+
+
+def _agreement(
+    organisation, *, base_price, hourly_cost, funders, targets, adms, changes, today
+) -> None:
+    """One organisation's agreement, where it has none yet (idempotent)."""
+    row = CostSettings.objects.filter(organisation=organisation).first()
     if row is None or row.base_price is None:
         services.cost_settings_update(
-            base_price=BASE_PRICE,
+            organisation=organisation,
+            base_price=base_price,
             price_level_year=PRICE_LEVEL,
             indexed=True,
             cost_per_placement_month=Decimal("95000"),
             months_per_placement=12,
             project_start=dt.date(today.year - 2, 1, 1),
         )
-    for year, change in OPI.items():
-        if year <= today.year + 1:
-            PriceIndexYear.objects.get_or_create(
-                year=year, defaults={"change_percent": Decimal(change)}
-            )
-    changes = {y: Decimal(c) for y, c in OPI.items()}
-    if not FunderShare.objects.exists():
+    if not FunderShare.objects.filter(organisation=organisation).exists():
         services.cost_key_update(
-            hourly_cost=Decimal("700"),
+            organisation=organisation,
+            hourly_cost=hourly_cost,
             shares=[
                 services.ShareInput(name, part * 100, adms.get(adm) if adm else None)
-                for name, adm, part in FUNDERS
+                for name, adm, part in funders
             ],
         )
     for year in range(today.year - 2, today.year + 1):
-        price, _missing = indexed_price(BASE_PRICE, PRICE_LEVEL, year, changes)
-        for name, adm, part in FUNDERS:
+        price, _missing = indexed_price(base_price, PRICE_LEVEL, year, changes)
+        for name, adm, part in funders:
             FunderContribution.objects.get_or_create(
+                organisation=organisation,
                 year=year,
                 funder=name,
                 defaults={
@@ -91,6 +103,32 @@ def seed(base: dict) -> dict:
                     "amount": (price * part).quantize(Decimal("1000")),
                 },
             )
-    for work, target, low in TARGETS:
-        VolumeTarget.objects.get_or_create(work=work, defaults={"target": target, "low": low})
+    for work, target, low in targets:
+        VolumeTarget.objects.get_or_create(
+            organisation=organisation, work=work, defaults={"target": target, "low": low}
+        )
+
+
+def seed(base: dict) -> dict:
+    adms = base.get("administrations") or {}
+    organisations = base.get("organisations") or {}
+    today = timezone.localdate()
+    for year, change in OPI.items():
+        if year <= today.year + 1:
+            PriceIndexYear.objects.get_or_create(
+                year=year, defaults={"change_percent": Decimal(change)}
+            )
+    changes = {y: Decimal(c) for y, c in OPI.items()}
+    common = {"adms": adms, "changes": changes, "today": today}
+    if "LIN" in organisations:
+        _agreement(
+            organisations["LIN"],
+            base_price=BASE_PRICE,
+            hourly_cost=Decimal("700"),
+            funders=FUNDERS,
+            targets=TARGETS,
+            **common,
+        )
+    if "NOR" in organisations:
+        _agreement(organisations["NOR"], **NORA, **common)
     return {}

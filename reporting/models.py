@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases.models import ShareValidity, VersionedModel
-from familjelotsen.models import Administration, BaseModel
+from familjelotsen.models import Administration, BaseModel, Organisation
 
 
 class ReportKind(models.TextChoices):
@@ -161,9 +161,24 @@ class ReportGroupObjectPermission(GroupObjectPermissionBase, ShareValidity):
 HISTORY = {"append_only": True}
 
 
+def _organisation_field(**kwargs):
+    """The municipality or region whose agreement the row is part of (issue 21): each has its
+    own price, hourly cost, distribution key, budget and volume targets."""
+    return models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+        **kwargs,
+    )
+
+
 @pghistory.track(**HISTORY)
 class CostSettings(BaseModel):
-    """One row: the hourly cost the funder report prices the team's hours at."""
+    """One row per organisation: the hourly cost the funder report prices the team's hours at,
+    and the agreed price and the valuation of placements."""
+
+    organisation = _organisation_field()
 
     hourly_cost = models.DecimalField(
         _("hourly cost (SEK)"),
@@ -211,16 +226,18 @@ class CostSettings(BaseModel):
         verbose_name = _("cost settings")
         verbose_name_plural = _("cost settings")
         constraints = [
-            models.CheckConstraint(condition=Q(id=1), name="costsettings_single_row"),
+            models.UniqueConstraint(fields=["organisation"], name="costsettings_per_organisation"),
             models.CheckConstraint(condition=Q(hourly_cost__gte=0), name="costsettings_cost_ge_0"),
         ]
 
 
 @pghistory.track(**HISTORY)
 class FunderShare(BaseModel):
-    """One funder's share of the distribution key (fördelningsnyckel, seed 002)."""
+    """One funder's share of an organisation's distribution key (fördelningsnyckel, seed
+    002)."""
 
-    name = models.CharField(_("funder"), max_length=120, unique=True)
+    organisation = _organisation_field()
+    name = models.CharField(_("funder"), max_length=120)
     administration = models.ForeignKey(
         Administration,
         on_delete=models.PROTECT,
@@ -242,6 +259,9 @@ class FunderShare(BaseModel):
         verbose_name_plural = _("funder shares")
         ordering = ["position", "name"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"], name="fundershare_organisation_name"
+            ),
             models.CheckConstraint(
                 condition=Q(share_percent__gt=0, share_percent__lte=100),
                 name="fundershare_percent_range",
@@ -290,6 +310,7 @@ class FunderContribution(BaseModel):
     """One funder's contribution to the budget of one year (the municipality's
     administrations, the Region, the social investment fund)."""
 
+    organisation = _organisation_field()
     year = models.PositiveSmallIntegerField(
         _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
     )
@@ -314,7 +335,9 @@ class FunderContribution(BaseModel):
         verbose_name_plural = _("funders' contributions")
         ordering = ["-year", "funder"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "funder"], name="contribution_year_funder"),
+            models.UniqueConstraint(
+                fields=["organisation", "year", "funder"], name="contribution_year_funder"
+            ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="contribution_amount_ge_0"),
         ]
 
@@ -341,9 +364,8 @@ class VolumeTarget(BaseModel):
     """The volume the agreement or project plan sets for one kind of work; `low` is the
     lower end of a range (seed 000: 15–30 families over the project)."""
 
-    work = models.CharField(
-        _("kind of work"), max_length=32, choices=VolumeWork.choices, unique=True
-    )
+    organisation = _organisation_field()
+    work = models.CharField(_("kind of work"), max_length=32, choices=VolumeWork.choices)
     target = models.DecimalField(
         _("target"), max_digits=7, decimal_places=1, validators=[MinValueValidator(Decimal("0"))]
     )
@@ -361,6 +383,9 @@ class VolumeTarget(BaseModel):
         verbose_name_plural = _("volume targets")
         ordering = ["work"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "work"], name="volumetarget_organisation_work"
+            ),
             models.CheckConstraint(condition=Q(target__gte=0), name="volumetarget_target_ge_0"),
             models.CheckConstraint(
                 condition=Q(low__isnull=True) | Q(low__lte=F("target")),

@@ -106,9 +106,23 @@ def file_name(report: Report, extension: str) -> str:
     return "_".join(parts) + "." + extension
 
 
-def cost_key() -> tuple[CostSettings, list[FunderShare]]:
-    settings_row = CostSettings.objects.filter(pk=1).first() or CostSettings(pk=1)
-    return settings_row, list(FunderShare.objects.select_related("administration"))
+def chosen_organisation(organisations: list[Organisation], wanted) -> Organisation | None:
+    """The organisation asked for (an id from the address or the form) among those offered;
+    asked for none, the first of them. None when none is offered or the one asked for is not
+    among them (never another in its place)."""
+    if not wanted:
+        return organisations[0] if organisations else None
+    return next((o for o in organisations if str(o.pk) == str(wanted)), None)
+
+
+def cost_key(organisation: Organisation) -> tuple[CostSettings, list[FunderShare]]:
+    """An organisation's hourly cost and distribution key (its unsaved defaults when none is
+    set yet)."""
+    settings_row = CostSettings.objects.filter(organisation=organisation).first() or CostSettings(
+        organisation=organisation
+    )
+    shares = FunderShare.objects.filter(organisation=organisation).select_related("administration")
+    return settings_row, list(shares)
 
 
 # --- Periods: the report schedule of the project plan (seed 000 §9.1) ----------------------

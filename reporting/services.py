@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from familjelotsen import access
-from familjelotsen.models import Administration, User
+from familjelotsen.models import Administration, Organisation, User
 from familjelotsen.pdf import render_pdf
 from familjelotsen.versioning import save_versioned
 from reporting import figure_cache, sections, suppression
@@ -247,8 +247,10 @@ class ShareInput:
 
 
 @transaction.atomic
-def cost_key_update(*, hourly_cost: Decimal, shares: Sequence[ShareInput]) -> None:
-    """Replace the distribution key: the shares must add up to 100 %."""
+def cost_key_update(
+    *, organisation: Organisation, hourly_cost: Decimal, shares: Sequence[ShareInput]
+) -> None:
+    """Replace an organisation's distribution key: the shares must add up to 100 %."""
     if hourly_cost is None or hourly_cost < 0:
         raise ValidationError({"hourly_cost": _("Give an hourly cost of zero or more.")})
     names = [s.name.strip() for s in shares]
@@ -263,10 +265,14 @@ def cost_key_update(*, hourly_cost: Decimal, shares: Sequence[ShareInput]) -> No
         raise ValidationError(
             _("The shares add up to %(total)s %%; they must add up to 100 %%.") % {"total": total}
         )
-    CostSettings.objects.update_or_create(pk=1, defaults={"hourly_cost": hourly_cost})
-    FunderShare.objects.exclude(name__in=names).delete()
+    CostSettings.objects.update_or_create(
+        organisation=organisation, defaults={"hourly_cost": hourly_cost}
+    )
+    key = FunderShare.objects.filter(organisation=organisation)
+    key.exclude(name__in=names).delete()
     for position, (name, share) in enumerate(zip(names, shares, strict=True)):
-        FunderShare.objects.update_or_create(
+        key.update_or_create(
+            organisation=organisation,
             name=name,
             defaults={
                 "share_percent": share.share_percent,
@@ -304,6 +310,7 @@ PRICE_FIELDS = (
 @transaction.atomic
 def cost_settings_update(
     *,
+    organisation: Organisation,
     base_price,
     price_level_year,
     indexed: bool,
@@ -317,7 +324,7 @@ def cost_settings_update(
         )
     if months_per_placement is None or months_per_placement < 1:
         raise ValidationError({"months_per_placement": _("Give at least one month.")})
-    row, _created = CostSettings.objects.get_or_create(pk=1)
+    row, _created = CostSettings.objects.get_or_create(organisation=organisation)
     row.base_price = base_price
     row.price_level_year = price_level_year
     row.indexed = indexed
@@ -346,12 +353,23 @@ def price_index_save(*, entry: PriceIndexYear | None, year: int, change_percent)
 
 @transaction.atomic
 def funder_contribution_save(
-    *, contribution: FunderContribution | None, year: int, funder: str, administration, amount
+    *,
+    organisation: Organisation,
+    contribution: FunderContribution | None,
+    year: int,
+    funder: str,
+    administration,
+    amount,
 ) -> FunderContribution:
+    """A funder's contribution to an organisation's budget for a year (an existing one stays
+    with its organisation)."""
     funder = (funder or "").strip()
     if not funder:
         raise ValidationError({"funder": _("Give the funder's name.")})
-    clash = FunderContribution.objects.filter(year=year, funder__iexact=funder)
+    organisation = contribution.organisation if contribution is not None else organisation
+    clash = FunderContribution.objects.filter(
+        organisation=organisation, year=year, funder__iexact=funder
+    )
     if contribution is not None:
         clash = clash.exclude(pk=contribution.pk)
     if clash.exists():
@@ -361,7 +379,7 @@ def funder_contribution_save(
                 % {"funder": funder, "year": year}
             }
         )
-    contribution = contribution or FunderContribution()
+    contribution = contribution or FunderContribution(organisation=organisation)
     contribution.year = year
     contribution.funder = funder
     contribution.administration = administration
@@ -377,18 +395,21 @@ def funder_contribution_delete(*, contribution: FunderContribution) -> None:
 
 @transaction.atomic
 def volume_target_save(
-    *, target: VolumeTarget | None, work: str, target_value, low
+    *, organisation: Organisation, target: VolumeTarget | None, work: str, target_value, low
 ) -> VolumeTarget:
+    """The volume an organisation's agreement sets for a kind of work (an existing target
+    stays with its organisation)."""
+    organisation = target.organisation if target is not None else organisation
     if work not in VolumeWork.values:
         raise ValidationError({"work": _("Choose a kind of work.")})
     if low is not None and target_value is not None and low > target_value:
         raise ValidationError({"low": _("The lower end cannot be above the target.")})
-    clash = VolumeTarget.objects.filter(work=work)
+    clash = VolumeTarget.objects.filter(organisation=organisation, work=work)
     if target is not None:
         clash = clash.exclude(pk=target.pk)
     if clash.exists():
         raise ValidationError({"work": _("That kind of work already has a target.")})
-    target = target or VolumeTarget()
+    target = target or VolumeTarget(organisation=organisation)
     target.work = work
     target.target = target_value
     target.low = low

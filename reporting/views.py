@@ -9,7 +9,7 @@ import io
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -326,9 +326,17 @@ def csv_bytes(doc: dict) -> bytes:
 @require_http_methods(["GET", "POST"])
 @require_roles(*REPORT_ROLES)
 def cost_key(request):
-    """The distribution key and hourly cost behind the funder report."""
-    cost, shares = selectors.cost_key()
-    can_edit = access.edits_cost_settings(request.user)
+    """The distribution key and hourly cost behind the funder report, of each organisation
+    the user reports on (one at a time: `?organisation=<id>`)."""
+    organisations = list(access.money_organisations(request.user))
+    wanted = request.POST.get("organisation") or request.GET.get("organisation")
+    organisation = selectors.chosen_organisation(organisations, wanted)
+    if organisation is None and wanted:
+        raise Http404  # not one the user reports on
+    if organisation is None:
+        return render(request, "reporting/cost_key.html", {"organisations": []})
+    cost, shares = selectors.cost_key(organisation)
+    can_edit = access.edits_cost_settings(request.user, organisation)
     if request.method == "POST":
         if not can_edit:
             raise PermissionDenied
@@ -341,12 +349,16 @@ def cost_key(request):
                 if f and not f.get("DELETE")
             ]
             try:
-                services.cost_key_update(hourly_cost=form.cleaned_data["hourly_cost"], shares=rows)
+                services.cost_key_update(
+                    organisation=organisation,
+                    hourly_cost=form.cleaned_data["hourly_cost"],
+                    shares=rows,
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:
                 messages.success(request, _("The distribution key was saved."))
-                return redirect("reporting:cost_key")
+                return redirect(f"{reverse('reporting:cost_key')}?organisation={organisation.pk}")
     else:
         form = CostSettingsForm(initial={"hourly_cost": cost.hourly_cost})
         formset = FunderShareFormSet(
@@ -369,5 +381,7 @@ def cost_key(request):
             "shares": shares,
             "cost": cost,
             "can_edit": can_edit,
+            "organisations": organisations,
+            "organisation": organisation,
         },
     )

@@ -18,9 +18,7 @@ from familjelotsen import access
 from familjelotsen.models import Administration, Organisation, SecondFactorReset, User
 from familjelotsen.two_factor import SECOND_FACTOR_TYPES
 from reporting.models import (
-    CostSettings,
     FunderContribution,
-    FunderShare,
     PriceIndexYear,
     VolumeTarget,
     VolumeWork,
@@ -103,22 +101,20 @@ def retention_rules() -> QuerySet:
     return cm.RetentionRule.objects.select_related("legal_reference").order_by("key")
 
 
-def cost_key() -> tuple[CostSettings, list[FunderShare]]:
-    cost = CostSettings.objects.filter(pk=1).first() or CostSettings(pk=1)
-    shares = list(FunderShare.objects.select_related("administration"))
-    return cost, shares
-
-
 def price_index() -> QuerySet:
     return PriceIndexYear.objects.order_by("-year")
 
 
-def contributions() -> QuerySet:
-    return FunderContribution.objects.select_related("administration").order_by("-year", "funder")
+def contributions(organisation) -> QuerySet:
+    return (
+        FunderContribution.objects.filter(organisation=organisation)
+        .select_related("administration")
+        .order_by("-year", "funder")
+    )
 
 
-def volume_targets() -> QuerySet:
-    return VolumeTarget.objects.order_by("work")
+def volume_targets(organisation) -> QuerySet:
+    return VolumeTarget.objects.filter(organisation=organisation).order_by("work")
 
 
 def _name(data: dict) -> str:

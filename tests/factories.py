@@ -406,8 +406,9 @@ class TimeEntryFactory(factory.django.DjangoModelFactory):
 class FunderShareFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = reporting_models.FunderShare
-        django_get_or_create = ("name",)
+        django_get_or_create = ("organisation", "name")
 
+    organisation = factory.SubFactory(OrganisationFactory)
     name = factory.Sequence(lambda n: f"Finansiär {n}")
     share_percent = 50
 

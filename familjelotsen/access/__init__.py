@@ -149,6 +149,7 @@ from familjelotsen.access.reports import (
     get_report_for_user,
     log_review_basis,
     makes_reports,
+    money_organisations,
     report_scope,
     reviews_access_log,
     visible_reports,

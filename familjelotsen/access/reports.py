@@ -7,6 +7,7 @@ from django.db.models import QuerySet, Value
 from django.http import Http404
 
 from familjelotsen.access.policy import Basis, Role, is_team_lead, sees_cases
+from familjelotsen.models import Organisation
 from reporting.models import Report
 
 
@@ -67,8 +68,18 @@ def deletes_report(user, report) -> bool:
     return report.created_by_id == user.pk or user.role == Role.PROJECT_LEADER
 
 
-def edits_cost_settings(user) -> bool:
-    return sees_cases(user) and user.role == Role.PROJECT_LEADER
+def money_organisations(user) -> QuerySet:
+    """The organisations whose agreement (hourly cost, distribution key) the user sees beside
+    their reports (issue 21): those their report figures count, never another's."""
+    return Organisation.objects.filter(pk__in=sorted(report_scope(user))).order_by("name")
+
+
+def edits_cost_settings(user, organisation=None) -> bool:
+    """The project leader changes the cost key; of an organisation, only of one they report
+    on."""
+    if not (sees_cases(user) and user.role == Role.PROJECT_LEADER):
+        return False
+    return organisation is None or organisation.pk in report_scope(user)
 
 
 def reviews_access_log(user) -> bool:

@@ -18,6 +18,12 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import models as cm
 from network import models as nm
+from reporting.figures.agreements import (
+    agreements,
+    contributions,
+    minutes_by_organisation,
+    volume_targets,
+)
 from reporting.figures.sql import (
     COORDINATED,
     family_in_scope,
@@ -26,13 +32,7 @@ from reporting.figures.sql import (
     scope_params,
 )
 from reporting.figures.tables import Cell, Column, Figures, Period, Row, Table, cnt
-from reporting.models import (
-    CostSettings,
-    FunderContribution,
-    PriceIndexYear,
-    VolumeTarget,
-    VolumeWork,
-)
+from reporting.models import PriceIndexYear, VolumeWork
 
 T_TIME = cm.TimeEntry._meta.db_table
 T_NET_TIME = nm.NetworkTimeEntry._meta.db_table
@@ -159,26 +159,35 @@ def _hours(minutes) -> Decimal:
 
 
 def money(p: Period, fig: Figures) -> None:
-    settings_row = CostSettings.objects.filter(pk=1).first() or CostSettings(pk=1)
+    a = agreements(p, fig)
     changes = {r.year: r.change_percent for r in PriceIndexYear.objects.all()}
     months = month_fractions(p)
-    base = settings_row.base_price
-    level = settings_row.price_level_year or p.start.year
 
-    # The agreed price per year of the period, indexed by OPI.
+    def level_of(row) -> int:
+        return row.price_level_year or p.start.year
+
+    def price_of(row, year: int) -> tuple[Decimal, list[int]]:
+        if row.indexed:
+            return indexed_price(row.base_price, level_of(row), year, changes)
+        return whole(Decimal(row.base_price)), []
+
+    # The agreed price per year of the period, indexed by OPI (each organisation's agreement
+    # at its own price level; several in scope: their sum).
     prices: dict[int, Decimal] = {}
     missing: set[int] = set()
-    if base is not None:
+    if a.priced:
         for year in sorted({m.year for m, _f in months}):
-            if settings_row.indexed:
-                prices[year], gaps = indexed_price(base, level, year, changes)
+            prices[year] = Decimal(0)
+            for row in a.priced:
+                price, gaps = price_of(row, year)
+                prices[year] += price
                 missing.update(gaps)
-            else:
-                prices[year] = whole(Decimal(base))
+    indexed = [row for row in a.priced if row.indexed]
+    level = min((level_of(row) for row in indexed), default=p.start.year)
     index_rows = []
-    if base is not None and settings_row.indexed:
+    if indexed:
         for year in range(level, p.end.year + 1):
-            price, _gaps = indexed_price(base, level, year, changes)
+            price = sum((price_of(row, year)[0] for row in indexed), Decimal(0))
             change = changes.get(year) if year > level else None
             index_rows.append(
                 Row(
@@ -203,8 +212,14 @@ def money(p: Period, fig: Figures) -> None:
             "following year by that year's OPI change (SKR). A year without an OPI figure "
             "is not raised."
         )
-        % {"base": f"{base:,.0f}".replace(",", "\u00a0"), "level": level}
-        if base is not None and settings_row.indexed
+        % {"base": f"{indexed[0].base_price:,.0f}".replace(",", "\u00a0"), "level": level}
+        if len(indexed) == 1
+        else _(
+            "The agreed prices of the organisations in the report, each at its own price "
+            "level and raised each following year by that year's OPI change (SKR), added "
+            "together. A year without an OPI figure is not raised."
+        )
+        if indexed
         else _("No agreed price indexed by OPI is set in the reference data."),
     )
 
@@ -241,14 +256,27 @@ def money(p: Period, fig: Figures) -> None:
             )
         )
     total_cost = whole(total_cost)
-    counts = _counts(p, settings_row.project_start)
+    counts = _counts(p, a.project_start)
     family_hours, network_hours = _hours(family_minutes), _hours(network_minutes)
     all_hours = family_hours + network_hours
-    hourly = settings_row.hourly_cost
     by_price = bool(prices)
     if not by_price:
         # No agreed price: the hours priced at the hourly cost of the distribution key.
-        total_cost = whole(all_hours * hourly)
+        # Several organisations in scope: each one's hours at its own hourly cost.
+        total_cost = whole(
+            sum(
+                (
+                    _hours(minutes) * a.settings[org].hourly_cost
+                    for org, minutes in minutes_by_organisation(p).items()
+                    if org in a.settings
+                ),
+                Decimal(0),
+            )
+            if a.several
+            else all_hours * a.only.hourly_cost
+            if a.settings
+            else Decimal(0)
+        )
     fig.tables["team_cost_monthly"] = Table(
         "team_cost_monthly",
         _("The team's cost and hours by month"),
@@ -277,11 +305,12 @@ def money(p: Period, fig: Figures) -> None:
     )
 
     # Contributions of the funders in the period (each year's contribution by the month).
-    contributions: dict[str, Decimal] = {}
-    for c in FunderContribution.objects.filter(year__gte=p.start.year, year__lte=p.end.year):
+    funders: dict[str, Decimal] = {}
+    for c in contributions(a, p.start.year, p.end.year):
         part = sum((f for m, f in months if m.year == c.year), Decimal(0)) / 12
-        contributions[c.funder] = contributions.get(c.funder, Decimal(0)) + c.amount * part
-    budget = sum(contributions.values(), Decimal(0))
+        funder = a.label(c.organisation_id, c.funder)
+        funders[funder] = funders.get(funder, Decimal(0)) + c.amount * part
+    budget = sum(funders.values(), Decimal(0))
     fig.tables["budget"] = Table(
         "budget",
         _("The funders' contributions in the period"),
@@ -300,7 +329,7 @@ def money(p: Period, fig: Figures) -> None:
                     ),
                 },
             )
-            for i, (name, amount) in enumerate(sorted(contributions.items()), start=1)
+            for i, (name, amount) in enumerate(sorted(funders.items()), start=1)
         ],
         Row(
             "total",
@@ -398,8 +427,9 @@ def money(p: Period, fig: Figures) -> None:
     placements = fig.tables["placements"].rows[0].cells
     avoided = placements["avoided"].value or 0
     risk_families = placements["risk_families"].value or 0
-    per_month = settings_row.cost_per_placement_month
-    months_each = settings_row.months_per_placement
+    # A valuation only when every organisation in the report values a placement alike.
+    per_month = a.uniform("cost_per_placement_month")
+    months_each = a.uniform("months_per_placement")
     fig.tables["placements_value"] = Table(
         "placements_value",
         _("Placements avoided, valued in money"),
@@ -419,7 +449,7 @@ def money(p: Period, fig: Figures) -> None:
                     "per_month": Cell(per_month),
                     "value": Cell(
                         placements_value(avoided, months_each, per_month)
-                        if per_month is not None
+                        if per_month is not None and months_each is not None
                         else None,
                         risk_families,
                     ),
@@ -435,7 +465,7 @@ def money(p: Period, fig: Figures) -> None:
 
     # Volume targets against actuals: yearly targets are scaled to the period's length.
     years = period_years(p)
-    targets = {t.work: t for t in VolumeTarget.objects.all()}
+    targets = volume_targets(a)
     closed = _closed_process_hours(p)
     actuals = {
         VolumeWork.COORDINATED_SUPPORT: (Cell(families, families, decimals=0), True),

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases import models as cm
 from network import models as nm
+from reporting.figures.agreements import agreements, minutes_by_organisation, shares
 from reporting.figures.sql import family_in_scope, family_scope_q, fetch, scope_params
 from reporting.figures.tables import (
     Cell,
@@ -24,7 +25,6 @@ from reporting.figures.tables import (
     measure,
     to_hours,
 )
-from reporting.models import CostSettings, FunderShare
 
 T_JOURNAL = cm.JournalEntry._meta.db_table
 T_TIME = cm.TimeEntry._meta.db_table
@@ -207,13 +207,8 @@ def hours_by_activity(p: Period, fig: Figures) -> None:
 
 
 def cost(p: Period, fig: Figures) -> None:
-    settings_row = CostSettings.objects.filter(pk=1).first()
-    hourly = (
-        settings_row.hourly_cost
-        if settings_row
-        else CostSettings._meta.get_field("hourly_cost").default
-    )
-    shares = list(FunderShare.objects.select_related("administration"))
+    a = agreements(p, fig)
+    key = shares(a)
     # Network work is the team's work too (issue 19): its hours are priced with the rest.
     # The base: the distinct families behind any of the hours (a family in both kinds of
     # work counts once, so two families never pass for five).
@@ -235,27 +230,47 @@ def cost(p: Period, fig: Figures) -> None:
     network_hours = Decimal(str(to_hours(network_time["minutes"]) or 0))
     hours = Decimal(str(fig.facts.get("hours_total") or 0)) + network_hours
     base = network_time["families"] or 0
-    total_cost = (hours * hourly).quantize(Decimal("1"))
+    # Each organisation's hours, priced at its own hourly cost and divided by its own key.
+    if a.several:
+        per_org = {
+            org: Decimal(str(to_hours(minutes) or 0))
+            for org, minutes in minutes_by_organisation(p).items()
+            if org in a.settings
+        }
+    else:
+        per_org = dict.fromkeys(a.settings, hours)
+    org_cost = {
+        org: (org_hours * a.settings[org].hourly_cost).quantize(Decimal("1"))
+        for org, org_hours in per_org.items()
+    }
+    total_cost = sum(org_cost.values(), Decimal(0))
+    hourly = a.uniform("hourly_cost")
     columns = [
         Column("share", _("Share (%)"), count=False, decimals=2),
         Column("hours", _("Hours"), count=False, decimals=1),
         Column("cost", _("Cost (SEK)"), count=False),
     ]
     rows = []
-    for s in shares:
+    for s in key:
         fraction = s.share_percent / 100
+        org_hours = per_org.get(s.organisation_id, Decimal(0))
         rows.append(
             Row(
                 str(s.pk),
-                s.name,
+                a.label(s.organisation_id, s.name),
                 {
                     "share": Cell(s.share_percent),
-                    "hours": Cell((hours * fraction).quantize(Decimal("0.1")), base),
-                    "cost": Cell((total_cost * fraction).quantize(Decimal("1")), base),
+                    "hours": Cell((org_hours * fraction).quantize(Decimal("0.1")), base),
+                    "cost": Cell(
+                        (org_cost.get(s.organisation_id, Decimal(0)) * fraction).quantize(
+                            Decimal("1")
+                        ),
+                        base,
+                    ),
                 },
             )
         )
-    share_sum = sum((s.share_percent for s in shares), Decimal(0))
+    share_sum = sum((s.share_percent for s in key), Decimal(0))
     fig.tables["cost"] = Table(
         "cost",
         _("Hours and cost per funder by the distribution key"),
@@ -265,7 +280,8 @@ def cost(p: Period, fig: Figures) -> None:
             "total",
             _("All funders"),
             {
-                "share": Cell(share_sum),
+                # Each organisation's key adds up to 100 %, not several keys together.
+                "share": Cell(None if a.several else share_sum),
                 "hours": Cell(hours, base),
                 "cost": Cell(total_cost, base),
             },
@@ -274,7 +290,13 @@ def cost(p: Period, fig: Figures) -> None:
             "Hours from the time entries of the period, network work included, priced at "
             "%(cost)s SEK per hour and divided by each funder's share."
         )
-        % {"cost": _amount(hourly)},
+        % {"cost": _amount(hourly)}
+        if hourly is not None
+        else _(
+            "Hours from the time entries of the period, network work included: each "
+            "organisation's hours priced at its own hourly cost and divided by its own "
+            "funders' shares."
+        ),
     )
     fig.facts["hourly_cost"] = hourly
     fig.facts["shares_sum"] = share_sum

@@ -26,6 +26,7 @@ from tests.factories import (
     JournalEntryFactory,
     MemberFactory,
     NetworkProcessFactory,
+    OrganisationFactory,
     today,
 )
 
@@ -266,8 +267,12 @@ def test_the_new_family_form_asks_how_network_work_is_given_and_keeps_the_input(
 
 def test_figures_and_volume_count_each_kind_of_work_apart(ombud):
     start, end = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
-    VolumeTarget.objects.create(work=VolumeWork.COORDINATED_SUPPORT, target=30)
-    VolumeTarget.objects.create(work=VolumeWork.NETWORK_FAMILIES, target=150)
+    VolumeTarget.objects.create(
+        organisation=OrganisationFactory(), work=VolumeWork.COORDINATED_SUPPORT, target=30
+    )
+    VolumeTarget.objects.create(
+        organisation=OrganisationFactory(), work=VolumeWork.NETWORK_FAMILIES, target=150
+    )
     request, started = dt.date(2025, 2, 1), dt.date(2025, 3, 1)
     for _ in range(5):
         FamilyFactory(responsible_ombud=ombud, request_date=request, start_date=started)

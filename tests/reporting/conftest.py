@@ -31,6 +31,7 @@ from tests.factories import (
     NetworkProcessFactory,
     NetworkTimeEntryFactory,
     ObstacleFactory,
+    OrganisationFactory,
     PlanFactory,
     SipFollowUpFactory,
     SipInterventionFactory,
@@ -210,7 +211,9 @@ def world(adm_rs, adm_soc, adm_school, adm_region, ombud, colleague_on_team):
     # Cost key: 800 SEK an hour, 60/40.
     from reporting.models import CostSettings
 
-    CostSettings.objects.update_or_create(pk=1, defaults={"hourly_cost": 800})
+    CostSettings.objects.update_or_create(
+        organisation=OrganisationFactory(), defaults={"hourly_cost": 800}
+    )
     FunderShareFactory(name="Kommunen", share_percent=60, position=1)
     FunderShareFactory(name="Region Exempel", share_percent=40, position=2)
 

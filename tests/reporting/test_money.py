@@ -27,6 +27,7 @@ from tests.factories import (
     MemberFactory,
     NetworkProcessFactory,
     NetworkTimeEntryFactory,
+    OrganisationFactory,
     TimeEntryFactory,
 )
 
@@ -60,7 +61,7 @@ def money_world(ombud):
     processes of 6 h each (30 h), closed in the period; five families with two placements at
     risk, one of which happened (9 avoided)."""
     CostSettings.objects.update_or_create(
-        pk=1,
+        organisation=OrganisationFactory(),
         defaults={
             "base_price": Decimal("1200000"),
             "price_level_year": 2024,
@@ -71,11 +72,21 @@ def money_world(ombud):
         },
     )
     PriceIndexYear.objects.create(year=2025, change_percent=Decimal("5.00"))
-    FunderContribution.objects.create(year=2025, funder="Socialtjänsten", amount=900000)
-    FunderContribution.objects.create(year=2025, funder="Regionen", amount=300000)
-    VolumeTarget.objects.create(work=VolumeWork.COORDINATED_SUPPORT, target=30)
-    VolumeTarget.objects.create(work=VolumeWork.NETWORK_HOURS, target=13)
-    VolumeTarget.objects.create(work=VolumeWork.PROJECT_FAMILIES, target=30, low=15)
+    FunderContribution.objects.create(
+        organisation=OrganisationFactory(), year=2025, funder="Socialtjänsten", amount=900000
+    )
+    FunderContribution.objects.create(
+        organisation=OrganisationFactory(), year=2025, funder="Regionen", amount=300000
+    )
+    VolumeTarget.objects.create(
+        organisation=OrganisationFactory(), work=VolumeWork.COORDINATED_SUPPORT, target=30
+    )
+    VolumeTarget.objects.create(
+        organisation=OrganisationFactory(), work=VolumeWork.NETWORK_HOURS, target=13
+    )
+    VolumeTarget.objects.create(
+        organisation=OrganisationFactory(), work=VolumeWork.PROJECT_FAMILIES, target=30, low=15
+    )
     families = []
     for i in range(6):
         family = FamilyFactory(
@@ -177,8 +188,10 @@ def admin_client(client, sysadmin):
 def test_the_administrator_keeps_price_opi_contributions_and_targets_with_history(
     admin_client,
 ):
+    org = OrganisationFactory()
+    of = f"?organisation={org.pk}"  # whose agreement (issue 21)
     response = admin_client.post(
-        reverse("sysadmin:price_settings"),
+        reverse("sysadmin:price_settings") + of,
         {
             "base_price": "2800000",
             "price_level_year": "2018",
@@ -189,21 +202,23 @@ def test_the_administrator_keeps_price_opi_contributions_and_targets_with_histor
         },
     )
     assert response.status_code == 302
-    assert CostSettings.objects.get(pk=1).base_price == 2800000
+    assert CostSettings.objects.get(organisation=org).base_price == 2800000
     admin_client.post(
         reverse("sysadmin:price_index_create"), {"year": "2019", "change_percent": "2.9"}
     )
     assert PriceIndexYear.objects.get(year=2019).change_percent == Decimal("2.90")
     admin_client.post(
-        reverse("sysadmin:contribution_create"),
+        reverse("sysadmin:contribution_create") + of,
         {"year": "2025", "funder": "Regionen", "amount": "300000"},
     )
-    assert FunderContribution.objects.get(year=2025).amount == 300000
+    assert FunderContribution.objects.get(organisation=org, year=2025).amount == 300000
     admin_client.post(
-        reverse("sysadmin:volume_target_create"),
+        reverse("sysadmin:volume_target_create") + of,
         {"work": VolumeWork.NETWORK_FAMILIES, "target_value": "150"},
     )
-    assert VolumeTarget.objects.get(work=VolumeWork.NETWORK_FAMILIES).target == 150
+    assert (
+        VolumeTarget.objects.get(organisation=org, work=VolumeWork.NETWORK_FAMILIES).target == 150
+    )
     page = admin_client.get(reverse("sysadmin:reference")).content.decode()
     assert "Regionen" in page and "2019" in page
     history = admin_client.get(reverse("sysadmin:history")).content.decode()
@@ -213,6 +228,7 @@ def test_the_administrator_keeps_price_opi_contributions_and_targets_with_histor
 
 @pytest.mark.swedish
 def test_bad_reference_data_gets_a_swedish_message_not_a_500(admin_client):
+    OrganisationFactory()  # the one organisation, whose targets are changed
     if True:
         admin_client.post(
             reverse("sysadmin:price_index_create"), {"year": "2019", "change_percent": "2"}

@@ -16,7 +16,7 @@ from reporting import figures as fig
 from reporting import suppression
 from reporting.figures.outreach import CONSULTATIONS_DEFINITION
 from reporting.models import VolumeTarget, VolumeWork
-from tests.factories import CustodianFactory, FamilyFactory
+from tests.factories import CustodianFactory, FamilyFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -94,9 +94,15 @@ def test_consultations_and_courses_are_counted_against_their_yearly_targets(
     """The project leader sees the work outside the cases against the targets set for it
     (issue 20 part 5): yearly targets scaled to the half year, small counts withheld."""
     time_machine.move_to(dt.datetime(2026, 6, 1, 12), tick=False)
-    VolumeTarget.objects.create(work=VolumeWork.CONSULTATIONS, target=40)
-    VolumeTarget.objects.create(work=VolumeWork.COURSES, target=4)
-    VolumeTarget.objects.create(work=VolumeWork.COURSE_PARTICIPANTS, target=40)
+    VolumeTarget.objects.create(
+        organisation=OrganisationFactory(), work=VolumeWork.CONSULTATIONS, target=40
+    )
+    VolumeTarget.objects.create(
+        organisation=OrganisationFactory(), work=VolumeWork.COURSES, target=4
+    )
+    VolumeTarget.objects.create(
+        organisation=OrganisationFactory(), work=VolumeWork.COURSE_PARTICIPANTS, target=40
+    )
     _consult(ombud, adm_soc, 10)
     # Outside the period: not counted.
     consultation_services.consultation_create(
@@ -134,7 +140,9 @@ def test_consultations_and_courses_are_counted_against_their_yearly_targets(
 
 def test_a_handful_of_consultations_is_withheld_against_the_target(ombud, adm_soc, time_machine):
     time_machine.move_to(dt.datetime(2026, 6, 1, 12), tick=False)
-    VolumeTarget.objects.create(work=VolumeWork.CONSULTATIONS, target=40)
+    VolumeTarget.objects.create(
+        organisation=OrganisationFactory(), work=VolumeWork.CONSULTATIONS, target=40
+    )
     _consult(ombud, adm_soc, 3)
     shown = suppression.suppress(fig.compute(PERIOD))["volume_targets"]
     # Withheld like a measure (as the families against their target), and the share with it.

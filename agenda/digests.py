@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from agenda import sms
 from agenda.reminders import ReminderError
 from agenda.selectors import with_family_basis
 from cases import models as cm
+from cases.notices import site_url
 from cases.selectors import caseloads
 from consent.selectors import expiring_soon
 from familjelotsen import access
@@ -356,10 +356,6 @@ def digest_email(digest: Digest, *, site_url: str) -> tuple[str, str]:
             lines.append(line)
         lines += ["", _("Open the list: %(url)s") % {"url": site_url + reverse("agenda:digest")}]
     return str(subject), "\n".join(str(x) for x in lines) + "\n"
-
-
-def site_url() -> str:
-    return sms.config("FL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 
 def digest_recipients() -> QuerySet:

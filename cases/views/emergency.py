@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import models as cm
-from cases import services
+from cases import services, tasks
 from cases.emergency_forms import EmergencyAccessForm, EmergencyReviewForm
 from familjelotsen import access
 from familjelotsen.audit import log_list
@@ -34,7 +34,8 @@ def emergency_access(request):
     done = submit(
         request,
         form,
-        lambda data: services.emergency_access_request(user=request.user, request=request, **data),
+        # Opened, and the case team told by e-mail once it is committed (agenda.tasks).
+        lambda data: tasks.emergency_access_request(user=request.user, request=request, **data),
     )
     already_seen = []
     if done.saved:

@@ -44,6 +44,7 @@ from familjelotsen.access.emergency import (
     requests_emergency_access,
     require_emergency_requester,
     reviews_emergency_accesses,
+    told_of_emergency,
     unreviewed_emergency_accesses,
 )
 from familjelotsen.access.evaluation import (

@@ -11,8 +11,10 @@ them, what it opens, who is told and who reviews it.
   documenting, signing, changing, sharing or running the case. Protected identity (skyddad
   identitet) stays masked, as it is for everyone outside the case team. Every read is logged
   with the basis EMERGENCY.
-- Who is told: the case team and the team leads of the owning administration see a notice on
-  the family page (who, when, until when) while the access runs and until it is reviewed.
+- Who is told: the case team and the team leads of the owning administration get an e-mail at
+  once (`told_of_emergency`: the reference code, who and until when; never the reason), and
+  see a notice on the family page (who, when, until when) and in their daily digest while
+  the access runs and until it is reviewed.
 - Who reviews: a team lead of the administration that owns the family, never the one who
   opened it: accepted, or reported as unjustified.
 """
@@ -30,6 +32,7 @@ from cases import models as cm
 from familjelotsen.access.policy import (
     Basis,
     NotForRole,
+    Role,
     family_permissions,
     is_team_lead,
     receives_shares,
@@ -39,6 +42,7 @@ from familjelotsen.access.policy import (
     with_basis,
 )
 from familjelotsen.audit import log_read
+from familjelotsen.models import User
 
 EmergencyAccess = cm.EmergencyAccess
 
@@ -175,6 +179,25 @@ def family_page_emergency(user, family) -> dict:
         row.reviewable = reviews and row.user_id != user.pk
     own = [r for r in rows if r.user_id == user.pk and r.starts_at <= now < r.ends_at]
     return {"notices": notices, "own": max(own, key=lambda r: r.ends_at) if own else None}
+
+
+def told_of_emergency(emergency) -> QuerySet:
+    """Who is told at once that an emergency access was opened: those its notice reaches
+    (`emergency_notices_for`), that is the family's case team and the team leads of the
+    administration that owns the family, active staff of an administration; never the one
+    who opened it."""
+    family = emergency.family
+    return (
+        User.objects.filter(is_active=True, administration__isnull=False)
+        .exclude(role=Role.SYSTEM_ADMIN)
+        .filter(
+            Q(case_teams__family_id=family.pk)
+            | Q(role=Role.TEAM_LEAD, administration_id=family.owner_id)
+        )
+        .exclude(pk=emergency.user_id)
+        .distinct()
+        .order_by("pk")
+    )
 
 
 def emergency_notices_for(user) -> QuerySet:

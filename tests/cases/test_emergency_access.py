@@ -427,6 +427,74 @@ def test_the_daily_digest_tells_the_case_team_and_its_e_mail_names_no_one(
     assert "emergency_access" not in others.counts()
 
 
+@pytest.mark.swedish
+def test_the_case_team_and_the_owning_team_lead_get_an_e_mail_at_once_naming_no_one(
+    world,
+    client,
+    requester,
+    ombud,
+    team_lead,
+    colleague_not_on_team,
+    other_team_lead,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    staff = (requester, ombud, team_lead, colleague_not_on_team, other_team_lead)
+    for user in staff:
+        user.email = f"{user.username}@kommun.example"
+        user.save(update_fields=["email"])
+    client.force_login(requester)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _ask(client, world["child"]).status_code == 302
+
+    # The case team (the responsible ombud) and the owning team lead; not the one who opened
+    # it, not a colleague off the team, not another administration's team lead.
+    assert sorted(address for m in mailoutbox for address in m.to) == sorted(
+        [ombud.email, team_lead.email]
+    )
+    family = world["family"]
+    for message in mailoutbox:
+        assert family.reference in message.subject and family.reference in message.body
+        assert "nödåtkomst" in message.subject  # Swedish, the staff's language
+        assert reverse("cases:family_detail", args=[family.pk]) in message.body
+        for secret in (REASON, requester.get_full_name(), "Maja", "Berg"):
+            assert secret not in message.subject + message.body
+    # Each e-mail is a disclosure of the family to its reader, logged as such.
+    exported = AccessLogEntry.objects.filter(
+        action=AccessLogEntry.Action.EXPORT, object_id=family.pk, object_type="cases.family"
+    )
+    assert sorted(exported.values_list("user_id", flat=True)) == sorted([ombud.pk, team_lead.pk])
+
+
+def test_an_emergency_e_mail_that_cannot_be_sent_leaves_the_access_and_the_notice(
+    world, requester, ombud, settings, django_capture_on_commit_callbacks
+):
+    from cases import tasks
+
+    ombud.email = "ombud@kommun.example"
+    ombud.save(update_fields=["email"])
+    settings.EMAIL_BACKEND = "tests.cases.test_emergency_access.RefusingBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = tasks.emergency_access_request(
+            user=requester,
+            personal_number=world["child"].personal_number,
+            reason=REASON,
+            days=1,
+        )
+    assert len(outcome.opened) == 1
+    assert access.emergency_notices(ombud, world["family"])  # the page still tells
+
+
+class RefusingBackend:
+    """An SMTP server that refuses every message."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("refused")
+
+
 def test_the_team_lead_sees_a_fruitless_attempt_in_the_access_log(
     world, client, requester, team_lead
 ):

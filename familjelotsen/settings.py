@@ -258,8 +258,12 @@ SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 SOCIALACCOUNT_PROVIDERS = {
-    "openid_connect": {"OAUTH_PKCE_ENABLED": True},
-    # allauth's SAML provider, keeping the assertion's authentication context (sso.py).
+    # allauth's providers, keeping only the claims Familjelotsen reads, and for SAML the
+    # assertion's authentication context (sso.py).
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "provider_class": "familjelotsen.sso.OpenIDConnectProvider",
+    },
     "saml": {"provider_class": "familjelotsen.sso.SAMLProvider"},
 }
 

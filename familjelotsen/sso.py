@@ -34,6 +34,9 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.stages import AuthenticateStage as AllauthAuthenticateStage
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
+from allauth.socialaccount.providers.openid_connect.provider import (
+    OpenIDConnectProvider as AllauthOpenIDConnectProvider,
+)
 from allauth.socialaccount.providers.saml.provider import SAMLProvider as AllauthSAMLProvider
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -328,6 +331,48 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         logger.info("a staff account's role or administration followed its provider's claims")
 
 
+#: The OpenID Connect claims kept with a staff member's account, besides the provider's role
+#: and administration claims: who they are, and how strongly the provider authenticated them.
+OIDC_CLAIMS = {
+    "sub",
+    "iss",
+    "aud",
+    "preferred_username",
+    "given_name",
+    "family_name",
+    "name",
+    "email",
+    "email_verified",
+    "acr",
+    "amr",
+    "auth_time",
+}
+
+
+def _kept(claims, wanted: set[str]) -> dict:
+    return {k: v for k, v in claims.items() if k in wanted} if isinstance(claims, dict) else {}
+
+
+def _wanted(provider_id: str, standard: set[str]) -> set[str]:
+    idp = provider_for(provider_id)
+    if idp is None:
+        return set(standard)
+    return standard | ({idp.role_claim, idp.administration_claim} - {""})
+
+
+class OpenIDConnectProvider(AllauthOpenIDConnectProvider):
+    """allauth's OpenID Connect provider, keeping with the account only the claims
+    Familjelotsen reads: a provider may send more about the staff member (a personnummer,
+    say). Put in allauth's place by SOCIALACCOUNT_PROVIDERS["openid_connect"]."""
+
+    # allauth's own OpenID Connect addresses (login, callback) serve this provider.
+    package = "allauth.socialaccount.providers.openid_connect"
+
+    def extract_extra_data(self, data):
+        wanted = _wanted(self.app.provider_id, OIDC_CLAIMS)
+        return {key: _kept(data.get(key), wanted) for key in ("id_token", "userinfo")}
+
+
 class SAMLProvider(AllauthSAMLProvider):
     """allauth's SAML provider, keeping what the assertion says of the login itself: its
     authentication context classes (how strongly the provider authenticated the staff member)
@@ -337,9 +382,12 @@ class SAMLProvider(AllauthSAMLProvider):
     package = "allauth.socialaccount.providers.saml"
 
     def extract_extra_data(self, data):
+        # Only the attributes Familjelotsen reads are kept with the account: a federation's
+        # assertion may carry more about the staff member (a personnummer, say).
+        standard = {name for names in SAML_ATTRIBUTES.values() for name in names}
         return {
             "protocol": IdentityProvider.Protocol.SAML.value,
-            "attributes": data.get_attributes(),
+            "attributes": _kept(data.get_attributes(), _wanted(self.app.provider_id, standard)),
             "authn_contexts": data.get_last_authn_contexts(),
         }
 

@@ -199,6 +199,20 @@ def test_an_amr_value_the_provider_calls_strong_replaces_the_local_factor(
     assert client.get(reverse("cases:my_families")).status_code == 200
 
 
+def test_only_the_claims_familjelotsen_reads_are_kept_with_the_account(
+    client, idp, provider_url, social_services
+):
+    """A provider may send more than is needed (the staff member's personnummer): it is not
+    stored with the account, in the ID token's claims or the userinfo's."""
+    _anna(provider_url, personal_identity_number="197001011234")
+    _sso_login(client, idp, "anna-sub")
+    kept = SocialAccount.objects.get(uid="anna-sub").extra_data
+    assert "197001011234" not in str(kept)
+    assert kept["userinfo"]["roles"] == ["fl-ombud", "everyone"]
+    assert kept["userinfo"]["department"] == "IFO"
+    assert kept["id_token"]["sub"] == "anna-sub"
+
+
 # --- Without mapped claims the administrator decides -------------------------------------------
 
 

@@ -26,6 +26,7 @@ ROLE = "urn:x-region:fl-role"  # the region's own attribute names
 UNIT = "urn:x-region:fl-unit"
 GIVEN_NAME, SURNAME = "urn:oid:2.5.4.42", "urn:oid:2.5.4.4"
 USERNAME = "urn:oid:0.9.2342.19200300.100.1.1"
+PERSONNUMMER = "urn:oid:1.2.752.29.4.13"  # the Swedish eID framework's personalIdentityNumber
 
 
 @pytest.fixture(scope="session")
@@ -141,6 +142,20 @@ def test_first_login_creates_the_regions_staff_member_in_their_administration(
     assert home.status_code == 200
     assert home.wsgi_request.user == eva
     assert reverse("mfa_activate_totp") not in [url for url, _ in home.redirect_chain]
+
+
+def test_only_the_attributes_familjelotsen_reads_are_kept_with_the_account(
+    client, idp, saml_url, child_psychiatry
+):
+    """A federation may send more than is needed (the staff member's personnummer): it is
+    not stored."""
+    _eva(saml_url, **{PERSONNUMMER: "197001011234"})
+    _saml_login(client, idp, "eva-persistent-id")
+    kept = SocialAccount.objects.get(uid="eva-persistent-id").extra_data
+    assert PERSONNUMMER not in kept["attributes"]
+    assert "197001011234" not in str(kept)
+    assert kept["attributes"][ROLE] == ["koordinator", "personal"]
+    assert kept["authn_contexts"] == [LOA3]
 
 
 def test_a_password_login_at_the_provider_asks_for_the_local_second_factor(

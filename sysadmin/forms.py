@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases import models as cm
-from familjelotsen.forms import DateInput
+from familjelotsen.forms import ConditionalFieldsMixin, DateInput, ShowWhen
 from familjelotsen.models import Administration, IdentityProvider, Organisation, User
 from reporting.models import VolumeWork
 
@@ -296,11 +296,18 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class IdentityProviderForm(forms.Form):
+class IdentityProviderForm(ConditionalFieldsMixin, forms.Form):
     """An organisation's login service (OpenID Connect or SAML 2.0). The mappings are written
     one per line, "claim value = role" and "claim value = administration", so the
     administrator never edits JSON; the services check the roles and administrations and what
     each protocol needs."""
+
+    # Each protocol's own fields (the services check what each needs).
+    show_when = {
+        "entity_id": ShowWhen({"protocol": (IdentityProvider.Protocol.SAML.value,)}),
+        "client_id": ShowWhen({"protocol": (IdentityProvider.Protocol.OIDC.value,)}),
+        "client_secret": ShowWhen({"protocol": (IdentityProvider.Protocol.OIDC.value,)}),
+    }
 
     enabled = forms.BooleanField(label=_("In use"), required=False, initial=True)
     protocol = forms.ChoiceField(

@@ -13,16 +13,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import models as cm
 from cases.personnummer import format_full
 from consent.models import Consent
+from courses.models import Participant
 from evaluation.models import EvaluationAgreement, Questionnaire
 from familjelotsen.models import AccessLogEntry
 from network.models import NetworkProcess
+from referrals.models import ReferralPerson
 from sip.models import Plan
 
 
@@ -158,6 +160,8 @@ def build(member: cm.Member, *, identity: bool = False) -> dict[str, Any]:
     data["sip_plans"] = _sip_plans(member)
     data["network_processes"] = _network_processes(member)
     data["follow_up"] = _follow_up(family)
+    data["courses"] = _courses(member)
+    data["requests"] = _requests(member)
     log = (
         AccessLogEntry.objects.filter(
             Q(member_id=member.pk) | Q(family_id=family.pk, object_type="cases.family")
@@ -228,6 +232,54 @@ def _follow_up(family) -> dict:
             for q in Questionnaire.objects.filter(family=family).order_by("answered_on", "id")
         ],
     }
+
+
+def _courses(member) -> list[dict]:
+    """The parenting-support courses the person took part in, with the sessions attended."""
+    return [
+        {
+            "course": " ".join(
+                part for part in (str(p.course.get_kind_display()), p.course.name) if part
+            ),
+            "started": _date(p.course.start_date),
+            "place": p.course.place,
+            "sessions_attended": p.attended,
+        }
+        for p in Participant.objects.filter(member=member)
+        .select_related("course")
+        .annotate(attended=Count("attendances"))
+        .order_by("course__start_date", "id")
+    ]
+
+
+def _requests(member) -> list[dict]:
+    """The requests to the team that named the person and became their family's case (the
+    referrer's form): when, from where, what about, what became of it. A request elsewhere
+    about the same personnummer is another administration's, not part of this case. The
+    child's own view only in the child's extract (secrecy towards the custodians may apply to
+    it, OSL 12 kap. 3 §)."""
+    if not member.personal_number:
+        return []
+    named = ReferralPerson.objects.filter(
+        personal_number=member.personal_number, referral__family_id=member.family_id
+    )
+    rows = []
+    for person in named.select_related("referral__administration").order_by("referral__sent_at"):
+        referral = person.referral
+        rows.append(
+            {
+                "sent": _date(referral.sent_at),
+                "from": referral.administration.name if referral.administration_id else None,
+                "kind": str(referral.get_kind_display()),
+                "about": referral.about,
+                "child_view": referral.child_view
+                if person.kind == ReferralPerson.Kind.CHILD
+                else None,
+                "status": str(referral.get_status_display()),
+                "decided": _date(referral.decided_at),
+            }
+        )
+    return rows
 
 
 def _network_processes(member) -> list[dict]:

@@ -49,6 +49,12 @@ UPWARD_ALLOWED = {
     ("privacy.register_extract", "evaluation"): (
         "a person's register extract holds the family's follow-up answers too (GDPR art. 15)"
     ),
+    ("privacy.register_extract", "courses"): (
+        "a person's register extract holds the courses they took part in (GDPR art. 15)"
+    ),
+    ("privacy.register_extract", "referrals"): (
+        "a person's register extract holds the request that became their case (GDPR art. 15)"
+    ),
     ("familjelotsen.access", "consultations"): "who reads the team's consultations",
     ("familjelotsen.access", "courses"): "who runs courses and names their participants",
     ("familjelotsen.access", "referrals"): "who reads and decides a request to the team",

@@ -7,7 +7,8 @@ flagged instead: families under a legal hold, and families with a person born on
 rule's research birth days (5, 15, 25: the research exception).
 
 "Deleting" removes every piece of personal data — names, identity numbers, addresses, free
-text, signed scans, consents, change history — but keeps the structure that reports count
+text, signed scans, consents, the request to the team that became the case, change history —
+but keeps the structure that reports count
 (statuses, dates, kinds, scores, minutes, choices), so figures of past periods stay the same.
 The access log keeps its rows (ids only; at least five years). A deletion log records what
 was done, without personal content.
@@ -30,8 +31,9 @@ from pghistory.models import Event
 
 from cases import models as cm
 
-# Apps whose records hang off a family.
-CASE_APPS = ("cases", "consent", "sip", "network", "evaluation")
+# Apps whose records hang off a family (a request to the team, once it became the family's
+# case, with its people's identity numbers and its signed consent form, is one of them).
+CASE_APPS = ("cases", "consent", "sip", "network", "evaluation", "referrals")
 REDACTED = "[gallrad]"
 # Records with no statistical value: removed outright rather than emptied.
 DELETE_MODELS = {
@@ -203,6 +205,15 @@ def anonymise_family(family: cm.Family) -> Counter:
                 )
                 for f in _redact_fields(model)
             }
+            # Uploaded files (a signed consent form's scan): the files go, the field empties.
+            for field in model._meta.concrete_fields:
+                if isinstance(field, models.FileField):
+                    for name in qs.exclude(**{field.name: ""}).values_list(field.name, flat=True):
+                        default_storage.delete(name)
+                    updates[field.name] = Value("")
+            # An identity number is emptied, never overwritten (it must stay 12 digits or none).
+            if any(f.name == "personal_number" for f in model._meta.concrete_fields):
+                updates["personal_number"] = Value("")
             if model is cm.Member:
                 updates.update(
                     personal_number=Value(""),

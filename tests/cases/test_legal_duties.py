@@ -324,6 +324,36 @@ def test_the_real_run_removes_personal_data_everywhere_and_keeps_report_figures(
         "Raderasson skäl",
     )
     consent.save()
+    # The request to the team that became this family's case: its people's identity numbers,
+    # its free text and its signed consent form's scan go too (issue 20's requests).
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from referrals.models import Referral, ReferralPerson
+
+    referral = Referral(
+        status=Referral.Status.ACCEPTED,
+        referrer=ombud,
+        administration=ombud.administration,
+        team=w["due"].owner,
+        about="Raderasson-text i förfrågan",
+        child_view="Raderasson vill ha hjälp",
+        referrer_phone="070-1234567",
+        family=w["due"],
+        sent_at=timezone.make_aware(dt.datetime(2025, 1, 10, 10)),
+        decided_at=timezone.make_aware(dt.datetime(2025, 1, 20, 10)),
+        decided_by=ombud,
+    )
+    referral.scan.save("blankett.pdf", ContentFile(b"%PDF-1.4 Raderasson"), save=False)
+    referral.save()
+    scan_name = referral.scan.name
+    ReferralPerson.objects.create(
+        referral=referral,
+        kind="child",
+        first_name="Raderas",
+        last_name="Raderasson",
+        personal_number=pnr,
+    )
     time_machine.move_to(dt.datetime(2032, 6, 1, 12, tzinfo=dt.UTC))
     from reporting.figures import Period, compute
 
@@ -353,6 +383,9 @@ def test_the_real_run_removes_personal_data_everywhere_and_keeps_report_figures(
     }
     assert after == before
     assert compute(past).tables == figures_before  # report figures of past periods unchanged
+    assert not default_storage.exists(scan_name)
+    referral.refresh_from_db()
+    assert referral.status == "accepted" and referral.scan.name == ""  # the structure stays
     w["due"].refresh_from_db()
     assert w["due"].anonymised_at is not None and w["due"].status == "closed"
     w["research"].refresh_from_db()

@@ -299,7 +299,35 @@ def accept_refusal(referral: Referral, today: dt.date | None = None) -> str | No
         )
     if referral.consent_valid_until is None or referral.consent_valid_until < today:
         return _("The consent form has run out: ask the referrer for a new one.")
+    if _child_already_in_team(referral):
+        return _(
+            "The child already has an open family in the team: a second one would split the "
+            "records. Decline this request (saying so to the referrer) and add what it brings "
+            "to the family the team already has."
+        )
     return None
+
+
+def _child_already_in_team(referral: Referral) -> bool:
+    """The request's child is a member of an open family the receiving team already holds
+    (its own administration's families only: another administration's are not the team's to
+    know of)."""
+    numbers = [
+        p.personal_number
+        for p in referral.people.all()
+        if p.kind == PersonKind.CHILD and p.personal_number
+    ]
+    if not numbers:
+        return False
+    return (
+        cm.Member.objects.filter(
+            personal_number__in=numbers,
+            family__owner_id=referral.team_id,
+            family__anonymised_at__isnull=True,
+        )
+        .exclude(family__status__in=cm.CLOSED_STATUSES)
+        .exists()
+    )
 
 
 def _person_fields(person: ReferralPerson, kind: str) -> dict:

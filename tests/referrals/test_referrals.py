@@ -306,3 +306,62 @@ def test_the_demo_has_a_request_from_school_with_a_readable_consent_form_waiting
     assert [r.pk for r in selectors.waiting(lead)] == [referral.pk]
     # From a school: the team's school-responsible member (the demo ombud) has it too.
     assert [r.pk for r in selectors.waiting(base["users"]["ombud"])] == [referral.pk]
+
+
+def test_a_second_request_for_a_child_the_team_already_has_is_not_made_a_second_family(
+    rektor, team_lead, adm_rs, adm_school, adm_soc
+):
+    """Accepting would split the child's records over two families: refused, with the way
+    on; a family of another administration is not the team's to know of, so it does not
+    stop the team (nor is it named)."""
+    referrer = _client(rektor)
+    referrer.post(
+        reverse("referrals:create"), _form(team=adm_rs.pk, consent_receiving=[adm_school.pk])
+    )
+    first = Referral.objects.get(referrer=rektor)
+    lead = _client(team_lead)
+    lead.post(reverse("referrals:accept", args=[first.pk]), {"version": first.version})
+    first.refresh_from_db()
+    assert first.status == Referral.Status.ACCEPTED
+
+    referrer.post(
+        reverse("referrals:create"), _form(team=adm_rs.pk, consent_receiving=[adm_school.pk])
+    )
+    second = Referral.objects.filter(referrer=rektor).exclude(pk=first.pk).get()
+    lead.get(reverse("cases:waiting_list"))  # the first acceptance's message is read
+    page = lead.get(reverse("referrals:detail", args=[second.pk])).content.decode()
+    assert "already has an open family in the team" in page
+    assert first.family.reference not in page
+    refused = lead.post(reverse("referrals:accept", args=[second.pk]), {"version": second.version})
+    second.refresh_from_db()
+    assert second.status == Referral.Status.SENT and second.family_id is None
+    assert refused.status_code == 422
+    assert b"already has an open family in the team" in refused.content
+    assert cm.Family.objects.filter(owner=adm_rs).count() == 1
+
+    # Once that family is closed, a new request may open a new one.
+    cm.Family.objects.filter(pk=first.family_id).update(status=cm.Family.Status.CLOSED)
+    lead.post(reverse("referrals:accept", args=[second.pk]), {"version": second.version})
+    second.refresh_from_db()
+    assert second.status == Referral.Status.ACCEPTED
+
+
+def test_another_administrations_family_of_the_child_does_not_stop_the_team(
+    rektor, team_lead, adm_rs, adm_soc, adm_school, ombud
+):
+    from tests.factories import FamilyFactory, MemberFactory, UserFactory
+
+    other_ombud = UserFactory(username="p_soc_ombud", role="family_ombud", administration=adm_soc)
+    elsewhere = FamilyFactory(responsible_ombud=other_ombud)
+    assert elsewhere.owner == adm_soc
+    MemberFactory(family=elsewhere, personal_number=_numbers()["child"])
+    referrer = _client(rektor)
+    referrer.post(
+        reverse("referrals:create"), _form(team=adm_rs.pk, consent_receiving=[adm_school.pk])
+    )
+    referral = Referral.objects.get(referrer=rektor)
+    _client(team_lead).post(
+        reverse("referrals:accept", args=[referral.pk]), {"version": referral.version}
+    )
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.ACCEPTED

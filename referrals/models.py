@@ -39,6 +39,8 @@ class Referral(VersionedModel):
         SENT = "sent", pgettext_lazy("a request's status", "Sent")
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", pgettext_lazy("a request's status", "Declined")
+        # The referrer took it back before the team decided (sent by mistake, say).
+        WITHDRAWN = "withdrawn", pgettext_lazy("a request's status", "Withdrawn")
 
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
@@ -145,12 +147,16 @@ class Referral(VersionedModel):
         return self.status in (self.Status.DRAFT, self.Status.SENT)
 
 
-# The referrer's changes: a draft becomes sent; the team's decision: accepted or declined.
+# The referrer's changes: a draft becomes sent, and an open request may be withdrawn; the
+# team's decision: accepted or declined.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    Referral.Status.DRAFT: frozenset({Referral.Status.SENT}),
-    Referral.Status.SENT: frozenset({Referral.Status.ACCEPTED, Referral.Status.DECLINED}),
+    Referral.Status.DRAFT: frozenset({Referral.Status.SENT, Referral.Status.WITHDRAWN}),
+    Referral.Status.SENT: frozenset(
+        {Referral.Status.ACCEPTED, Referral.Status.DECLINED, Referral.Status.WITHDRAWN}
+    ),
     Referral.Status.ACCEPTED: frozenset(),
     Referral.Status.DECLINED: frozenset(),
+    Referral.Status.WITHDRAWN: frozenset(),
 }
 
 

@@ -462,6 +462,30 @@ def referral_decline(
     return locked
 
 
+@transaction.atomic
+def referral_withdraw(
+    *, referral: Referral, by: User, expected_version: int | None = None, request=None
+) -> Referral:
+    """The referrer takes back a draft or a sent request before the team decided (sent by
+    mistake, or the family changed its mind): it leaves the team's waiting list, and stays
+    on the referrer's list as withdrawn."""
+    found = access.visible_referrals(by).filter(pk=referral.pk).first()
+    can = access.referral_permissions(found) if found is not None else None
+    if can is None or not can.withdraw:
+        raise PermissionDenied(_("Only the one who wrote the request takes it back."))
+    locked = Referral.objects.select_for_update().get(pk=referral.pk)
+    if Status.WITHDRAWN not in TRANSITIONS[locked.status] or (
+        expected_version is not None and locked.version != expected_version
+    ):
+        raise ValidationError(
+            _("The team has decided this request already, or it was changed meanwhile.")
+        )
+    save_versioned(locked, expected_version=locked.version, fields={"status": Status.WITHDRAWN})
+    referral.status = locked.status
+    log_access(user=by, action=Action.CHANGE, obj=locked, basis=can.basis, request=request)
+    return locked
+
+
 def _decide(referral: Referral, *, by: User, status: str, family=None, reason: str = "") -> None:
     if status not in TRANSITIONS[referral.status]:
         raise ValidationError(_("This request cannot change that way."))

@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/blankett/", views.download_scan, name="scan"),
     path("<int:pk>/godta/", views.accept, name="accept"),
     path("<int:pk>/avsla/", views.decline, name="decline"),
+    path("<int:pk>/ta-tillbaka/", views.withdraw, name="withdraw"),
 ]

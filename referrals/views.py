@@ -202,6 +202,30 @@ def decline(request, pk):
     return render(request, "referrals/detail.html", context, status=422)
 
 
+@require_POST
+@idempotent_post
+def withdraw(request, pk):
+    """The referrer takes a request back before the team decided."""
+    referral = access.get_referral_for_user(request, pk, need="withdraw")
+    form = forms.DecisionForm(request.POST)
+    done = submit(
+        request,
+        form,
+        lambda data: services.referral_withdraw(
+            referral=referral,
+            by=request.user,
+            expected_version=data.get("version"),
+            request=request,
+        ),
+    )
+    if done.saved:
+        messages.success(request, _("The request was withdrawn: the team no longer has it."))
+        return redirect("referrals:mine")
+    log_read(request, referral)
+    context = _detail_context(request, referral)
+    return render(request, "referrals/detail.html", context, status=422)
+
+
 @require_http_methods(["GET", "POST"])
 @access.require_receiver
 def incoming(request):

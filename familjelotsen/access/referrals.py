@@ -96,6 +96,7 @@ class ReferralPermissions:
     see: bool = False
     edit: bool = False  # the referrer changes (and sends) it until the team decided
     decide: bool = False  # accept or decline a sent request
+    withdraw: bool = False  # the referrer takes it back until the team decided
 
 
 def referral_permissions(referral: Referral) -> ReferralPermissions:
@@ -103,13 +104,14 @@ def referral_permissions(referral: Referral) -> ReferralPermissions:
     if basis is None:
         return ReferralPermissions()
     if basis == Basis.REFERRER:
-        return ReferralPermissions(basis, True, referral.is_open, False)
+        return ReferralPermissions(basis, True, referral.is_open, False, withdraw=referral.is_open)
     return ReferralPermissions(basis, True, False, referral.status == Status.SENT)
 
 
 def get_referral_for_user(request, pk, *, need: str = "see", log: bool = True) -> Referral:
     """The request with `.can` set; 404 when the user may not read it, 403 when they read it
-    but may not `need` ("see", "edit" or "decide"). A GET writes the one access-log row."""
+    but may not `need` ("see", "edit", "decide" or "withdraw"). A GET writes the one
+    access-log row."""
     try:
         referral = (
             visible_referrals(request.user)

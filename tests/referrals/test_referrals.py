@@ -365,3 +365,53 @@ def test_another_administrations_family_of_the_child_does_not_stop_the_team(
     )
     referral.refresh_from_db()
     assert referral.status == Referral.Status.ACCEPTED
+
+
+def test_the_referrer_withdraws_a_request_the_team_has_not_decided(
+    rektor, other_rektor, team_lead, adm_rs, adm_school
+):
+    referrer = _client(rektor)
+    referrer.post(
+        reverse("referrals:create"), _form(team=adm_rs.pk, consent_receiving=[adm_school.pk])
+    )
+    referral = Referral.objects.get(referrer=rektor)
+    lead = _client(team_lead)
+    assert b"Oskar Ek" in lead.get(reverse("cases:waiting_list")).content
+    url = reverse("referrals:withdraw", args=[referral.pk])
+    # Nobody else takes it back: another referrer does not see it, the team lead decides.
+    assert _client(other_rektor).post(url, {"version": referral.version}).status_code == 404
+    assert lead.post(url, {"version": referral.version}).status_code == 403
+
+    response = referrer.post(url, {"version": referral.version})
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.WITHDRAWN and referral.decided_at is None
+    assert b"Oskar Ek" not in lead.get(reverse("cases:waiting_list")).content
+    # Withdrawn, it is neither accepted nor taken back again, and the referrer still sees it.
+    refused = lead.post(reverse("referrals:accept", args=[referral.pk]), {})
+    assert refused.status_code == 403
+    again = referrer.post(url, {"version": referral.version})
+    assert again.status_code == 403
+    page = referrer.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "You withdrew the request" in page and "Withdraw the request" not in page
+    assert AccessLogEntry.objects.filter(
+        user=rektor, action="change", object_type="referrals.referral", object_id=referral.pk
+    ).exists()
+
+
+def test_a_decided_request_cannot_be_withdrawn(rektor, team_lead, adm_rs, adm_school):
+    referrer = _client(rektor)
+    referrer.post(
+        reverse("referrals:create"), _form(team=adm_rs.pk, consent_receiving=[adm_school.pk])
+    )
+    referral = Referral.objects.get(referrer=rektor)
+    _client(team_lead).post(
+        reverse("referrals:accept", args=[referral.pk]), {"version": referral.version}
+    )
+    referral.refresh_from_db()
+    response = referrer.post(
+        reverse("referrals:withdraw", args=[referral.pk]), {"version": referral.version}
+    )
+    assert response.status_code == 403
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.ACCEPTED

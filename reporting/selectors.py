@@ -45,12 +45,21 @@ def report_for(user, pk) -> Report:
 
 
 def report_tables(report: Report) -> dict[str, ShownTable]:
-    """The suppressed figures of a report: the archived ones once it is rendered, else
-    computed now (on the replica). `report` comes from `report_for`: the access decision is
-    the primary's."""
+    """The suppressed figures of a report (`report_figures` without the time)."""
+    return report_figures(report)[0]
+
+
+def report_figures(report: Report) -> tuple[dict[str, ShownTable], dt.datetime | None]:
+    """The suppressed figures of a report and when they were computed: the archived ones once
+    it is rendered (computed as it was rendered), else a draft's from the figure cache, at
+    most a minute behind the data (`figure_cache.recent`, computed on the replica when
+    there is one), as the dashboard's. The rendered PDF always counts every committed write
+    (`services.report_render`). `report` comes from `report_for`: the access decision is the
+    primary's."""
     if report.figures:
-        return suppression.from_json(report.figures)
-    return period_tables(report_period(report))
+        return suppression.from_json(report.figures), report.rendered_at
+    snapshot = figure_cache.recent(report_period(report))
+    return snapshot.tables, snapshot.computed_at
 
 
 def report_period(report: Report) -> fig.Period:

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -178,7 +179,7 @@ def _save_or_export(request, report: Report, form: NarrativeForm) -> bool:
 
 
 def _render_detail(request, report: Report, form: NarrativeForm | None):
-    tables = selectors.report_tables(report)
+    tables, computed_at = selectors.report_figures(report)
     doc = sections.document(
         report.kind,
         tables,
@@ -196,6 +197,7 @@ def _render_detail(request, report: Report, form: NarrativeForm | None):
             "report": report,
             "doc": doc,
             "form": form,
+            "computed_at": computed_at,
             "status_url": reverse("reporting:report_status", args=[report.pk]),
             "can_delete": access.deletes_report(request.user, report),
         },
@@ -282,7 +284,7 @@ def report_pdf(request, pk: int):
 def report_csv(request, pk: int):
     """The same suppressed figures as the preview and the PDF, for the evaluators."""
     report = selectors.report_for(request.user, pk)
-    tables = selectors.report_tables(report)
+    tables, computed_at = selectors.report_figures(report)
     doc = sections.document(report.kind, tables, administration_id=report.administration_id)
     audit.log_access(
         user=request.user,
@@ -291,12 +293,14 @@ def report_csv(request, pk: int):
         basis=report.access_basis,
         request=request,
     )
-    response = HttpResponse(csv_bytes(doc), content_type="text/csv; charset=utf-8")
+    response = HttpResponse(
+        csv_bytes(doc, computed_at=computed_at), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="{selectors.file_name(report, "csv")}"'
     return response
 
 
-def csv_bytes(doc: dict) -> bytes:
+def csv_bytes(doc: dict, *, computed_at=None) -> bytes:
     buffer = io.StringIO()
     # Semicolons and a byte-order mark: what Swedish spreadsheet programs expect.
     writer = csv.writer(buffer, delimiter=";")
@@ -320,6 +324,20 @@ def csv_bytes(doc: dict) -> bytes:
                                 row.definition or table.note,
                             ]
                         )
+    if computed_at is not None:
+        # Last, so the header stays the first line: when the figures were computed.
+        at = formats.date_format(timezone.localtime(computed_at), "SHORT_DATETIME_FORMAT")
+        writer.writerow(
+            [
+                _("About the figures"),
+                "",
+                "",
+                _("Computed"),
+                "",
+                at,
+                _("The figures count every entry saved up to a minute before this time."),
+            ]
+        )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 

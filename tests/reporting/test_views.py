@@ -424,3 +424,18 @@ def test_the_export_request_only_queues_the_render_for_the_worker(
     assert render_report.call(report.pk) == Report.Status.DONE
     report.refresh_from_db()
     assert report.status == Report.Status.DONE and report.summary == "Kö"
+
+
+def test_a_drafts_preview_and_csv_say_when_their_figures_were_computed(
+    client, world, report, project_leader
+):
+    """A draft's figures come from the figure cache, at most a minute behind the data (a
+    steady stream of entries no longer recomputes a year's figures for every export): the
+    page and the file say when they were computed; the PDF counts every entry."""
+    client.force_login(project_leader)
+    page = client.get(reverse("reporting:report", args=[report.pk])).content.decode()
+    assert 'id="figures-computed"' in page and "PDF" in page
+    text = client.get(reverse("reporting:report_csv", args=[report.pk])).content.decode("utf-8-sig")
+    rows = [line.split(";") for line in text.strip().splitlines()]
+    assert len(rows[0]) == 7 and rows[0][0] == "Level"  # the header stays first
+    assert rows[-1][0] == "About the figures" and rows[-1][3] == "Computed" and rows[-1][5]

@@ -263,7 +263,101 @@ def apply(*, dry_run: bool, on: dt.date | None = None) -> list[Candidate]:
     return found
 
 
+# --- Requests that never became a case ------------------------------------------------------
+# A request to the team (referrals) that was declined, withdrawn or never sent holds the
+# child's and custodians' identity numbers, free text and the signed consent form's scan, but
+# no family: the rule's years run from its decision (or last change) and then it is deleted
+# outright with its history (no figure counts requests). One accepted is the family's.
+ENDED_REQUEST_STATUSES = ("declined", "withdrawn", "draft")
+
+
+@dataclass(frozen=True)
+class RequestCandidate:
+    referral: models.Model
+    last_change: dt.date
+    eligible_on: dt.date
+
+    @property
+    def number(self) -> int:
+        """The request's number, kept for the deletion log after the row is gone."""
+        return self._number
+
+    def __post_init__(self):
+        object.__setattr__(self, "_number", self.referral.pk)
+
+
+def request_candidates(
+    *, on: dt.date | None = None, rule: cm.RetentionRule | None = None
+) -> list[RequestCandidate]:
+    """Requests without a family whose retention limit has passed."""
+    on = on or timezone.localdate()
+    rule = rule or active_rule()
+    if rule is None:
+        return []
+    referral_model = apps.get_model("referrals", "Referral")
+    found = []
+    for referral in referral_model.objects.filter(
+        family__isnull=True, status__in=ENDED_REQUEST_STATUSES
+    ).order_by("pk"):
+        last = timezone.localtime(referral.decided_at or referral.updated_at).date()
+        eligible = _add_years(last, rule.years_after_last_entry)
+        if eligible <= on:
+            found.append(RequestCandidate(referral, last, eligible))
+    return found
+
+
+def delete_request(referral) -> Counter:
+    """Delete one request that never became a case: its scan, its people, its history."""
+    counts: Counter = Counter()
+    person_model = apps.get_model("referrals", "ReferralPerson")
+    owned = {
+        apps.get_model("referrals", "Referral"): [referral.pk],
+        person_model: list(
+            person_model.objects.filter(referral_id=referral.pk).values_list("pk", flat=True)
+        ),
+    }
+    history = [
+        m
+        for m in apps.get_models()
+        if _is_history_model(m)
+        and any(f.name == "pgh_obj" and f.related_model in owned for f in m._meta.concrete_fields)
+    ]
+    uris = [f"{m._meta.label}:{t.name}" for m in history for t in getattr(m._meta, "triggers", [])]
+    with transaction.atomic(), pgtrigger.ignore(*uris):
+        if referral.scan:
+            default_storage.delete(referral.scan.name)
+        for model in history:
+            tracked = model._meta.get_field("pgh_obj").related_model
+            deleted, _ = model.objects.filter(pgh_obj_id__in=owned[tracked]).delete()
+            if deleted:
+                counts[model._meta.label_lower] += deleted
+        counts["referrals.referralperson"] += len(owned[person_model])
+        referral.delete()
+        counts["referrals.referral"] += 1
+    return counts
+
+
+def apply_requests(*, dry_run: bool, on: dt.date | None = None) -> list[RequestCandidate]:
+    """List (dry run) or delete the requests past the limit, each in the deletion log."""
+    rule = active_rule()
+    found = request_candidates(on=on, rule=rule)
+    if dry_run:
+        return found
+    for candidate in found:
+        reference = f"request {candidate.number}"
+        counts = delete_request(candidate.referral)
+        cm.RetentionLogEntry.objects.create(
+            family_reference=reference,
+            action=cm.RetentionLogEntry.Action.DELETED,
+            rule=rule.key,
+            due_on=candidate.eligible_on,
+            counts=dict(counts),
+        )
+    return found
+
+
 def apply_scheduled() -> int:
-    """The monthly job (the schedule, registered in privacy.apps): carry out the rule.
-    Returns how many families it handled (their references stay in the change history)."""
-    return len(apply(dry_run=False))
+    """The monthly job (the schedule, registered in privacy.apps): carry out the rule, for
+    families and for requests that never became one. Returns how many it handled (the
+    families' references and the requests' numbers stay in the deletion log)."""
+    return len(apply(dry_run=False)) + len(apply_requests(dry_run=False))

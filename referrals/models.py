@@ -147,10 +147,11 @@ class Referral(VersionedModel):
         return self.status in (self.Status.DRAFT, self.Status.SENT)
 
 
-# The referrer's changes: a draft becomes sent, and an open request may be withdrawn; the
-# team's decision: accepted or declined.
+# The referrer's changes: a draft becomes sent, and a sent request may be withdrawn until the
+# team decides (a draft is the referrer's alone: it is simply not sent); the team's decision:
+# accepted or declined.
 TRANSITIONS: dict[str, frozenset[str]] = {
-    Referral.Status.DRAFT: frozenset({Referral.Status.SENT, Referral.Status.WITHDRAWN}),
+    Referral.Status.DRAFT: frozenset({Referral.Status.SENT}),
     Referral.Status.SENT: frozenset(
         {Referral.Status.ACCEPTED, Referral.Status.DECLINED, Referral.Status.WITHDRAWN}
     ),

@@ -466,9 +466,9 @@ def referral_decline(
 def referral_withdraw(
     *, referral: Referral, by: User, expected_version: int | None = None, request=None
 ) -> Referral:
-    """The referrer takes back a draft or a sent request before the team decided (sent by
-    mistake, or the family changed its mind): it leaves the team's waiting list, and stays
-    on the referrer's list as withdrawn."""
+    """The referrer takes back a sent request before the team decided (sent by mistake, or
+    the family changed its mind): it leaves the team's waiting list, and stays on the
+    referrer's list as withdrawn."""
     found = access.visible_referrals(by).filter(pk=referral.pk).first()
     can = access.referral_permissions(found) if found is not None else None
     if can is None or not can.withdraw:

@@ -96,7 +96,7 @@ class ReferralPermissions:
     see: bool = False
     edit: bool = False  # the referrer changes (and sends) it until the team decided
     decide: bool = False  # accept or decline a sent request
-    withdraw: bool = False  # the referrer takes it back until the team decided
+    withdraw: bool = False  # the referrer takes a sent one back until the team decided
 
 
 def referral_permissions(referral: Referral) -> ReferralPermissions:
@@ -104,7 +104,9 @@ def referral_permissions(referral: Referral) -> ReferralPermissions:
     if basis is None:
         return ReferralPermissions()
     if basis == Basis.REFERRER:
-        return ReferralPermissions(basis, True, referral.is_open, False, withdraw=referral.is_open)
+        return ReferralPermissions(
+            basis, True, referral.is_open, False, withdraw=referral.status == Status.SENT
+        )
     return ReferralPermissions(basis, True, False, referral.status == Status.SENT)
 
 

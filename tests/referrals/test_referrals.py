@@ -415,3 +415,21 @@ def test_a_decided_request_cannot_be_withdrawn(rektor, team_lead, adm_rs, adm_sc
     assert response.status_code == 403
     referral.refresh_from_db()
     assert referral.status == Referral.Status.ACCEPTED
+
+
+def test_a_draft_is_not_withdrawn_it_is_simply_not_sent(rektor, team_lead, adm_rs, adm_school):
+    referrer = _client(rektor)
+    referrer.post(
+        reverse("referrals:create"),
+        _form(scan=False, action="draft", team=adm_rs.pk, consent_receiving=[adm_school.pk]),
+    )
+    draft = Referral.objects.get(referrer=rektor)
+    assert draft.status == Referral.Status.DRAFT
+    page = referrer.get(reverse("referrals:detail", args=[draft.pk])).content.decode()
+    assert "Withdraw the request" not in page
+    response = referrer.post(
+        reverse("referrals:withdraw", args=[draft.pk]), {"version": draft.version}
+    )
+    assert response.status_code == 403
+    draft.refresh_from_db()
+    assert draft.status == Referral.Status.DRAFT

@@ -7,8 +7,8 @@ from privacy import retention
 
 class Command(BaseCommand):
     help = (
-        "Apply the retention rule (gallring) to closed families; run monthly. With "
-        "--dry-run, only list what would be deleted or kept."
+        "Apply the retention rule (gallring) to closed families and to requests that never "
+        "became one; run monthly. With --dry-run, only list what would be deleted or kept."
     )
 
     def add_arguments(self, parser):
@@ -30,4 +30,15 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{len(found)} famil{'y' if len(found) == 1 else 'ies'} {verb} "
             f"handled{' (dry run)' if dry_run else ''}."
+        )
+        # Requests that never became a case (declined, withdrawn, never sent): numbers only.
+        requests = retention.apply_requests(dry_run=dry_run)
+        for r in requests:
+            self.stdout.write(
+                f"request {r.number}\tlast change {r.last_change}\tdue {r.eligible_on}\tdeleted"
+            )
+        self.stdout.write(
+            f"{len(requests)} request{'' if len(requests) == 1 else 's'} without a family "
+            f"{'would be' if dry_run else 'was' if len(requests) == 1 else 'were'} deleted"
+            f"{' (dry run)' if dry_run else ''}."
         )

@@ -16,7 +16,13 @@ from django.urls import reverse
 from familjelotsen.models import User
 from reporting import figures as fig
 from reporting import services
-from reporting.models import CostSettings, FunderContribution, FunderShare, VolumeWork
+from reporting.models import (
+    CostSettings,
+    FunderContribution,
+    FunderShare,
+    VolumeTarget,
+    VolumeWork,
+)
 from tests.factories import (
     AdministrationFactory,
     FamilyFactory,
@@ -257,7 +263,10 @@ def test_the_administrator_keeps_each_municipalitys_agreement_apart(
     )
     assert response.status_code == 302
     assert response["Location"].endswith(f"?organisation={nora.pk}#money")
-    assert not CostSettings.objects.filter(organisation=lindesberg, hourly_cost=0).exists()
+    # The target is Nora's alone: Lindesberg's agreement has none for that kind of work.
+    assert not VolumeTarget.objects.filter(
+        organisation=lindesberg, work=VolumeWork.NETWORK_FAMILIES
+    ).exists()
     assert _cell(_compute(nora)["volume_targets"], VolumeWork.NETWORK_FAMILIES, "target") == 20
     lin_targets = _compute(lindesberg)["volume_targets"]
     assert VolumeWork.NETWORK_FAMILIES.value not in [r.key for r in lin_targets.rows]
